@@ -1,0 +1,40 @@
+"""The one dataset type every loader and generator in ``playground.data`` returns."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+TASKS = ("classification", "regression")
+# What the inputs look like, so the app can offer networks that fit them.
+KINDS = ("points2d", "table", "image", "sequence")
+
+
+@dataclass
+class Dataset:
+    """Inputs, targets and a plain-language account of how they were made.
+
+    X: float array. points2d/table: (n, features); image: (n, height, width, channels);
+       sequence: (n, time, features).
+    y: classification: int labels (n,) in 0..len(class_names)-1;
+       regression: float (n,) or (n, outputs).
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    task: str                                # one of TASKS
+    feature_names: list[str]                 # one per column of X (points2d/table); ["pixel"] etc. otherwise
+    class_names: list[str] | None = None     # classification only
+    report: list[str] = field(default_factory=list)  # every preprocessing step, in plain words
+    name: str = ""                           # e.g. "spiral", "iris", "uploaded.csv"
+    kind: str = "table"                      # one of KINDS
+
+    @property
+    def n_classes(self) -> int:
+        return len(self.class_names) if self.class_names else 0
+
+    def subset(self, index: np.ndarray) -> "Dataset":
+        """The same dataset restricted to rows ``index`` (report and names shared)."""
+        return Dataset(self.X[index], self.y[index], self.task, list(self.feature_names),
+                       None if self.class_names is None else list(self.class_names),
+                       list(self.report), self.name, self.kind)
