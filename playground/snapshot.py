@@ -44,10 +44,23 @@ class GridView:
 
 
 @dataclass(frozen=True)
+class CurveView:
+    """A one-input regression model drawn as a curve (1-D data such as y = 2x + 3).
+
+    x: (points,) evenly spaced over the data range, original units.
+    y: (points,) the model's prediction at x, original units.
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+
+
+@dataclass(frozen=True)
 class SplitView:
     """One data split, in original units, with the model's current predictions.
 
-    X: (n, features) original units (points2d/table), or None for images/sequences.
+    X: the split's inputs in original units: (n, features) for points/tables,
+       (n, height, width, channels) for images, (n, time, features) for sequences.
     y_true: classification (n,) int labels; regression (n,) or (n, outputs) floats.
     y_pred: classification (n,) int predicted labels; regression same shape as y_true.
     proba: classification (n, classes) probabilities, else None.
@@ -84,5 +97,6 @@ class Snapshot:
     confusion: dict[str, np.ndarray] = field(default_factory=dict)
     splits: dict[str, SplitView] = field(default_factory=dict)
     grid: GridView | None = None             # only for 2-D point data
+    curve: CurveView | None = None           # only for 1-input regression
     status: str = "ready"                    # "ready", "training", "paused", "diverged", "done"
     message: str = ""                        # plain-language note (why it paused, what to try)
