@@ -1,0 +1,575 @@
+"""The typed experiment config: one declarative table of every setting.
+
+Like TensorFlow Playground's ``state.ts``: ``FIELDS`` lists every setting once (name, type,
+default, range or choices, group, label, help). Everything else is derived from it:
+``ExperimentConfig`` (its fields and defaults are checked against the table at import),
+the Streamlit widgets (the UI iterates ``FIELDS`` / ``field_spec``), URL query parameters,
+JSON files and the command-line flags.
+
+Parsing never guesses silently: ``from_query_params`` and ``from_json`` return the config
+plus a list of plain-language messages for every value that was ignored, clamped or
+replaced by its default. ``ExperimentConfig(...)`` itself raises ``ValueError`` on a bad
+value (code that builds configs directly should be told at once).
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+# Field kinds: how a value is typed, parsed and shown.
+KINDS = ("int", "float", "bool", "choice", "int_list", "choice_list", "str")
+GROUPS = ("data", "features", "network", "training", "view")
+# What a change to a field does to a running session (used by TrainingSession.apply):
+#   "data": rebuild data and network; "model": rebuild the network (weights reset);
+#   "live": training continues; "view": only the pictures change.
+EFFECTS = ("data", "model", "live", "view")
+
+# Built-in datasets known when playground.data cannot be imported (kept in step with it).
+_FALLBACK_DATASETS = ("circle", "xor", "gauss", "spiral", "moons", "checkerboard", "blobs",
+                      "spiral_multi", "plane", "gaussian", "sine", "line", "iris", "tips",
+                      "digits", "shapes")
+_FALLBACK_FEATURES = ("x1", "x2", "x1²", "x2²", "x1·x2", "sin(x1)", "sin(x2)")
+# Panels a lecturer can hide with ``hide=`` besides single fields (the UI uses these names).
+PANELS = ("data_panel", "network_panel", "training_panel", "view_panel", "controls",
+          "presets", "loss_chart", "output_chart", "network_chart", "weights_chart",
+          "metrics", "downloads", "upload")
+ACTIVATIONS = ("linear", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "swish", "gelu")
+OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam", "adagrad", "adamw")
+LOSSES = ("auto", "cross_entropy", "mse", "mae", "huber")
+LOSSES_BY_TASK = {"classification": ("auto", "cross_entropy", "mse"),
+                  "regression": ("auto", "mse", "mae", "huber")}
+MODEL_KINDS = ("mlp", "cnn", "rnn", "lstm", "autoencoder")
+MAX_STR_LENGTH = 200
+
+
+def _dataset_names() -> tuple[str, ...]:
+    """Every built-in dataset name (from playground.data when it imports) plus "csv"."""
+    try:
+        from playground.data import list_datasets
+        names = tuple(info.name for info in list_datasets())
+    except Exception:  # the data package is optional at import time of the config
+        names = _FALLBACK_DATASETS
+    return tuple(dict.fromkeys(names + ("csv",)))
+
+
+def _feature_names() -> tuple[str, ...]:
+    try:
+        from playground.data import FEATURE_CROSSES
+        return tuple(FEATURE_CROSSES)
+    except Exception:
+        return _FALLBACK_FEATURES
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One setting: everything a widget, a URL, a JSON file or a CLI flag needs."""
+
+    name: str                  # attribute of ExperimentConfig, URL key, JSON key, --flag
+    kind: str                  # one of KINDS
+    default: Any               # lists are tuples
+    group: str                 # one of GROUPS: which panel shows it
+    label: str                 # short widget label
+    help: str                  # one line a student understands
+    minimum: float | None = None   # numbers, and each item of an int_list
+    maximum: float | None = None
+    choices: tuple = ()        # choice / choice_list
+    log_scale: bool = False    # a slider on a log axis (learning rate)
+    min_items: int = 0         # lists
+    max_items: int = 0         # lists; 0 = no limit
+    effect: str = "model"      # one of EFFECTS
+
+    @property
+    def is_list(self) -> bool:
+        return self.kind in ("int_list", "choice_list")
+
+
+_F = FieldSpec
+FIELDS: tuple[FieldSpec, ...] = (
+    # ----- data ------------------------------------------------------------------------
+    _F("dataset", "choice", "circle", "data", "Dataset",
+       "Which data the network learns from; 'csv' uses the file you upload.",
+       choices=_dataset_names(), effect="data"),
+    _F("n_samples", "int", 400, "data", "Samples",
+       "How many examples to generate (0 = the dataset's own size; ignored for CSV files).",
+       minimum=0, maximum=5000, effect="data"),
+    _F("noise", "float", 0.0, "data", "Noise",
+       "How much the points are jittered: 0 is clean, 0.5 is very noisy.",
+       minimum=0.0, maximum=0.5, effect="data"),
+    _F("data_seed", "int", 0, "data", "Data seed",
+       "Change it to draw a new random dataset of the same kind.",
+       minimum=0, maximum=2**31 - 1, effect="data"),
+    _F("validation_fraction", "float", 0.2, "data", "Validation share",
+       "Share of examples held back to watch for overfitting while training.",
+       minimum=0.0, maximum=0.5, effect="data"),
+    _F("test_fraction", "float", 0.2, "data", "Test share",
+       "Share of examples kept aside for a final, honest check.",
+       minimum=0.0, maximum=0.5, effect="data"),
+    _F("scaling", "choice", "standard", "data", "Scaling",
+       "Rescale inputs (fitted on training data only): standard = mean 0, spread 1.",
+       choices=("standard", "minmax", "none"), effect="data"),
+    _F("csv_target", "str", "", "data", "Target column",
+       "The CSV column to predict (empty = the last column).", effect="data"),
+    _F("csv_task", "choice", "auto", "data", "Task",
+       "Predict categories (classification) or numbers (regression); auto decides from the data.",
+       choices=("auto", "classification", "regression"), effect="data"),
+    _F("missing", "choice", "mean", "data", "Missing values",
+       "What to do with empty cells in a CSV: drop the rows or fill them in.",
+       choices=("drop", "mean", "median", "most_frequent"), effect="data"),
+    # ----- features --------------------------------------------------------------------
+    _F("features", "choice_list", ("x1", "x2"), "features", "Input features",
+       "Which properties of each 2-D point the network sees (e.g. x1² helps with circles).",
+       choices=_feature_names(), min_items=1, max_items=len(_feature_names()),
+       effect="data"),
+    # ----- network ---------------------------------------------------------------------
+    _F("model_kind", "choice", "mlp", "network", "Network type",
+       "mlp for points and tables, cnn for images, rnn/lstm for sequences, "
+       "autoencoder to compress and rebuild the inputs.",
+       choices=MODEL_KINDS),
+    _F("hidden_layers", "int_list", (4, 2), "network", "Hidden layers",
+       "Neurons in each hidden layer, first to last; none = a linear model.",
+       minimum=1, maximum=256, max_items=8),
+    _F("activation", "choice", "tanh", "network", "Activation",
+       "The bend each neuron applies to its sum; without one, layers stay straight lines.",
+       choices=ACTIVATIONS),
+    _F("layer_activations", "choice_list", (), "network", "Per-layer activations",
+       "Optional activation for each hidden layer in order; missing entries use Activation.",
+       choices=ACTIVATIONS, max_items=8),
+    _F("dropout", "float", 0.0, "network", "Dropout",
+       "Share of neurons switched off at random in each training step, against overfitting.",
+       minimum=0.0, maximum=0.9),
+    _F("conv_filters", "int_list", (8, 16), "network", "Convolution filters",
+       "Filters in each convolution block of a cnn (each block halves the image size).",
+       minimum=1, maximum=64, min_items=1, max_items=3),
+    _F("rnn_units", "int", 16, "network", "Recurrent units",
+       "Size of the memory an rnn or lstm carries from one time step to the next.",
+       minimum=1, maximum=128),
+    _F("loss", "choice", "auto", "network", "Loss",
+       "What the network minimises; auto = cross-entropy for categories, mse for numbers.",
+       choices=LOSSES),
+    # ----- training --------------------------------------------------------------------
+    _F("optimizer", "choice", "sgd", "training", "Optimizer",
+       "How the weights move downhill: plain sgd, with momentum, or adaptive steps (adam...).",
+       choices=OPTIMIZERS, effect="live"),
+    _F("learning_rate", "float", 0.03, "training", "Learning rate",
+       "Step size of each update: too small is slow, too large jumps around or blows up.",
+       minimum=1e-5, maximum=10.0, log_scale=True, effect="live"),
+    _F("batch_size", "int", 10, "training", "Batch size",
+       "Examples averaged for each weight update.", minimum=1, maximum=1024, effect="live"),
+    _F("regularization", "choice", "none", "training", "Regularization",
+       "Penalise large weights: l1 pushes some to exactly zero, l2 keeps all of them small.",
+       choices=("none", "l1", "l2"), effect="live"),
+    _F("regularization_rate", "float", 0.001, "training", "Regularization rate",
+       "How strongly large weights are penalised.", minimum=0.0, maximum=10.0, effect="live"),
+    _F("seed", "int", 0, "training", "Seed",
+       "Fixes the starting weights and the shuffling, so a run can be repeated exactly.",
+       minimum=0, maximum=2**31 - 1),
+    _F("epochs", "int", 200, "training", "Epochs",
+       "Passes over the training data (for command-line runs).", minimum=1, maximum=100_000,
+       effect="view"),
+    # ----- view ------------------------------------------------------------------------
+    _F("discretize", "bool", False, "view", "Discretize output",
+       "Show the decision regions as hard colours instead of shades.", effect="view"),
+    _F("show_test", "bool", False, "view", "Show test data",
+       "Also draw the test points on the picture.", effect="view"),
+    _F("log_scale", "bool", False, "view", "Log-scale loss",
+       "Plot the loss on a logarithmic axis to see small changes late in training.",
+       effect="view"),
+    _F("hide", "choice_list", (), "view", "Hidden controls",
+       "Controls or panels a lecturer hides from students (e.g. hide=learning_rate,presets).",
+       effect="view"),
+)
+del _F
+
+_BY_NAME = {spec.name: spec for spec in FIELDS}
+# "hide" can name any field or panel; its choices are only known once the table exists.
+_BY_NAME["hide"] = dataclasses.replace(
+    _BY_NAME["hide"], choices=tuple(s.name for s in FIELDS) + PANELS)
+FIELDS = tuple(_BY_NAME[spec.name] for spec in FIELDS)
+_BY_NAME = {spec.name: spec for spec in FIELDS}
+
+
+def field_spec(name: str) -> FieldSpec:
+    """The table row for ``name``; KeyError with the known names if there is none."""
+    try:
+        return _BY_NAME[name]
+    except KeyError:
+        raise KeyError(f"There is no setting called {name!r}. "
+                       f"Known settings: {', '.join(_BY_NAME)}.") from None
+
+
+def fields_in_group(group: str) -> tuple[FieldSpec, ...]:
+    """The table rows shown in one panel, in table order."""
+    if group not in GROUPS:
+        raise ValueError(f"Unknown group {group!r}; use one of {', '.join(GROUPS)}.")
+    return tuple(s for s in FIELDS if s.group == group)
+
+
+# ----- checking a single value -----------------------------------------------------------
+def _number_text(x: float) -> str:
+    return f"{x:g}"
+
+
+def _check_number(spec: FieldSpec, value, what: str) -> str | None:
+    """A reason ``value`` is out of range, or None."""
+    if spec.minimum is not None and value < spec.minimum:
+        return f"{what} {_number_text(value)} is below the minimum {_number_text(spec.minimum)}"
+    if spec.maximum is not None and value > spec.maximum:
+        return f"{what} {_number_text(value)} is above the maximum {_number_text(spec.maximum)}"
+    return None
+
+
+def check_value(spec: FieldSpec, value) -> str | None:
+    """Why ``value`` is not valid for ``spec`` in plain words, or None if it is valid."""
+    name = spec.name
+    if spec.kind == "bool":
+        return None if isinstance(value, bool) else f"{name} must be true or false"
+    if spec.kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            return f"{name} must be a whole number, not {value!r}"
+        return _check_number(spec, value, name)
+    if spec.kind == "float":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return f"{name} must be a number, not {value!r}"
+        if not math.isfinite(value):
+            return f"{name} must be a finite number, not {value!r}"
+        return _check_number(spec, value, name)
+    if spec.kind == "choice":
+        if value not in spec.choices:
+            return f"{name} {value!r} is not one of {', '.join(map(str, spec.choices))}"
+        return None
+    if spec.kind == "str":
+        if not isinstance(value, str):
+            return f"{name} must be text"
+        return None if len(value) <= MAX_STR_LENGTH else \
+            f"{name} is longer than {MAX_STR_LENGTH} characters"
+    # lists
+    if not isinstance(value, tuple):
+        return f"{name} must be a list"
+    if len(value) < spec.min_items:
+        return f"{name} needs at least {spec.min_items} item(s)"
+    if spec.max_items and len(value) > spec.max_items:
+        return f"{name} has {len(value)} items; the most allowed is {spec.max_items}"
+    for item in value:
+        if spec.kind == "int_list":
+            if isinstance(item, bool) or not isinstance(item, int):
+                return f"{name} must hold whole numbers, not {item!r}"
+            problem = _check_number(spec, item, f"{name} entry")
+            if problem:
+                return problem
+        elif item not in spec.choices:
+            return f"{name} entry {item!r} is not one of {', '.join(spec.choices)}"
+    if spec.kind == "choice_list" and len(set(value)) != len(value):
+        return f"{name} lists an entry twice"
+    return None
+
+
+@dataclass(frozen=True)
+class ExperimentConfig:
+    """Every setting of one experiment; defaults and checks come from ``FIELDS``.
+
+    Lists are stored as tuples (so configs are hashable and comparable). Building one with a
+    bad value raises ValueError saying which value and what is allowed.
+    """
+
+    dataset: str = _BY_NAME["dataset"].default
+    n_samples: int = _BY_NAME["n_samples"].default
+    noise: float = _BY_NAME["noise"].default
+    data_seed: int = _BY_NAME["data_seed"].default
+    validation_fraction: float = _BY_NAME["validation_fraction"].default
+    test_fraction: float = _BY_NAME["test_fraction"].default
+    scaling: str = _BY_NAME["scaling"].default
+    csv_target: str = _BY_NAME["csv_target"].default
+    csv_task: str = _BY_NAME["csv_task"].default
+    missing: str = _BY_NAME["missing"].default
+    features: tuple[str, ...] = _BY_NAME["features"].default
+    model_kind: str = _BY_NAME["model_kind"].default
+    hidden_layers: tuple[int, ...] = _BY_NAME["hidden_layers"].default
+    activation: str = _BY_NAME["activation"].default
+    layer_activations: tuple[str, ...] = _BY_NAME["layer_activations"].default
+    dropout: float = _BY_NAME["dropout"].default
+    conv_filters: tuple[int, ...] = _BY_NAME["conv_filters"].default
+    rnn_units: int = _BY_NAME["rnn_units"].default
+    loss: str = _BY_NAME["loss"].default
+    optimizer: str = _BY_NAME["optimizer"].default
+    learning_rate: float = _BY_NAME["learning_rate"].default
+    batch_size: int = _BY_NAME["batch_size"].default
+    regularization: str = _BY_NAME["regularization"].default
+    regularization_rate: float = _BY_NAME["regularization_rate"].default
+    seed: int = _BY_NAME["seed"].default
+    epochs: int = _BY_NAME["epochs"].default
+    discretize: bool = _BY_NAME["discretize"].default
+    show_test: bool = _BY_NAME["show_test"].default
+    log_scale: bool = _BY_NAME["log_scale"].default
+    hide: tuple[str, ...] = _BY_NAME["hide"].default
+
+    def __post_init__(self):
+        for spec in FIELDS:
+            value = getattr(self, spec.name)
+            if spec.is_list and isinstance(value, list):
+                value = tuple(value)
+                object.__setattr__(self, spec.name, value)
+            elif spec.kind == "float" and isinstance(value, int) and not isinstance(value, bool):
+                value = float(value)
+                object.__setattr__(self, spec.name, value)
+            problem = check_value(spec, value)
+            if problem:
+                raise ValueError(f"Invalid setting: {problem}.")
+        if self.validation_fraction + self.test_fraction > 0.8:
+            raise ValueError("Invalid setting: validation_fraction + test_fraction is above "
+                             "0.8, which leaves too little data to train on; lower one of them.")
+
+    def activation_for(self, layer_index: int) -> str:
+        """The activation of hidden layer ``layer_index`` (per-layer entry or the default)."""
+        if layer_index < len(self.layer_activations):
+            return self.layer_activations[layer_index]
+        return self.activation
+
+    def replace(self, **changes) -> "ExperimentConfig":
+        """A copy with some settings changed (checked like the constructor)."""
+        return dataclasses.replace(self, **changes)
+
+
+_config_names = [f.name for f in dataclasses.fields(ExperimentConfig)]
+assert _config_names == [s.name for s in FIELDS], "ExperimentConfig and FIELDS disagree"
+assert all(f.default == _BY_NAME[f.name].default for f in dataclasses.fields(ExperimentConfig))
+del _config_names
+
+
+def default_config() -> ExperimentConfig:
+    return ExperimentConfig()
+
+
+def changed_fields(old: ExperimentConfig, new: ExperimentConfig) -> list[str]:
+    """Names of the settings that differ between two configs, in table order."""
+    return [s.name for s in FIELDS if getattr(old, s.name) != getattr(new, s.name)]
+
+
+# ----- parsing text (URL, CLI) and JSON values ----------------------------------------------
+_TRUE = ("true", "1", "yes", "on")
+_FALSE = ("false", "0", "no", "off")
+
+
+def _clamp(spec: FieldSpec, value, what: str, messages: list[str]):
+    low, high = spec.minimum, spec.maximum
+    kind_cast = int if spec.kind in ("int", "int_list") else float
+    if low is not None and value < low:
+        messages.append(f"{what} {_number_text(value)} is below the minimum "
+                        f"{_number_text(low)}; using {_number_text(low)}.")
+        return kind_cast(low)
+    if high is not None and value > high:
+        messages.append(f"{what} {_number_text(value)} is above the maximum "
+                        f"{_number_text(high)}; using {_number_text(high)}.")
+        return kind_cast(high)
+    return value
+
+
+def _parse_int(raw, what: str, messages: list[str]) -> int | None:
+    """An int from text or a JSON number; None (with a message) if it is not one."""
+    if isinstance(raw, bool):
+        return None
+    try:
+        number = float(raw) if isinstance(raw, str) else raw
+        if not isinstance(number, (int, float)) or not math.isfinite(number):
+            return None
+    except (TypeError, ValueError):
+        return None
+    if number != int(number):
+        messages.append(f"{what} {raw} is not a whole number; using {round(number)}.")
+    return int(round(number))
+
+
+def _split_list(raw) -> list | None:
+    if isinstance(raw, (list, tuple)):
+        return list(raw)
+    if isinstance(raw, str):
+        text = raw.strip().strip("[]")
+        return [] if not text.strip() else [part.strip() for part in text.split(",")]
+    return None
+
+
+def parse_value(spec: FieldSpec, raw, messages: list[str]):
+    """Turn ``raw`` (URL/CLI text or a JSON value) into a valid value for ``spec``.
+
+    Out-of-range numbers are clamped and list entries that make no sense dropped, each with
+    a message appended to ``messages``; a value that cannot be read at all gives the default
+    (with a message). Never raises.
+    """
+    name = spec.name
+    unreadable = (f"{name} {raw!r} could not be read as "
+                  f"{_KIND_WORDS[spec.kind]}; using the default {format_value(spec, spec.default)}.")
+    if spec.kind == "bool":
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().lower()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        messages.append(unreadable)
+        return spec.default
+    if spec.kind == "int":
+        value = _parse_int(raw, name, messages)
+        if value is None:
+            messages.append(unreadable)
+            return spec.default
+        return _clamp(spec, value, name, messages)
+    if spec.kind == "float":
+        try:
+            value = float(raw) if not isinstance(raw, bool) else None
+        except (TypeError, ValueError):
+            value = None
+        if value is None or not math.isfinite(value):
+            messages.append(unreadable)
+            return spec.default
+        return _clamp(spec, value, name, messages)
+    if spec.kind == "choice":
+        text = str(raw).strip()
+        lowered = {str(c).lower(): c for c in spec.choices}
+        if text.lower() in lowered:
+            return lowered[text.lower()]
+        messages.append(f"{name} {text!r} is not one of {', '.join(map(str, spec.choices))}; "
+                        f"using the default {spec.default!r}.")
+        return spec.default
+    if spec.kind == "str":
+        if not isinstance(raw, (str, int, float)) or isinstance(raw, bool):
+            messages.append(unreadable)
+            return spec.default
+        text = str(raw)
+        if len(text) > MAX_STR_LENGTH:
+            messages.append(f"{name} is longer than {MAX_STR_LENGTH} characters; cut it short.")
+            text = text[:MAX_STR_LENGTH]
+        return text
+    items = _split_list(raw)
+    if items is None:
+        messages.append(unreadable)
+        return spec.default
+    values: list = []
+    for item in items:
+        if spec.kind == "int_list":
+            number = _parse_int(item, f"{name} entry", messages)
+            if number is None:
+                messages.append(f"{name} entry {item!r} is not a whole number; left it out.")
+                continue
+            values.append(_clamp(spec, number, f"{name} entry", messages))
+        else:
+            lowered = {str(c).lower(): c for c in spec.choices}
+            key = str(item).strip().lower()
+            if key not in lowered:
+                messages.append(f"{name} entry {item!r} is not one of "
+                                f"{', '.join(spec.choices)}; left it out.")
+            elif lowered[key] in values:
+                messages.append(f"{name} lists {item!r} twice; kept it once.")
+            else:
+                values.append(lowered[key])
+    if spec.max_items and len(values) > spec.max_items:
+        messages.append(f"{name} has {len(values)} entries; the most allowed is "
+                        f"{spec.max_items}, so the extra ones were dropped.")
+        values = values[:spec.max_items]
+    if len(values) < spec.min_items:
+        messages.append(f"{name} needs at least {spec.min_items} entry; using the default "
+                        f"{format_value(spec, spec.default)}.")
+        return spec.default
+    return tuple(values)
+
+
+_KIND_WORDS = {"int": "a whole number", "float": "a number", "bool": "true or false",
+               "choice": "a choice", "str": "text", "int_list": "a list of whole numbers",
+               "choice_list": "a list of names"}
+
+
+def format_value(spec: FieldSpec, value) -> str:
+    """The text form of a value: URL parameter, CLI flag, messages. Lists as "8,8"."""
+    if spec.is_list:
+        return ",".join(str(v) for v in value)
+    if spec.kind == "bool":
+        return "true" if value else "false"
+    if spec.kind == "float":
+        return repr(float(value))
+    return str(value)
+
+
+def config_from_values(values: Mapping[str, Any], source: str = "setting"
+                       ) -> tuple[ExperimentConfig, list[str]]:
+    """Build a config from name -> raw value; unknown names ignored, bad values fixed.
+
+    Returns the config and the messages (one per ignored, clamped or replaced value).
+    Never raises.
+    """
+    messages: list[str] = []
+    parsed: dict[str, Any] = {}
+    for key, raw in values.items():
+        if key not in _BY_NAME:
+            messages.append(f"Ignored the unknown {source} {key!r}.")
+            continue
+        parsed[key] = parse_value(_BY_NAME[key], raw, messages)
+    total = parsed.get("validation_fraction", _BY_NAME["validation_fraction"].default) + \
+        parsed.get("test_fraction", _BY_NAME["test_fraction"].default)
+    if total > 0.8:
+        messages.append("validation_fraction + test_fraction is above 0.8, leaving too little "
+                        "data to train on; using the defaults 0.2 and 0.2.")
+        parsed["validation_fraction"] = _BY_NAME["validation_fraction"].default
+        parsed["test_fraction"] = _BY_NAME["test_fraction"].default
+    return ExperimentConfig(**parsed), messages
+
+
+# ----- URL query parameters -----------------------------------------------------------------
+def to_query_params(cfg: ExperimentConfig) -> dict[str, str]:
+    """Only the settings that differ from the defaults, as text ("hidden_layers": "8,8")."""
+    return {s.name: format_value(s, getattr(cfg, s.name))
+            for s in FIELDS if getattr(cfg, s.name) != s.default}
+
+
+def from_query_params(params: Mapping[str, Any]) -> tuple[ExperimentConfig, list[str]]:
+    """Config from URL query parameters (values are text or lists of text; the last wins).
+
+    Unknown keys are ignored, out-of-range values clamped, unreadable values replaced by
+    the default; each with a message. Never raises.
+    """
+    flat = {}
+    for key, value in dict(params).items():
+        if isinstance(value, (list, tuple)) and _BY_NAME.get(key, None) is not None \
+                and not _BY_NAME[key].is_list:
+            value = value[-1] if value else ""
+        flat[str(key)] = value
+    return config_from_values(flat, source="URL parameter")
+
+
+# ----- JSON --------------------------------------------------------------------------------
+def to_dict(cfg: ExperimentConfig) -> dict[str, Any]:
+    """Every setting as plain JSON values (lists for tuples)."""
+    return {s.name: list(getattr(cfg, s.name)) if s.is_list else getattr(cfg, s.name)
+            for s in FIELDS}
+
+
+def to_json(cfg: ExperimentConfig) -> str:
+    """All settings (not only non-defaults) as an indented JSON object."""
+    return json.dumps(to_dict(cfg), indent=2, ensure_ascii=False)
+
+
+def from_json(text: str | bytes) -> tuple[ExperimentConfig, list[str]]:
+    """Config from a JSON object of settings, with the same rules as ``from_query_params``.
+
+    A file that is not JSON, or not a JSON object, raises ValueError with a plain message
+    (so the caller can keep the experiment it has). Anything inside the object is fixed up
+    with messages, never raised.
+    """
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValueError("The experiment file is not text (UTF-8); "
+                             "choose a .json file saved by the playground.") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"The experiment file is not valid JSON (line {error.lineno}, "
+                         f"column {error.colno}: {error.msg}); choose a .json file saved by "
+                         "the playground.") from None
+    if not isinstance(data, dict):
+        raise ValueError("The experiment file must hold a JSON object of settings such as "
+                         '{"dataset": "spiral", "learning_rate": 0.03}.')
+    return config_from_values(data, source="setting")
