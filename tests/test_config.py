@@ -1,0 +1,131 @@
+"""The config table, ExperimentConfig, URL and JSON round trips and their messages."""
+import json
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from playground import config
+from playground.config import ExperimentConfig
+
+
+def test_table_and_dataclass_agree():
+    names = [s.name for s in config.FIELDS]
+    assert len(names) == len(set(names))
+    cfg = ExperimentConfig()
+    for spec in config.FIELDS:
+        assert spec.kind in config.KINDS and spec.group in config.GROUPS
+        assert spec.effect in config.EFFECTS
+        assert spec.label and spec.help and len(spec.help) < 140
+        assert getattr(cfg, spec.name) == spec.default
+        assert config.check_value(spec, spec.default) is None, spec.name
+
+
+def test_required_fields_and_defaults():
+    cfg = ExperimentConfig()
+    assert cfg.dataset == "circle" and cfg.learning_rate == 0.03 and cfg.batch_size == 10
+    assert cfg.activation == "tanh" and cfg.features == ("x1", "x2")
+    assert config.field_spec("learning_rate").log_scale
+    assert "csv" in config.field_spec("dataset").choices
+    assert "learning_rate" in config.field_spec("hide").choices
+    assert "presets" in config.field_spec("hide").choices
+    with pytest.raises(KeyError, match="no setting called"):
+        config.field_spec("learnin_rate")
+
+
+def test_constructor_rejects_bad_values_with_plain_words():
+    with pytest.raises(ValueError, match="learning_rate 50 is above the maximum 10"):
+        ExperimentConfig(learning_rate=50)
+    with pytest.raises(ValueError, match="activation 'relu6' is not one of"):
+        ExperimentConfig(activation="relu6")
+    with pytest.raises(ValueError, match="too little data"):
+        ExperimentConfig(validation_fraction=0.5, test_fraction=0.5)
+    # lists are stored as tuples; ints accepted for floats
+    cfg = ExperimentConfig(hidden_layers=[8, 8], learning_rate=1)
+    assert cfg.hidden_layers == (8, 8) and isinstance(cfg.learning_rate, float)
+
+
+def test_query_params_only_non_defaults_and_round_trip():
+    assert config.to_query_params(ExperimentConfig()) == {}
+    cfg = ExperimentConfig(dataset="spiral", hidden_layers=(8, 8), learning_rate=0.1,
+                           features=("x1", "x2", "sin(x1)"), discretize=True,
+                           hide=("learning_rate", "presets"))
+    params = config.to_query_params(cfg)
+    assert params["hidden_layers"] == "8,8"
+    assert params["hide"] == "learning_rate,presets"
+    assert set(params) == {"dataset", "hidden_layers", "learning_rate", "features",
+                           "discretize", "hide"}
+    back, messages = config.from_query_params(params)
+    assert back == cfg and messages == []
+
+
+def test_query_params_clamp_ignore_and_default_with_messages():
+    cfg, messages = config.from_query_params({
+        "learning_rate": "50", "hidden_layers": "8,0,abc", "foo": "1", "noise": "abc",
+        "batch_size": ["5", "20"], "activation": "ReLU", "discretize": "yes"})
+    assert cfg.learning_rate == 10.0
+    assert cfg.hidden_layers == (8, 1)
+    assert cfg.noise == 0.0
+    assert cfg.batch_size == 20          # the last value of a repeated key wins
+    assert cfg.activation == "relu" and cfg.discretize is True
+    text = "\n".join(messages)
+    assert "learning_rate 50 is above the maximum 10; using 10." in text
+    assert "unknown URL parameter 'foo'" in text
+    assert "noise 'abc' could not be read" in text
+    assert "hidden_layers entry 0 is below the minimum 1" in text
+    assert "'abc' is not a whole number" in text
+
+
+def test_cross_field_fraction_limit_is_fixed_with_message():
+    cfg, messages = config.from_query_params({"validation_fraction": "0.5",
+                                              "test_fraction": "0.5"})
+    assert cfg.validation_fraction + cfg.test_fraction <= 0.8
+    assert any("too little" in m for m in messages)
+
+
+def test_json_round_trip_and_errors():
+    cfg = ExperimentConfig(dataset="xor", hidden_layers=(), optimizer="adam", seed=7)
+    text = config.to_json(cfg)
+    assert json.loads(text)["hidden_layers"] == []
+    back, messages = config.from_json(text)
+    assert back == cfg and messages == []
+    back, messages = config.from_json(b'{"learning_rate": -1, "mystery": 3}')
+    assert back.learning_rate == 1e-5 and len(messages) == 2
+    with pytest.raises(ValueError, match="not valid JSON"):
+        config.from_json("{nope")
+    with pytest.raises(ValueError, match="JSON object"):
+        config.from_json("[1, 2]")
+    with pytest.raises(ValueError, match="not text"):
+        config.from_json(b"\xff\xfe\x00\x81")
+
+
+def test_activation_for_layer():
+    cfg = ExperimentConfig(hidden_layers=(4, 4, 4), layer_activations=("relu",))
+    assert [cfg.activation_for(i) for i in range(3)] == ["relu", "tanh", "tanh"]
+
+
+def test_changed_fields():
+    a = ExperimentConfig()
+    assert config.changed_fields(a, a.replace(learning_rate=0.1, seed=3)) == [
+        "learning_rate", "seed"]
+
+
+_text = st.text(max_size=12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(st.sampled_from([s.name for s in config.FIELDS] + ["zzz"]),
+                       st.one_of(_text, st.lists(_text, max_size=3)), max_size=8))
+def test_from_query_params_never_raises(params):
+    cfg, messages = config.from_query_params(params)
+    assert isinstance(cfg, ExperimentConfig)
+    assert all(isinstance(m, str) and m for m in messages)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.dictionaries(st.sampled_from([s.name for s in config.FIELDS]),
+                       st.one_of(st.none(), st.booleans(), st.integers(), st.floats(),
+                                 _text, st.lists(st.integers(-5, 300), max_size=10)),
+                       max_size=8))
+def test_from_json_values_never_raise(values):
+    cfg, _ = config.from_json(json.dumps(values))
+    assert isinstance(cfg, ExperimentConfig)
