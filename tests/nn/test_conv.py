@@ -16,22 +16,22 @@ def relative_error(a, b):
 
 def numeric_gradient(f, array, eps=1e-6):
     """Central differences of scalar f() with respect to every entry of ``array`` (in place)."""
-    grad = np.zeros_like(array)
-    flat, gflat = array.reshape(-1), grad.reshape(-1)
-    for k in range(flat.size):
-        keep = flat[k]
-        flat[k] = keep + eps
+    grad = np.zeros(array.shape)
+    for index in np.ndindex(*array.shape):   # index the array itself: works for any layout
+        keep = array[index]
+        array[index] = keep + eps
         up = f()
-        flat[k] = keep - eps
+        array[index] = keep - eps
         down = f()
-        flat[k] = keep
-        gflat[k] = (up - down) / (2 * eps)
+        array[index] = keep
+        grad[index] = (up - down) / (2 * eps)
     return grad
 
 
 def check_layer(layer, x, rng):
     """Loss = sum(forward(x) * r): compare backward's input and param grads to differences."""
-    layer.build(x.shape[1:], rng, np.float64)
+    if not layer.built:
+        layer.build(x.shape[1:], rng, np.float64)
     r = rng.normal(size=(x.shape[0], *layer.output_shape))
     loss = lambda: float(np.sum(layer.forward(x.copy()) * r))
     layer.forward(x.copy(), training=True)

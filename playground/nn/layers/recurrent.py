@@ -1,23 +1,265 @@
-"""Recurrent layers, input (batch, time, features). Stub: full implementation follows."""
+"""Recurrent layers on sequences: x (batch, time, features), Keras weight layout and order.
+
+Both layers work time-major inside: the input projection ``x @ kernel + bias`` for every
+step is one matrix product before the time loop, the loop does only the recurrent product
+and the cheap element-wise maths, and backpropagation through time (full BPTT) collects the
+per-step pre-activation gradients so that the kernel, recurrent kernel and input gradients are
+again single matrix products after the loop. The only Python loop is over time steps.
+"""
 from __future__ import annotations
 
+import numpy as np
+
 from playground.nn.layers.base import Layer
+from playground.nn.layers.conv import (
+    activation_backward,
+    activation_forward,
+    get_activation,
+    initialize,
+    resolve_regularizer,
+    serialize,
+)
 
 
-class SimpleRNN(Layer):
+def orthogonal(shape: tuple[int, int], rng: np.random.Generator, dtype) -> np.ndarray:
+    """Keras 'orthogonal' initializer: orthonormal rows or columns, whichever is fewer."""
+    rows, cols = shape
+    a = rng.standard_normal((max(rows, cols), min(rows, cols)))
+    q, r = np.linalg.qr(a)
+    q *= np.sign(np.diag(r))             # make the decomposition unique, as Keras does
+    return np.ascontiguousarray(q if rows >= cols else q.T, dtype=dtype)
+
+
+def _check_sequence_shape(input_shape: tuple, layer: str) -> tuple[int, int]:
+    if len(input_shape) != 2:
+        raise ValueError(
+            f"{layer} expects sequences of shape (time, features) per sample, i.e. input "
+            f"(batch, time, features); got per-sample shape {tuple(input_shape)}. Reshape a "
+            f"single series of windows to (n, time, 1).")
+    time, features = (int(d) for d in input_shape)
+    if time < 1 or features < 1:
+        raise ValueError(f"{layer}: time and features must be at least 1, got {input_shape}.")
+    return time, features
+
+
+class _Recurrent(Layer):
+    """Shared settings, weight creation and input checks for SimpleRNN and LSTM."""
+
+    gates = 1                    # blocks of `units` columns in kernel / recurrent kernel / bias
+
+    def __init__(self, units, return_sequences, kernel_initializer, recurrent_initializer,
+                 kernel_regularizer, name, trainable):
+        super().__init__(name=name, trainable=trainable)
+        kind = type(self).__name__
+        if int(units) < 1:
+            raise ValueError(f"{kind}: units must be at least 1, got {units!r}.")
+        self.units = int(units)                                  # size of the hidden state
+        self.return_sequences = bool(return_sequences)           # every step or only the last
+        self.kernel_initializer = kernel_initializer
+        self.recurrent_initializer = recurrent_initializer
+        self.kernel_regularizer = resolve_regularizer(kernel_regularizer)
+        self._x_time_major = None        # (time, batch, features) input of the last forward
+
+    def compute_output_shape(self, input_shape):
+        time, _ = _check_sequence_shape(input_shape, type(self).__name__)
+        return (time, self.units) if self.return_sequences else (self.units,)
+
+    def build(self, input_shape, rng, dtype=np.float32):
+        _, features = _check_sequence_shape(input_shape, type(self).__name__)
+        width = self.gates * self.units
+        if self.recurrent_initializer == "orthogonal":
+            recurrent = orthogonal((self.units, width), rng, dtype)
+        else:
+            recurrent = initialize(self.recurrent_initializer, (self.units, width), self.units,
+                                   width, rng, dtype)
+        self.params = {
+            "kernel": initialize(self.kernel_initializer, (features, width), features, width,
+                                 rng, dtype),
+            "recurrent_kernel": recurrent,
+            "bias": self._initial_bias(dtype),
+        }
+        self.regularizers = {"kernel": self.kernel_regularizer} if self.kernel_regularizer else {}
+        super().build(input_shape, rng, dtype)
+
+    def _initial_bias(self, dtype) -> np.ndarray:
+        return np.zeros(self.gates * self.units, dtype=dtype)
+
+    def _projected_inputs(self, x: np.ndarray) -> np.ndarray:
+        """x: (batch, time, features) -> x @ kernel + bias, time-major (time, batch, gates*units)."""
+        kind = self.name or type(self).__name__
+        if x.ndim != 3 or x.shape[2] != self.input_shape[1]:
+            raise ValueError(
+                f"{kind} expects input of shape (batch, time, {self.input_shape[1]}), "
+                f"got {tuple(x.shape)}.")
+        self._x_time_major = x.transpose(1, 0, 2)
+        return self._x_time_major @ self.params["kernel"] + self.params["bias"]
+
+    def _output(self, hidden: np.ndarray) -> np.ndarray:
+        """hidden: (time+1, batch, units) with h0 first -> this layer's output."""
+        if self.return_sequences:
+            return hidden[1:].transpose(1, 0, 2)
+        return hidden[-1].copy()
+
+    def _grad_per_step(self, grad_output: np.ndarray, time: int, batch: int) -> np.ndarray:
+        """Output gradient as (time, batch, units): zeros except the last step if not sequences."""
+        if self.return_sequences:
+            return grad_output.transpose(1, 0, 2)
+        grad = np.zeros((time, batch, self.units), dtype=grad_output.dtype)
+        grad[-1] = grad_output
+        return grad
+
+    def _param_and_input_grads(self, grad_z: np.ndarray, hidden: np.ndarray) -> np.ndarray:
+        """grad_z: (time, batch, gates*units) pre-activation grads -> fills grads, returns dx."""
+        x = self._x_time_major
+        width = grad_z.shape[2]
+        flat_z = grad_z.reshape(-1, width)
+        self.grads["kernel"] = x.reshape(-1, x.shape[2]).T @ flat_z
+        self.grads["recurrent_kernel"] = hidden[:-1].reshape(-1, self.units).T @ flat_z
+        self.grads["bias"] = flat_z.sum(axis=0)
+        return (grad_z @ self.params["kernel"].T).transpose(1, 0, 2)
+
+    def get_config(self):
+        return {**super().get_config(), "units": self.units,
+                "return_sequences": self.return_sequences,
+                "kernel_initializer": self.kernel_initializer,
+                "recurrent_initializer": self.recurrent_initializer,
+                "kernel_regularizer": serialize(self.kernel_regularizer)}
+
+
+class SimpleRNN(_Recurrent):
+    """h_t = activation(x_t @ kernel + h_{t-1} @ recurrent_kernel + bias), h_0 = 0.
+
+    x: (batch, time, features) -> (batch, units), or (batch, time, units) with
+    return_sequences. kernel (features, units), recurrent_kernel (units, units), bias (units,).
+    """
+
     def __init__(self, units, activation="tanh", return_sequences=False,
                  kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
                  kernel_regularizer=None, name=None, trainable=True):
-        super().__init__(name=name, trainable=trainable)
-        self.units = int(units)
-        self.activation = activation
-        self.return_sequences = bool(return_sequences)
+        super().__init__(units, return_sequences, kernel_initializer, recurrent_initializer,
+                         kernel_regularizer, name, trainable)
+        self.activation = activation or "linear"
+        self._activation = get_activation(self.activation)
+        self._hidden = None          # (time+1, batch, units) states, h0 = 0 first
+
+    def forward(self, x, training=False):
+        projected = self._projected_inputs(x)
+        time, batch, _ = projected.shape
+        recurrent = self.params["recurrent_kernel"]
+        hidden = np.zeros((time + 1, batch, self.units), dtype=projected.dtype)
+        for t in range(time):
+            z = projected[t]
+            z += hidden[t] @ recurrent
+            hidden[t + 1] = activation_forward(self._activation, z)
+        self._hidden = hidden
+        return self._output(hidden)
+
+    def backward(self, grad_output):
+        hidden = self._hidden
+        time, batch = hidden.shape[0] - 1, hidden.shape[1]
+        grad_h = self._grad_per_step(grad_output, time, batch)
+        recurrent_t = self.params["recurrent_kernel"].T
+        grad_z = np.empty((time, batch, self.units), dtype=hidden.dtype)
+        carry = np.zeros((batch, self.units), dtype=hidden.dtype)   # dLoss/dh_t from step t+1
+        for t in range(time - 1, -1, -1):
+            grad_z[t] = activation_backward(self._activation, grad_h[t] + carry, hidden[t + 1])
+            carry = grad_z[t] @ recurrent_t
+        return self._param_and_input_grads(grad_z, hidden)
+
+    def get_config(self):
+        return {**super().get_config(), "activation": self.activation}
 
 
-class LSTM(Layer):
+class LSTM(_Recurrent):
+    """Long short-term memory, gates in Keras order input, forget, cell, output.
+
+    z = x_t @ kernel + h_{t-1} @ recurrent_kernel + bias, split in four blocks of `units`:
+    i, f, o = sigmoid(z_i, z_f, z_o), g = tanh(z_c); c_t = f*c_{t-1} + i*g; h_t = o*tanh(c_t).
+    x: (batch, time, features) -> (batch, units), or (batch, time, units) with
+    return_sequences. kernel (features, 4*units), recurrent_kernel (units, 4*units),
+    bias (4*units,), forget block of the bias initialised to 1 (unit_forget_bias, as Keras).
+    """
+
+    gates = 4
+
     def __init__(self, units, return_sequences=False, kernel_initializer="glorot_uniform",
                  recurrent_initializer="orthogonal", unit_forget_bias=True,
                  kernel_regularizer=None, name=None, trainable=True):
-        super().__init__(name=name, trainable=trainable)
-        self.units = int(units)
-        self.return_sequences = bool(return_sequences)
+        super().__init__(units, return_sequences, kernel_initializer, recurrent_initializer,
+                         kernel_regularizer, name, trainable)
+        self.unit_forget_bias = bool(unit_forget_bias)
+        self.activation = "tanh"
+        self._gates = None           # (time, batch, 4*units) activated gates i, f, g, o
+        self._cells = None           # (time+1, batch, units) cell states, c0 = 0 first
+        self._tanh_cells = None      # (time, batch, units) tanh(c_t)
+        self._hidden = None          # (time+1, batch, units) hidden states, h0 = 0 first
+
+    def _initial_bias(self, dtype):
+        bias = np.zeros(4 * self.units, dtype=dtype)
+        if self.unit_forget_bias:
+            bias[self.units: 2 * self.units] = 1
+        return bias
+
+    def _gate_scales(self, dtype):
+        """sigmoid(z) = 0.5 + 0.5*tanh(z/2): one tanh over all four blocks, then an affine."""
+        u = self.units
+        inner = np.full(4 * u, 0.5, dtype=dtype)
+        inner[2 * u: 3 * u] = 1                   # the cell candidate is a plain tanh
+        offset = np.full(4 * u, 0.5, dtype=dtype)
+        offset[2 * u: 3 * u] = 0
+        return inner, offset
+
+    def forward(self, x, training=False):
+        projected = self._projected_inputs(x)
+        time, batch, _ = projected.shape
+        u, dtype = self.units, projected.dtype
+        recurrent = self.params["recurrent_kernel"]
+        inner, offset = self._gate_scales(dtype)
+        gates = np.empty((time, batch, 4 * u), dtype=dtype)
+        cells = np.zeros((time + 1, batch, u), dtype=dtype)
+        tanh_cells = np.empty((time, batch, u), dtype=dtype)
+        hidden = np.zeros((time + 1, batch, u), dtype=dtype)
+        for t in range(time):
+            z = projected[t]
+            z += hidden[t] @ recurrent
+            z *= inner
+            g = np.tanh(z, out=gates[t])
+            g *= inner                            # sigmoid blocks: 0.5*tanh + 0.5
+            g += offset
+            c = cells[t + 1]
+            np.multiply(g[:, u: 2 * u], cells[t], out=c)
+            c += g[:, :u] * g[:, 2 * u: 3 * u]
+            np.tanh(c, out=tanh_cells[t])
+            np.multiply(g[:, 3 * u:], tanh_cells[t], out=hidden[t + 1])
+        self._gates, self._cells, self._tanh_cells, self._hidden = gates, cells, tanh_cells, hidden
+        return self._output(hidden)
+
+    def backward(self, grad_output):
+        gates, cells, tanh_cells, hidden = self._gates, self._cells, self._tanh_cells, self._hidden
+        time, batch, width = gates.shape
+        u = self.units
+        grad_h = self._grad_per_step(grad_output, time, batch)
+        # d gate / d z from the gate values: s(1-s) for sigmoid blocks, 1-g^2 for the cell block
+        slope = gates * (1 - gates)
+        slope[:, :, 2 * u: 3 * u] = 1 - gates[:, :, 2 * u: 3 * u] ** 2
+        recurrent_t = self.params["recurrent_kernel"].T
+        grad_z = np.empty_like(gates)
+        carry_h = np.zeros((batch, u), dtype=gates.dtype)     # dLoss/dh_t from step t+1
+        carry_c = np.zeros((batch, u), dtype=gates.dtype)     # dLoss/dc_t from step t+1
+        for t in range(time - 1, -1, -1):
+            g, dz = gates[t], grad_z[t]
+            dh = grad_h[t] + carry_h
+            dc = dh * g[:, 3 * u:]
+            dc *= 1 - tanh_cells[t] ** 2
+            dc += carry_c
+            np.multiply(dc, g[:, 2 * u: 3 * u], out=dz[:, :u])           # input gate
+            np.multiply(dc, cells[t], out=dz[:, u: 2 * u])               # forget gate
+            np.multiply(dc, g[:, :u], out=dz[:, 2 * u: 3 * u])           # cell candidate
+            np.multiply(dh, tanh_cells[t], out=dz[:, 3 * u:])            # output gate
+            dz *= slope[t]
+            carry_c = dc * g[:, u: 2 * u]
+            carry_h = dz @ recurrent_t
+        return self._param_and_input_grads(grad_z, hidden)
+
+    def get_config(self):
+        return {**super().get_config(), "unit_forget_bias": self.unit_forget_bias}
