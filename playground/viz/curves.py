@@ -1,0 +1,173 @@
+"""Per-epoch curves: loss/accuracy per split, and per-layer gradient norms."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+
+from playground.viz import theme
+
+# history key -> split, for the two panels of the loss figure
+LOSS_KEYS = {"loss": "train", "val_loss": "validation", "test_loss": "test"}
+# accuracy traces share a legend entry with the loss of the same split
+LOSS_KEYS_BY_SPLIT = {split: key for key, split in LOSS_KEYS.items()}
+ACCURACY_KEYS = {"accuracy": "train", "val_accuracy": "validation",
+                 "test_accuracy": "test"}
+MIN_EPOCH_SPAN = 10       # the epoch axis starts out 1..10 and grows with training
+MARKERS_UP_TO = 40        # draw point markers while curves are this short
+
+
+def _check_series(mapping, what: str) -> dict[str, np.ndarray]:
+    """Every value of ``mapping`` as a 1-D float64 array; a clear error otherwise."""
+    if not isinstance(mapping, dict):
+        raise TypeError(f"{what} must be a dict of name -> list of numbers, "
+                        f"got {type(mapping).__name__}.")
+    series = {}
+    for key, values in mapping.items():
+        arr = np.asarray(values, dtype=np.float64)
+        if arr.ndim != 1:
+            raise ValueError(f"{what}[{key!r}] must be a flat list of numbers, one per "
+                             f"epoch; got an array of shape {arr.shape}.")
+        series[key] = arr
+    return series
+
+
+def _epoch_range(n_epochs: int) -> list[float]:
+    return [0.5, max(n_epochs, MIN_EPOCH_SPAN) + 0.5]
+
+
+def _line(x, y, label: str, split: str, xaxis: str, yaxis: str, fmt: str,
+          show_legend: bool, n_points: int) -> dict:
+    """One split's curve; the legend says the split, the hover says ``label``."""
+    return {
+        "type": "scatter", "x": x, "y": theme.finite_or_none(y),
+        "name": theme.SPLIT_LABELS.get(split, split),
+        "legendgroup": split, "showlegend": show_legend,
+        "mode": "lines+markers" if n_points <= MARKERS_UP_TO else "lines",
+        "line": {"color": theme.split_colour(split), "width": 3,
+                 "dash": theme.SPLIT_DASHES.get(split, "solid")},
+        "marker": {"size": 6, "color": theme.split_colour(split)},
+        "xaxis": xaxis, "yaxis": yaxis,
+        "hovertemplate": f"{label}: %{{y:{fmt}}}<extra></extra>",
+    }
+
+
+def _linear_loss_range(arrays: list[np.ndarray]) -> list[float]:
+    finite = [a[np.isfinite(a)] for a in arrays]
+    finite = [a for a in finite if a.size]
+    if not finite:
+        return [0.0, 1.0]
+    high = max(float(a.max()) for a in finite)
+    low = min(float(a.min()) for a in finite)
+    low = min(low, 0.0)
+    return [low, theme.nice_ceiling(high) if high > 0 else 1.0]
+
+
+def _log_range(arrays: list[np.ndarray]) -> list[float]:
+    """log10 axis range over the positive finite values, padded by a quarter decade."""
+    positive = [a[np.isfinite(a) & (a > 0)] for a in arrays]
+    positive = [a for a in positive if a.size]
+    if not positive:
+        return [-3.0, 1.0]
+    low = math.floor(math.log10(min(float(a.min()) for a in positive)) * 2) / 2
+    high = math.ceil(math.log10(max(float(a.max()) for a in positive)) * 2) / 2
+    if high - low < 1:
+        high = low + 1
+    return [low - 0.1, high + 0.1]
+
+
+def loss_figure(history: dict[str, list[float]], log_y: bool = False) -> go.Figure:
+    """Loss per epoch for train/validation/test; a second panel of accuracy if present.
+
+    history: key -> per-epoch values, e.g. "loss", "val_loss", "test_loss",
+             "accuracy", "val_accuracy", "test_accuracy" (all the same length).
+    log_y: draw the loss on a log axis (useful for regression losses that fall by
+           decades). Accuracy is always linear, 0-100 %.
+    """
+    series = _check_series(history, "history")
+    lengths = {len(a) for a in series.values()}
+    if len(lengths) > 1:
+        raise ValueError("Every history list must have one value per epoch, but the "
+                         f"lengths differ: { {k: len(a) for k, a in series.items()} }.")
+    n_epochs = lengths.pop() if lengths else 0
+    epochs = np.arange(1, n_epochs + 1)
+    has_accuracy = any(k in series for k in ACCURACY_KEYS)
+
+    data: list[dict] = []
+    loss_arrays = [series[k] for k in LOSS_KEYS if k in series]
+    for key, split in LOSS_KEYS.items():
+        if key in series:
+            data.append(_line(epochs, series[key], f"{split} loss", split, "x", "y",
+                              ".4g", True, n_epochs))
+    for key, split in ACCURACY_KEYS.items():
+        if key in series:
+            data.append(_line(epochs, series[key], f"{split} accuracy", split, "x2", "y2",
+                              ".1%", LOSS_KEYS_BY_SPLIT[split] not in series, n_epochs))
+
+    loss_domain = [0.0, 0.46] if has_accuracy else [0.0, 1.0]
+    loss_axis = theme.axis("loss (log scale)" if log_y else "loss", anchor="x")
+    if log_y:
+        loss_axis.update(type="log", range=_log_range(loss_arrays))
+    else:
+        loss_axis.update(type="linear", range=_linear_loss_range(loss_arrays))
+    layout = theme.base_layout(
+        "Loss and accuracy" if has_accuracy else "Loss", revision="loss",
+        xaxis=theme.axis("epoch", domain=loss_domain, range=_epoch_range(n_epochs),
+                         anchor="y"),
+        yaxis=loss_axis, hovermode="x unified",
+    )
+    layout["margin"] = dict(theme.MARGIN, t=95)
+    annotations = []
+    if has_accuracy:
+        layout["xaxis2"] = theme.axis("epoch", domain=[0.56, 1.0],
+                                      range=_epoch_range(n_epochs), anchor="y2")
+        layout["yaxis2"] = theme.axis("accuracy", anchor="x2", range=[0.0, 1.02],
+                                      tickformat=".0%")
+    if n_epochs == 0:
+        annotations.append(theme.message_annotation("No epochs yet: press Play"))
+    else:
+        bad = [k for k in LOSS_KEYS if k in series and not np.isfinite(series[k]).all()]
+        if bad:
+            first = int(np.flatnonzero(~np.isfinite(series[bad[0]]))[0]) + 1
+            annotations.append(theme.message_annotation(
+                f"loss became infinite or NaN at epoch {first}: "
+                "try a smaller learning rate", y=0.9))
+    layout["annotations"] = annotations
+    return theme.new_figure(data, layout)
+
+
+def gradient_norms_figure(grad_norms: dict[str, list[float]]) -> go.Figure:
+    """Per-layer L2 gradient norm per epoch on a log axis, one line per layer.
+
+    grad_norms: layer name -> per-epoch norms (the same length for every layer).
+    Vanishing gradients show as lines falling by decades, exploding ones as lines rising.
+    Zero or non-finite norms are drawn as gaps (a log axis cannot show them).
+    """
+    series = _check_series(grad_norms, "grad_norms")
+    n_epochs = max((len(a) for a in series.values()), default=0)
+    data = []
+    for index, (name, values) in enumerate(series.items()):
+        shown = np.where(values > 0, values, np.nan)
+        colour = theme.class_colour(index + 1) if index < 9 else theme.INK
+        data.append({
+            "type": "scatter", "x": np.arange(1, len(values) + 1), "name": name,
+            "y": theme.finite_or_none(shown),
+            "mode": "lines+markers" if len(values) <= MARKERS_UP_TO else "lines",
+            "line": {"color": colour, "width": 3,
+                     "dash": ("solid", "dash", "dot", "dashdot")[index % 4]},
+            "marker": {"size": 6, "color": colour},
+            "hovertemplate": f"{name}: %{{y:.3g}}<extra></extra>",
+        })
+    layout = theme.base_layout(
+        "Gradient norm per layer", revision="grad_norms",
+        xaxis=theme.axis("epoch", range=_epoch_range(n_epochs)),
+        yaxis=theme.axis("gradient L2 norm (log scale)", type="log",
+                         range=_log_range(list(series.values())),
+                         exponentformat="power"),
+        hovermode="x unified",
+    )
+    layout["margin"] = dict(theme.MARGIN, t=95)
+    if n_epochs == 0:
+        layout["annotations"] = [theme.message_annotation("No epochs yet: press Play")]
+    return theme.new_figure(data, layout)

@@ -1,0 +1,167 @@
+"""One look for every figure: fonts, colours, margins and the fast figure constructor.
+
+A lecturer puts these on a projector, so text is large (14 px, titles 18 px), the
+background is white, gridlines are thin and every colour is safe for colour-blind
+viewers (orange/blue for the two classes and the two weight signs, as in TensorFlow
+Playground, then the Okabe-Ito palette).
+
+Figures are rebuilt 5-10 times a second while training, so ``new_figure`` skips
+plotly's per-property validation (the slow part of building a figure). The tests
+re-validate every figure by rebuilding it with ``go.Figure(fig.to_dict())``.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+
+# ----- colours -----------------------------------------------------------------------
+ORANGE = "#F59322"        # class 0, negative weights (TensorFlow Playground's orange)
+BLUE = "#0877BD"          # class 1, positive weights (TensorFlow Playground's blue)
+NEUTRAL = "#E8EAEB"       # the middle of the diverging scales
+INK = "#222222"           # text and axis lines
+GRID = "#E3E3E3"          # thin gridlines
+WRONG = "#C0392B"         # labels of misclassified samples
+
+# Distinct class colours: the two Playground colours first, then Okabe-Ito.
+CLASS_COLOURS = (ORANGE, BLUE, "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#B8860B",
+                 "#555555", "#7B3294", "#1B7837")
+# Line colour and dash per data split (dash keeps them apart without colour too).
+SPLIT_COLOURS = {"train": "#0877BD", "validation": "#E66100", "test": "#009E73"}
+SPLIT_DASHES = {"train": "solid", "validation": "dash", "test": "dot"}
+SPLIT_LABELS = {"train": "train", "validation": "validation", "test": "test"}
+
+# Diverging orange -> light grey -> blue, for probabilities, signs and regression values.
+DIVERGING = ((0.0, ORANGE), (0.5, NEUTRAL), (1.0, BLUE))
+SEQUENTIAL_BLUES = ((0.0, "#F7FBFF"), (0.25, "#C6DBEF"), (0.5, "#6BAED6"),
+                    (0.75, "#2171B5"), (1.0, "#08306B"))
+GREYS = ((0.0, "#FFFFFF"), (1.0, "#000000"))
+
+# ----- sizes -------------------------------------------------------------------------
+FONT_FAMILY = "Arial, Helvetica, 'Liberation Sans', sans-serif"
+FONT_SIZE = 14
+TITLE_SIZE = 18
+SMALL_SIZE = 12           # tick labels inside dense diagrams only
+HEIGHT = 400              # default figure height in px
+MARGIN = {"l": 70, "r": 30, "t": 80, "b": 60}
+
+
+def class_colour(index: int) -> str:
+    """Colour of class ``index`` (cycles after ten classes)."""
+    return CLASS_COLOURS[int(index) % len(CLASS_COLOURS)]
+
+
+def split_colour(split: str) -> str:
+    return SPLIT_COLOURS.get(split, INK)
+
+
+def colorscale(stops) -> list[list]:
+    """A plotly colorscale list from ((position, colour), ...)."""
+    return [[float(p), c] for p, c in stops]
+
+
+def mix(colour: str, towards: str, amount: float) -> str:
+    """Blend hex ``colour`` towards hex ``towards`` by ``amount`` in [0, 1]."""
+    a = np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)], dtype=np.float64)
+    b = np.array([int(towards[i:i + 2], 16) for i in (1, 3, 5)], dtype=np.float64)
+    r, g, bl = np.rint(a + (b - a) * float(amount)).astype(int)
+    return f"#{r:02X}{g:02X}{bl:02X}"
+
+
+def axis(title: str = "", **overrides) -> dict:
+    """A themed axis: thin grid, dark line, large ticks."""
+    spec = {
+        "title": {"text": title, "font": {"size": FONT_SIZE}},
+        "showgrid": True, "gridcolor": GRID, "gridwidth": 1,
+        "zeroline": False, "showline": True, "linecolor": "#888888", "linewidth": 1,
+        "ticks": "outside", "tickcolor": "#888888", "tickfont": {"size": FONT_SIZE},
+        "mirror": False,
+    }
+    spec.update(overrides)
+    return spec
+
+
+def hidden_axis(**overrides) -> dict:
+    """An axis with no ticks, grid or line (diagrams)."""
+    spec = {"visible": False, "showgrid": False, "zeroline": False, "fixedrange": False}
+    spec.update(overrides)
+    return spec
+
+
+def base_layout(title: str, revision: str, height: int = HEIGHT, **overrides) -> dict:
+    """Layout shared by every figure.
+
+    ``revision`` becomes ``uirevision``: a constant per figure kind, so zoom, pan and
+    legend clicks survive the 5-10 refreshes a second while training.
+    """
+    layout = {
+        "template": {},                      # no default template: small JSON, fixed look
+        "title": {"text": title, "font": {"size": TITLE_SIZE, "color": INK},
+                  "x": 0.0, "xanchor": "left", "xref": "paper", "y": 0.98,
+                  "yanchor": "top", "yref": "container"},
+        "font": {"family": FONT_FAMILY, "size": FONT_SIZE, "color": INK},
+        "paper_bgcolor": "white", "plot_bgcolor": "white",
+        "height": int(height), "margin": dict(MARGIN),
+        "hoverlabel": {"font": {"size": FONT_SIZE, "family": FONT_FAMILY}},
+        "legend": {"orientation": "h", "x": 0.0, "xanchor": "left", "y": 1.02,
+                   "yanchor": "bottom", "font": {"size": FONT_SIZE},
+                   "bgcolor": "rgba(255,255,255,0)"},
+        "uirevision": revision,
+        "xaxis": axis(), "yaxis": axis(),
+    }
+    layout.update(overrides)
+    return layout
+
+
+def message_annotation(text: str, x: float = 0.5, y: float = 0.5) -> dict:
+    """A grey centred note in paper coordinates ("No epochs yet", ...)."""
+    return {"text": text, "x": x, "y": y, "xref": "paper", "yref": "paper",
+            "showarrow": False, "font": {"size": FONT_SIZE + 2, "color": "#777777"}}
+
+
+def new_figure(data: list[dict], layout: dict) -> go.Figure:
+    """A Figure from trace and layout dicts, without plotly's slow validation.
+
+    Building a validated figure costs 10-20 ms for the network diagram; skipping it
+    costs ~3 ms. Every property used here is checked by the test-suite instead.
+    """
+    spec = {"data": data, "layout": layout}
+    try:
+        return go.Figure(spec, _validate=False)
+    except TypeError:  # a plotly without the private switch: validate after all
+        return go.Figure(spec)
+
+
+# ----- small numeric helpers for axis ranges (drawing only) ---------------------------
+def nice_ceiling(value: float) -> float:
+    """The smallest of 1, 2, 2.5, 5 x 10^k that is >= value (> 0), for stable ranges."""
+    value = float(value)
+    if not math.isfinite(value) or value <= 0:
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(value))
+    for step in (1.0, 2.0, 2.5, 5.0, 10.0):
+        if step * power >= value * (1 - 1e-9):
+            return step * power
+    return 10.0 * power
+
+
+def padded_range(low: float, high: float, fraction: float = 0.05) -> list[float]:
+    """[low, high] widened by ``fraction`` of the span (a unit span if degenerate)."""
+    low, high = float(low), float(high)
+    span = high - low
+    if not math.isfinite(span) or span <= 0:
+        centre = low if math.isfinite(low) else 0.0
+        return [centre - 1.0, centre + 1.0]
+    return [low - fraction * span, high + fraction * span]
+
+
+def finite_or_none(values) -> list:
+    """A plain list with NaN/inf replaced by None (plotly draws a gap there)."""
+    arr = np.asarray(values, dtype=np.float64).ravel()
+    out = arr.tolist()
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        for i in np.flatnonzero(bad):
+            out[i] = None
+    return out
