@@ -6,50 +6,24 @@ import pytest
 
 from playground.nn.layers.conv import Conv2D, MaxPool2D
 
+from tests.nn.gradcheck import check_layer_gradients, relative_error
+
 REL_TOL = 1e-6
 
 
-def relative_error(a, b):
-    a, b = np.asarray(a, float), np.asarray(b, float)
-    return np.linalg.norm(a - b) / max(np.linalg.norm(a) + np.linalg.norm(b), 1e-12)
-
-
-def numeric_gradient(f, array, eps=1e-6):
-    """Central differences of scalar f() with respect to every entry of ``array`` (in place)."""
-    grad = np.zeros(array.shape)
-    for index in np.ndindex(*array.shape):   # index the array itself: works for any layout
-        keep = array[index]
-        array[index] = keep + eps
-        up = f()
-        array[index] = keep - eps
-        down = f()
-        array[index] = keep
-        grad[index] = (up - down) / (2 * eps)
-    return grad
-
-
 def check_layer(layer, x, rng):
-    """Loss = sum(forward(x) * r): compare backward's input and param grads to differences."""
-    if not layer.built:
-        layer.build(x.shape[1:], rng, np.float64)
-    r = rng.normal(size=(x.shape[0], *layer.output_shape))
-    loss = lambda: float(np.sum(layer.forward(x.copy()) * r))
-    layer.forward(x.copy(), training=True)
-    grad_x = layer.backward(r.copy())
-    assert grad_x.shape == x.shape
-    assert relative_error(grad_x, numeric_gradient(loss, x)) <= REL_TOL
-    for name, value in layer.params.items():
-        assert layer.grads[name].shape == value.shape
-        assert relative_error(layer.grads[name], numeric_gradient(loss, value)) <= REL_TOL, name
+    """float64 central differences for d/dx and every param (A's shared checker)."""
+    check_layer_gradients(layer, x.shape[1:], rng, x=x)
 
 
 @pytest.mark.parametrize("padding,strides,kernel", [
-    ("valid", 1, 3), ("same", 1, 3), ("valid", 2, 3), ("same", 2, 3), ("same", 2, (2, 3)),
+    ("valid", 1, 3), ("same", 1, 3), ("same", 1, 1), ("valid", 2, 3), ("same", 2, 3), ("same", 2, (2, 3)),
     ("same", (1, 2), 4),
 ])
 def test_conv2d_gradients(padding, strides, kernel):
     rng = np.random.default_rng(0)
-    layer = Conv2D(3, kernel, strides=strides, padding=padding, activation="tanh")
+    activation = "gelu" if kernel == 1 else "tanh"     # gelu: the pre-activation path
+    layer = Conv2D(3, kernel, strides=strides, padding=padding, activation=activation)
     check_layer(layer, rng.normal(size=(2, 7, 6, 2)), rng)
 
 

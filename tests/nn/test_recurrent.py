@@ -4,12 +4,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from playground.nn.layers.recurrent import LSTM, SimpleRNN, orthogonal
+from playground.nn.initializers import orthogonal
+from playground.nn.layers.recurrent import LSTM, SimpleRNN
 from tests.nn.test_conv import REL_TOL, check_layer, relative_error
 
 
 @pytest.mark.parametrize("return_sequences", [False, True])
-@pytest.mark.parametrize("activation", ["tanh", "relu", "linear"])
+@pytest.mark.parametrize("activation", ["tanh", "relu", "linear", "swish"])
 def test_simple_rnn_gradients(return_sequences, activation):
     rng = np.random.default_rng(0)
     layer = SimpleRNN(4, activation=activation, return_sequences=return_sequences)
@@ -27,9 +28,9 @@ def test_lstm_gradients(return_sequences):
 
 def test_orthogonal_initializer_is_orthonormal():
     rng = np.random.default_rng(0)
-    square = orthogonal((5, 5), rng, np.float64)
+    square = orthogonal((5, 5), 5, 5, rng, np.float64)
     np.testing.assert_allclose(square @ square.T, np.eye(5), atol=1e-12)
-    wide = orthogonal((3, 12), rng, np.float64)        # LSTM recurrent kernel shape
+    wide = orthogonal((3, 12), 3, 12, rng, np.float64)        # LSTM recurrent kernel shape
     np.testing.assert_allclose(wide @ wide.T, np.eye(3), atol=1e-12)
 
 

@@ -10,54 +10,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from playground.nn import activations, initializers, regularizers
 from playground.nn.layers.base import Layer
-
-# ----- bridges to the engine core (activations, initializers, regularizers) ----------------
-# TEMPORARY stand-ins until playground.nn.activations / initializers land; then thin wrappers.
-
-
-def get_activation(name):
-    """Activation name -> object used by activation_forward/backward."""
-    name = "linear" if name is None else str(name)
-    if name not in ("linear", "relu", "tanh", "sigmoid"):
-        raise ValueError(f"Unknown activation {name!r}.")
-    return name
-
-
-def activation_forward(activation, z):
-    """z: pre-activation array -> activation output (may reuse z's memory)."""
-    if activation == "relu":
-        return np.maximum(z, 0, out=z)
-    if activation == "tanh":
-        return np.tanh(z, out=z)
-    if activation == "sigmoid":
-        return 0.5 * (1 + np.tanh(0.5 * z))
-    return z
-
-
-def activation_backward(activation, grad, out):
-    """grad wrt the activation output -> grad wrt the pre-activation, from the output."""
-    if activation == "relu":
-        return grad * (out > 0)
-    if activation == "tanh":
-        return grad * (1 - out * out)
-    if activation == "sigmoid":
-        return grad * out * (1 - out)
-    return grad
-
-
-def initialize(name, shape, fan_in, fan_out, rng, dtype):
-    """Kernel initializer by name -> array of ``shape`` in ``dtype``."""
-    limit = np.sqrt(6.0 / (fan_in + fan_out))
-    return rng.uniform(-limit, limit, size=shape).astype(dtype)
-
-
-def resolve_regularizer(regularizer):
-    return regularizer
-
-
-def serialize(regularizer):
-    return None if regularizer is None else regularizer
 
 PADDINGS = ("valid", "same")
 
@@ -131,14 +85,17 @@ class Conv2D(Layer):
         self.kernel_size = _pair(kernel_size, "kernel_size", "Conv2D")  # (kh, kw)
         self.strides = _pair(strides, "strides", "Conv2D")              # (rows, cols)
         self.padding = _check_padding(padding, "Conv2D")                # "valid" | "same"
-        self.activation = activation or "linear"                        # activation name
-        self._activation = get_activation(self.activation)              # A's activation object
+        self.activation_fn = activations.get(activation)                # Activation object
+        self.activation = self.activation_fn.name                       # its name
+        initializers.get(kernel_initializer)                            # fail early on bad names
         self.kernel_initializer = kernel_initializer
-        self.kernel_regularizer = resolve_regularizer(kernel_regularizer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.needs_input_gradient = True     # the model sets False on the first layer
         self._pads = ((0, 0), (0, 0))        # (top, bottom), (left, right) zero padding
         self._cols = None                    # (batch*out_h*out_w, kh*kw*in_ch) patches
         self._x_shape = None                 # shape of the last forward input
-        self._out = None                     # activation output cached for backward
+        self._z = None                       # pre-activation, kept only if the activation needs it
+        self._out = None                     # (batch*out_h*out_w, filters) activation output
 
     def compute_output_shape(self, input_shape):
         h, w, _ = _check_image_shape(input_shape, "Conv2D")
@@ -153,8 +110,9 @@ class Conv2D(Layer):
         kh, kw = self.kernel_size
         shape = (kh, kw, channels, self.filters)
         self.params = {
-            "kernel": initialize(self.kernel_initializer, shape, kh * kw * channels,
-                                 kh * kw * self.filters, rng, dtype),
+            "kernel": np.ascontiguousarray(initializers.initialize(
+                self.kernel_initializer, shape, kh * kw * channels, kh * kw * self.filters, rng,
+                dtype)),
             "bias": np.zeros(self.filters, dtype=dtype),
         }
         self.regularizers = {"kernel": self.kernel_regularizer} if self.kernel_regularizer else {}
@@ -177,7 +135,10 @@ class Conv2D(Layer):
         z = cols @ self.params["kernel"].reshape(-1, filters)
         z += self.params["bias"]
         self._cols, self._x_shape = cols, x.shape
-        self._out = activation_forward(self._activation, z)
+        if self.activation_fn.needs_input:
+            self._z, self._out = z, self.activation_fn.forward(z)
+        else:
+            self._out = self.activation_fn.forward(z, out=z)
         return self._out.reshape(x.shape[0], out_h, out_w, filters)
 
     def backward(self, grad_output):
@@ -186,10 +147,12 @@ class Conv2D(Layer):
         out_h, out_w, filters = self.output_shape
         grad_z = grad_output.reshape(-1, filters)
         if not self.fused_output_gradient:
-            grad_z = activation_backward(self._activation, grad_z, self._out)
+            grad_z = self.activation_fn.backward(grad_z, self._out, self._z)
         kernel = self.params["kernel"]
         self.grads["kernel"] = (self._cols.T @ grad_z).reshape(kernel.shape)
         self.grads["bias"] = grad_z.sum(axis=0)
+        if not self.needs_input_gradient:
+            return None
         grad_cols = (grad_z @ kernel.reshape(-1, filters).T).reshape(
             batch, out_h, out_w, kh, kw, channels)
         (top, bottom), (left, right) = self._pads
@@ -206,7 +169,7 @@ class Conv2D(Layer):
                 "kernel_size": list(self.kernel_size), "strides": list(self.strides),
                 "padding": self.padding, "activation": self.activation,
                 "kernel_initializer": self.kernel_initializer,
-                "kernel_regularizer": serialize(self.kernel_regularizer)}
+                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer)}
 
 
 class MaxPool2D(Layer):

@@ -10,24 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from playground.nn import activations, initializers, regularizers
 from playground.nn.layers.base import Layer
-from playground.nn.layers.conv import (
-    activation_backward,
-    activation_forward,
-    get_activation,
-    initialize,
-    resolve_regularizer,
-    serialize,
-)
-
-
-def orthogonal(shape: tuple[int, int], rng: np.random.Generator, dtype) -> np.ndarray:
-    """Keras 'orthogonal' initializer: orthonormal rows or columns, whichever is fewer."""
-    rows, cols = shape
-    a = rng.standard_normal((max(rows, cols), min(rows, cols)))
-    q, r = np.linalg.qr(a)
-    q *= np.sign(np.diag(r))             # make the decomposition unique, as Keras does
-    return np.ascontiguousarray(q if rows >= cols else q.T, dtype=dtype)
 
 
 def _check_sequence_shape(input_shape: tuple, layer: str) -> tuple[int, int]:
@@ -55,9 +39,12 @@ class _Recurrent(Layer):
             raise ValueError(f"{kind}: units must be at least 1, got {units!r}.")
         self.units = int(units)                                  # size of the hidden state
         self.return_sequences = bool(return_sequences)           # every step or only the last
+        initializers.get(kernel_initializer)                     # fail early on bad names
+        initializers.get(recurrent_initializer)
         self.kernel_initializer = kernel_initializer
         self.recurrent_initializer = recurrent_initializer
-        self.kernel_regularizer = resolve_regularizer(kernel_regularizer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.needs_input_gradient = True         # the model sets False on the first layer
         self._x_time_major = None        # (time, batch, features) input of the last forward
 
     def compute_output_shape(self, input_shape):
@@ -67,15 +54,13 @@ class _Recurrent(Layer):
     def build(self, input_shape, rng, dtype=np.float32):
         _, features = _check_sequence_shape(input_shape, type(self).__name__)
         width = self.gates * self.units
-        if self.recurrent_initializer == "orthogonal":
-            recurrent = orthogonal((self.units, width), rng, dtype)
-        else:
-            recurrent = initialize(self.recurrent_initializer, (self.units, width), self.units,
-                                   width, rng, dtype)
+        # contiguous copies: optimizers and gradient checks update the arrays in place
         self.params = {
-            "kernel": initialize(self.kernel_initializer, (features, width), features, width,
-                                 rng, dtype),
-            "recurrent_kernel": recurrent,
+            "kernel": np.ascontiguousarray(initializers.initialize(
+                self.kernel_initializer, (features, width), features, width, rng, dtype)),
+            "recurrent_kernel": np.ascontiguousarray(initializers.initialize(
+                self.recurrent_initializer, (self.units, width), self.units, width, rng,
+                dtype)),
             "bias": self._initial_bias(dtype),
         }
         self.regularizers = {"kernel": self.kernel_regularizer} if self.kernel_regularizer else {}
@@ -116,6 +101,8 @@ class _Recurrent(Layer):
         self.grads["kernel"] = x.reshape(-1, x.shape[2]).T @ flat_z
         self.grads["recurrent_kernel"] = hidden[:-1].reshape(-1, self.units).T @ flat_z
         self.grads["bias"] = flat_z.sum(axis=0)
+        if not self.needs_input_gradient:
+            return None
         return (grad_z @ self.params["kernel"].T).transpose(1, 0, 2)
 
     def get_config(self):
@@ -123,7 +110,7 @@ class _Recurrent(Layer):
                 "return_sequences": self.return_sequences,
                 "kernel_initializer": self.kernel_initializer,
                 "recurrent_initializer": self.recurrent_initializer,
-                "kernel_regularizer": serialize(self.kernel_regularizer)}
+                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer)}
 
 
 class SimpleRNN(_Recurrent):
@@ -138,20 +125,24 @@ class SimpleRNN(_Recurrent):
                  kernel_regularizer=None, name=None, trainable=True):
         super().__init__(units, return_sequences, kernel_initializer, recurrent_initializer,
                          kernel_regularizer, name, trainable)
-        self.activation = activation or "linear"
-        self._activation = get_activation(self.activation)
+        self.activation_fn = activations.get(activation)
+        self.activation = self.activation_fn.name
         self._hidden = None          # (time+1, batch, units) states, h0 = 0 first
+        self._pre = None             # (time, batch, units) pre-activations, if the activation
+                                     # derivative needs them (swish, gelu)
 
     def forward(self, x, training=False):
         projected = self._projected_inputs(x)
         time, batch, _ = projected.shape
         recurrent = self.params["recurrent_kernel"]
         hidden = np.zeros((time + 1, batch, self.units), dtype=projected.dtype)
+        activation = self.activation_fn
         for t in range(time):
             z = projected[t]
             z += hidden[t] @ recurrent
-            hidden[t + 1] = activation_forward(self._activation, z)
+            activation.forward(z, out=hidden[t + 1])
         self._hidden = hidden
+        self._pre = projected if activation.needs_input else None
         return self._output(hidden)
 
     def backward(self, grad_output):
@@ -162,7 +153,8 @@ class SimpleRNN(_Recurrent):
         grad_z = np.empty((time, batch, self.units), dtype=hidden.dtype)
         carry = np.zeros((batch, self.units), dtype=hidden.dtype)   # dLoss/dh_t from step t+1
         for t in range(time - 1, -1, -1):
-            grad_z[t] = activation_backward(self._activation, grad_h[t] + carry, hidden[t + 1])
+            pre = None if self._pre is None else self._pre[t]
+            grad_z[t] = self.activation_fn.backward(grad_h[t] + carry, hidden[t + 1], pre)
             carry = grad_z[t] @ recurrent_t
         return self._param_and_input_grads(grad_z, hidden)
 
@@ -188,7 +180,7 @@ class LSTM(_Recurrent):
         super().__init__(units, return_sequences, kernel_initializer, recurrent_initializer,
                          kernel_regularizer, name, trainable)
         self.unit_forget_bias = bool(unit_forget_bias)
-        self.activation = "tanh"
+        self.activation = "tanh"     # cell activation; the gates use sigmoid (fixed, as Keras)
         self._gates = None           # (time, batch, 4*units) activated gates i, f, g, o
         self._cells = None           # (time+1, batch, units) cell states, c0 = 0 first
         self._tanh_cells = None      # (time, batch, units) tanh(c_t)
