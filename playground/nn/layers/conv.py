@@ -149,8 +149,9 @@ class Conv2D(Layer):
         if not self.fused_output_gradient:
             grad_z = self.activation_fn.backward(grad_z, self._out, self._z)
         kernel = self.params["kernel"]
-        self.grads["kernel"] = (self._cols.T @ grad_z).reshape(kernel.shape)
-        self.grads["bias"] = grad_z.sum(axis=0)
+        # written in place: the model may keep every gradient as a view into one flat vector
+        self.grads["kernel"][...] = (self._cols.T @ grad_z).reshape(kernel.shape)
+        self.grads["bias"][...] = grad_z.sum(axis=0)
         if not self.needs_input_gradient:
             return None
         grad_cols = (grad_z @ kernel.reshape(-1, filters).T).reshape(

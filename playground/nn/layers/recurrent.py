@@ -98,9 +98,10 @@ class _Recurrent(Layer):
         x = self._x_time_major
         width = grad_z.shape[2]
         flat_z = grad_z.reshape(-1, width)
-        self.grads["kernel"] = x.reshape(-1, x.shape[2]).T @ flat_z
-        self.grads["recurrent_kernel"] = hidden[:-1].reshape(-1, self.units).T @ flat_z
-        self.grads["bias"] = flat_z.sum(axis=0)
+        # written in place: the model may keep every gradient as a view into one flat vector
+        self.grads["kernel"][...] = x.reshape(-1, x.shape[2]).T @ flat_z
+        self.grads["recurrent_kernel"][...] = hidden[:-1].reshape(-1, self.units).T @ flat_z
+        self.grads["bias"][...] = flat_z.sum(axis=0)
         if not self.needs_input_gradient:
             return None
         return (grad_z @ self.params["kernel"].T).transpose(1, 0, 2)
