@@ -1,0 +1,132 @@
+"""Column-by-column decisions for a table: numbers, categories, or dropped (and why).
+
+Each function takes one pandas Series and returns what to keep plus the plain-language
+note for the report. Nothing here reads files; ``tabular`` strings these together.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+FLOAT32_LIMIT = float(np.finfo(np.float32).max)   # larger magnitudes cannot be stored
+ID_NAME = re.compile(r"^(id|_id|idx|index|row|row ?id|row ?number|key|#|no\.?|unnamed: ?0)$"
+                     r"|[ _-]id$|^id[ _-]|[a-z]Id$", re.IGNORECASE)
+PLAIN_NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+COMMA_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
+DATE_LIKE = re.compile(r"^(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})"
+                       r"([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$")
+DATE_SHARE = 0.9   # a text column is a date column when this share of its values look like dates
+
+
+@dataclass
+class Column:
+    """One usable column: numbers (float64 with NaN for missing) or text categories."""
+
+    name: str
+    values: pd.Series          # float64 for numbers; object strings (NaN missing) for categories
+    categorical: bool
+
+
+def text_values(series: pd.Series) -> pd.Series:
+    """The column as stripped Python strings, NaN where missing (object dtype)."""
+    out = series.astype(object)
+    present = out.notna()
+    out = out.where(~present, out[present].astype(str).str.strip())
+    return out.where(out != "", np.nan).astype(object)
+
+
+def _numbers_from_text(text: pd.Series) -> pd.Series | None:
+    """Text that is all numbers (plain, or with ',' thousands such as "1,234.5") as float64."""
+    present = text.dropna()
+    if present.empty:
+        return None
+    plain = present.str.match(PLAIN_NUMBER)
+    if plain.all():
+        return pd.to_numeric(text, errors="coerce").astype(np.float64)
+    if (plain | present.str.match(COMMA_THOUSANDS)).all():
+        return pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce"
+                             ).astype(np.float64)
+    words = present.str.lower()
+    if words.isin(["inf", "-inf", "+inf", "infinity", "-infinity", "+infinity"]).any():
+        as_numbers = pd.to_numeric(present, errors="coerce")
+        if as_numbers.notna().all():
+            return pd.to_numeric(text, errors="coerce").astype(np.float64)
+    return None
+
+
+def as_number_or_text(series: pd.Series) -> tuple[pd.Series, bool, str | None]:
+    """(values, is_numeric, note): float64 numbers, or stripped text for anything else."""
+    if pd.api.types.is_bool_dtype(series):
+        return series.astype(object).map(str), False, None
+    if pd.api.types.is_numeric_dtype(series):
+        return series.astype(np.float64), True, None
+    text = text_values(series)
+    numbers = _numbers_from_text(text)
+    if numbers is not None:
+        note = None
+        if text.dropna().str.contains(",", regex=False).any():
+            note = f"Read '{series.name}' as numbers after removing ',' thousands separators."
+        return numbers, True, note
+    return text, False, None
+
+
+def clean_numbers(values: pd.Series, name: str) -> tuple[pd.Series, list[str]]:
+    """Infinities and values beyond float32's range become missing, with a note."""
+    array = values.to_numpy(dtype=np.float64)
+    finite = np.isfinite(array)
+    too_big = np.isinf(array) | (np.abs(np.where(finite, array, 0.0)) > FLOAT32_LIMIT)
+    if not too_big.any():
+        return values, []
+    count = int(too_big.sum())
+    note = (f"Treated {count} infinite or too-large value{'s' if count > 1 else ''} in "
+            f"'{name}' as missing (numbers must be finite and below {FLOAT32_LIMIT:.3g}).")
+    return values.mask(too_big), [note]
+
+
+def drop_reason(name: str, values: pd.Series, numeric: bool, position: int,
+                blank_header: bool, max_categories: int) -> str | None:
+    """Why this feature column carries no usable pattern, or None to keep it."""
+    present = values.dropna()
+    n_rows = len(values)
+    if present.empty:
+        return f"Dropped column '{name}': every value is missing."
+    distinct = present.nunique()
+    if distinct == 1:
+        return (f"Dropped column '{name}': it holds the same value "
+                f"({_short(present.iloc[0])}) in every row, so it cannot help predict.")
+    if numeric:
+        unique_per_row = distinct == n_rows and n_rows >= 3
+        whole = unique_per_row and np.all(np.mod(present.to_numpy(), 1) == 0)
+        if whole and (ID_NAME.search(name) or (position == 0 and blank_header)):
+            return (f"Dropped column '{name}': a different whole number in every row, "
+                    f"like a row id, so it carries no pattern.")
+        return None
+    if present.str.match(DATE_LIKE).mean() >= DATE_SHARE:
+        return (f"Dropped column '{name}': it holds dates (e.g. '{_short(present.iloc[0])}'); "
+                f"dates are not used as inputs. Turn them into numbers (year, month, ...) "
+                f"in the file if they matter.")
+    if distinct == n_rows and n_rows >= 2:
+        return (f"Dropped column '{name}': a different text in every row (like a name or "
+                f"id), so it carries no pattern.")
+    if distinct > max_categories:
+        return (f"Dropped column '{name}': {distinct} different text values, more than "
+                f"max_categories={max_categories} to one-hot encode. Raise max_categories "
+                f"to keep it.")
+    return None
+
+
+def _short(value, width: int = 30) -> str:
+    text = str(value)
+    return text if len(text) <= width else text[:width - 3] + "..."
+
+
+def format_label(value) -> str:
+    """A class label as text: 3.0 -> "3", 2.5 -> "2.5", "setosa" -> "setosa"."""
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        return repr(float(value))
+    return str(value)

@@ -1,0 +1,107 @@
+"""load_csv: any CSV the user uploads -> a Dataset, or a DataError that says what to fix."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import warnings
+
+import pandas as pd
+
+from .csv_text import DELIMITER_NAMES, MISSING_TOKENS, TextFacts, decode, read_source, sniff
+from .dataset import Dataset
+from .errors import DataError
+from .tabular import frame_to_dataset
+
+MAX_ROWS = 200_000       # default row limit; pass max_rows to change it
+MAX_COLUMNS = 1_000
+SKIPPED_LINE = re.compile(r"line (\d+)")
+
+
+def _parse(facts: TextFacts, raw: bytes | str, max_rows: int) -> tuple[pd.DataFrame, list[int]]:
+    """The whole table as a DataFrame (pandas' C parser) and the lines it had to skip."""
+    if len(facts.names) > MAX_COLUMNS:
+        raise DataError(f"The file has {len(facts.names)} columns, more than the "
+                        f"{MAX_COLUMNS} limit. Keep only the columns you need.")
+    if isinstance(raw, bytes) and facts.encoding in ("utf-8", "utf-8-sig", "cp1252",
+                                                     "latin-1"):
+        buffer, encoding = io.BytesIO(raw), facts.encoding   # no second copy of big files
+    else:
+        buffer, encoding = io.StringIO(facts.text), None
+    options = dict(sep=facts.delimiter, header=0 if facts.has_header else None,
+                   names=facts.names, index_col=False, na_values=MISSING_TOKENS,
+                   keep_default_na=False, skipinitialspace=True, skip_blank_lines=True,
+                   on_bad_lines="warn", nrows=max_rows + 1, encoding=encoding,
+                   quotechar='"', engine="c")
+    if facts.decimal_comma:
+        options.update(decimal=",", thousands=".")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            frame = pd.read_csv(buffer, **options)
+        except pd.errors.EmptyDataError as error:
+            raise DataError("The file has no rows to read. Upload a CSV with a header row "
+                            "and data rows.") from error
+        except pd.errors.ParserError as error:
+            text = str(error)
+            if "EOF inside string" in text or "EOF while" in text:
+                raise DataError("A quoted value never ends: a closing \" is missing "
+                                f"({text.split('. ')[-1].strip()}). Fix the quotes in "
+                                f"the file.") from error
+            raise DataError(f"The file's rows could not be split into columns ({text}). "
+                            f"Check the delimiter and the quotes.") from error
+    skipped = []
+    for warning in caught:
+        skipped += [int(n) for n in SKIPPED_LINE.findall(str(warning.message))]
+    return frame, skipped
+
+
+def load_csv(source, target: str | None = None, task: str | None = None,
+             missing: str = "mean", max_categories: int = 20,
+             max_rows: int = MAX_ROWS) -> Dataset:
+    """Read a CSV into a Dataset, explaining every step in ``Dataset.report``.
+
+    source: a path, bytes, or a binary/text file object. target: the column to predict
+    (default: the last). task: "classification" / "regression" / None to infer.
+    missing: "drop" rows, or fill with "mean", "median", "most_frequent" (text columns
+    always use the most frequent value). Infinite numbers are treated as missing.
+    Text columns with more than max_categories values are dropped with a note.
+    Raises DataError, and only DataError, for anything wrong with the file.
+    """
+    try:
+        return _load_csv(source, target, task, missing, max_categories, max_rows)
+    except DataError:
+        raise
+    except MemoryError as error:
+        raise DataError("The file is too large to load in memory. Use a sample of the "
+                        "rows.") from error
+    except Exception as error:   # last line of defence: nothing else may escape
+        raise DataError(f"Could not read this file as a table ({type(error).__name__}: "
+                        f"{error}). Check that it is a plain CSV with a header row.") from error
+
+
+def _load_csv(source, target, task, missing, max_categories, max_rows) -> Dataset:
+    if not isinstance(max_rows, int) or max_rows < 1:
+        raise DataError(f"max_rows must be a positive whole number; got {max_rows!r}.")
+    raw, name = read_source(source)
+    facts = sniff(decode(raw))
+    frame, skipped = _parse(facts, raw, max_rows)
+    if len(frame) > max_rows:
+        raise DataError(f"The file has more than {max_rows:,} data rows, the limit. Use a "
+                        f"sample of the rows (or pass a larger max_rows).")
+    if len(frame) == 0:
+        raise DataError("The file has a header row but no data rows. Add rows of data "
+                        "below the header.")
+    details = [f"delimiter {DELIMITER_NAMES[facts.delimiter]}", f"encoding {facts.encoding_label}"]
+    if facts.decimal_comma:
+        details.append("decimal comma")
+    report = [f"Read {len(frame)} rows and {frame.shape[1]} columns from '{name}' "
+              f"({', '.join(details)})."]
+    report += facts.renamed or []
+    if skipped:
+        shown = ", ".join(map(str, skipped[:10])) + (" ..." if len(skipped) > 10 else "")
+        report.append(f"Skipped {len(skipped)} row{'s' if len(skipped) > 1 else ''} with "
+                      f"more values than the header has columns (line {shown}).")
+    return frame_to_dataset(frame, target=target, task=task, missing=missing,
+                            max_categories=max_categories, name=name, report=report,
+                            blank_header=facts.blank_first_name)
