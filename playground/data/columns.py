@@ -93,17 +93,17 @@ def drop_reason(name: str, values: pd.Series, numeric: bool, position: int,
     n_rows = len(values)
     if present.empty:
         return f"Dropped column '{name}': every value is missing."
-    distinct = present.nunique()
-    if distinct == 1:
+    if is_constant(present):
         return (f"Dropped column '{name}': it holds the same value "
                 f"({_short(present.iloc[0])}) in every row, so it cannot help predict.")
     if numeric:
-        unique_per_row = distinct == n_rows and n_rows >= 3
-        whole = unique_per_row and np.all(np.mod(present.to_numpy(), 1) == 0)
-        if whole and (ID_NAME.search(name) or (position == 0 and blank_header)):
+        id_like = ID_NAME.search(name) or (position == 0 and blank_header)
+        if id_like and n_rows >= 3 and len(present) == n_rows \
+                and np.all(np.mod(present.to_numpy(), 1) == 0) and present.is_unique:
             return (f"Dropped column '{name}': a different whole number in every row, "
                     f"like a row id, so it carries no pattern.")
         return None
+    distinct = present.nunique()
     if present.str.match(DATE_LIKE).mean() >= DATE_SHARE:
         return (f"Dropped column '{name}': it holds dates (e.g. '{_short(present.iloc[0])}'); "
                 f"dates are not used as inputs. Turn them into numbers (year, month, ...) "
@@ -116,6 +116,13 @@ def drop_reason(name: str, values: pd.Series, numeric: bool, position: int,
                 f"max_categories={max_categories} to one-hot encode. Raise max_categories "
                 f"to keep it.")
     return None
+
+
+def is_constant(present: pd.Series) -> bool:
+    """True when the non-missing values are all equal (cheap min == max for numbers)."""
+    if pd.api.types.is_numeric_dtype(present):
+        return bool(present.min() == present.max())
+    return present.nunique() < 2
 
 
 def _short(value, width: int = 30) -> str:

@@ -35,8 +35,11 @@ BINARY_SIGNATURES = {
 BOMS = ((b"\xef\xbb\xbf", "utf-8-sig", "UTF-8 with BOM"),
         (b"\xff\xfe", "utf-16", "UTF-16 with BOM"),
         (b"\xfe\xff", "utf-16", "UTF-16 with BOM"))
-DECIMAL_COMMA_NUMBER = re.compile(r"^\s*[-+]?(\d{1,3}(\.\d{3})+|\d+),\d+\s*$")
-DECIMAL_POINT_NUMBER = re.compile(r"^\s*[-+]?(\d+\.\d{1,2}|\d+\.\d{4,}|\.\d+|\d+\.\d+[eE][-+]?\d+)\s*$")
+DECIMAL_COMMA_CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+NUMBER = re.compile(r"^\s*[-+]?(\d{1,3}(\.\d{3})+|\d+),\d+\s*$")
+DECIMAL_POINT_CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+NUMBER = re.compile(r"^\s*[-+]?(\d+\.\d{1,2}|\d+\.\d{4,}|\.\d+|\d+\.\d+[eE][-+]?\d+)\s*$")
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 NUMBER = re.compile(r"^\s*[-+]?(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)?\s*$")
 
 
@@ -131,7 +134,7 @@ def decode(raw: bytes | str) -> TextFacts:
     if text.startswith("\ufeff"):
         text = text[1:]
     sample = text[:SAMPLE_CHARS]
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n\f\v")
+    controls = len(CONTROL_CHARACTER.findall(sample))
     if "\x00" in sample or controls > max(2, len(sample) // 100):
         raise DataError("The file contains binary data (control characters), so it is not "
                         "a CSV text file. Export the table as CSV (UTF-8) and upload that.")

@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .columns import Column, as_number_or_text, clean_numbers, drop_reason, format_label
+from .columns import (Column, as_number_or_text, clean_numbers, drop_reason, format_label,
+                      is_constant)
 from .dataset import TASKS, Dataset
 from .errors import DataError
 
@@ -41,14 +42,16 @@ def _target(values: pd.Series, numeric: bool, name: str, task: str | None,
             report: list[str]) -> tuple[np.ndarray, str, list[str] | None]:
     """(y, task, class_names) from the target column, rows with a target only."""
     present = values.dropna()
-    distinct = present.unique()
+    # Whole numbers with few values are classes; the count is only needed then.
+    whole = not numeric or bool(np.all(np.mod(present.to_numpy(), 1) == 0))
+    distinct = present.unique() if whole or task == "classification" else None
     if task is None:
         if not numeric:
             task = "classification"
         else:
-            whole = np.all(np.mod(present.to_numpy(), 1) == 0)
-            few = len(distinct) <= MAX_INTEGER_CLASSES and len(present) >= 2 * len(distinct)
-            task = "classification" if whole and few else "regression"
+            few = whole and len(distinct) <= MAX_INTEGER_CLASSES \
+                and len(present) >= 2 * len(distinct)
+            task = "classification" if few else "regression"
         reason = ("it holds text or yes/no values" if not numeric else
                   f"it holds only {len(distinct)} different whole numbers"
                   if task == "classification" else "it holds continuous numbers")
@@ -188,7 +191,7 @@ def frame_to_dataset(frame: pd.DataFrame, *, target: str | None = None,
     blocks, feature_names = [], []
     for column in kept:
         present = column.values
-        if present.nunique() < 2:   # became constant after dropping rows
+        if is_constant(present):   # became constant after dropping rows
             report.append(f"Dropped column '{column.name}': after removing rows it holds one "
                           f"value only.")
             continue

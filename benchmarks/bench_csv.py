@@ -1,0 +1,52 @@
+"""Time load_csv against a bare pandas.read_csv on a 200,000-row, 3-column numeric CSV.
+
+Run: python benchmarks/bench_csv.py   (prints seconds for each and their ratio; target <= 2x)
+"""
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+import sys
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # run from anywhere
+from playground.data import load_csv  # noqa: E402
+
+ROWS = 200_000
+REPEATS = 5
+
+
+def best_time(function) -> float:
+    """Fastest of REPEATS runs, in seconds (the least disturbed by other processes)."""
+    times = []
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main() -> None:
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame({"x1": rng.normal(size=ROWS), "x2": rng.uniform(-5, 5, ROWS),
+                          "y": rng.normal(size=ROWS) * 3 + 1})
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "numbers.csv"
+        table.to_csv(path, index=False)
+        size_mb = path.stat().st_size / 1e6
+        dataset = load_csv(path)
+        assert dataset.X.shape == (ROWS, 2), dataset.X.shape
+        pandas_seconds = best_time(lambda: pd.read_csv(path))
+        load_seconds = best_time(lambda: load_csv(path))
+    print(f"file: {ROWS:,} rows x 3 numeric columns, {size_mb:.1f} MB")
+    print(f"pandas.read_csv: {pandas_seconds * 1000:8.1f} ms (best of {REPEATS})")
+    print(f"load_csv:        {load_seconds * 1000:8.1f} ms (best of {REPEATS})")
+    print(f"ratio load_csv / read_csv: {load_seconds / pandas_seconds:.2f}x (target <= 2x)")
+
+
+if __name__ == "__main__":
+    main()
