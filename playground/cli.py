@@ -1,0 +1,189 @@
+"""The same experiment from a terminal.
+
+    python -m playground train --preset xor_hidden --epochs 50 --json
+    python -m playground train --config exp.json --learning-rate 0.1 --history h.csv
+    python -m playground train --dataset csv --csv data.csv --csv-target price
+    python -m playground presets | datasets | settings
+
+Every setting of ``playground.config.FIELDS`` is a flag (``--learning-rate`` or
+``--learning_rate``; lists as ``--hidden-layers 8,8``; booleans as ``true``/``false``).
+Order: defaults, then ``--preset`` or ``--config``, then the flags. A flag value that does
+not fit is an error (exit code 2); a config file's bad values are fixed and reported as
+warnings, as when opening a link. Exit codes: 0 done, 1 training diverged, 2 bad input.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from playground import config as config_module
+from playground.config import FIELDS, ExperimentConfig
+
+EXIT_OK, EXIT_DIVERGED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class CliError(Exception):
+    """Bad flags or files: printed as one plain line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):          # argparse's own errors: plain message, exit code 2
+        self.print_usage(sys.stderr)
+        raise CliError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m playground",
+                     description="Neural Playground from the command line.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    train = commands.add_parser("train", help="train one experiment and print its metrics")
+    source = train.add_mutually_exclusive_group()
+    source.add_argument("--preset", help="start from a named preset (see `presets`)")
+    source.add_argument("--config", type=Path, help="start from an experiment JSON file")
+    train.add_argument("--csv", type=Path, help="CSV file to train on (with --dataset csv)")
+    train.add_argument("--json", action="store_true", help="print the results as JSON")
+    train.add_argument("--save-model", type=Path, help="write the trained model (.npz)")
+    train.add_argument("--history", type=Path, help="write the per-epoch history (.csv)")
+    train.add_argument("--save-config", type=Path, help="write the experiment JSON used")
+    settings = train.add_argument_group("settings (defaults in `settings`)")
+    for spec in FIELDS:
+        flag = "--" + spec.name.replace("_", "-")
+        extra = [f"--{spec.name}"] if "_" in spec.name else []
+        settings.add_argument(flag, *extra, dest=f"set_{spec.name}", metavar=spec.kind.upper(),
+                              help=spec.help.replace("%", "%%"))
+    commands.add_parser("presets", help="list the lecture presets")
+    commands.add_parser("datasets", help="list the built-in datasets")
+    commands.add_parser("settings", help="list every setting with its default and range")
+    return parser
+
+
+def config_from_args(args) -> tuple[ExperimentConfig, list[str]]:
+    """Defaults, then preset or config file, then flags. Raises CliError on bad input."""
+    warnings: list[str] = []
+    cfg = ExperimentConfig()
+    if args.preset:
+        from playground.presets import get_preset
+        try:
+            cfg = get_preset(args.preset).config
+        except ValueError as error:
+            raise CliError(str(error)) from None
+    elif args.config:
+        try:
+            text = args.config.read_bytes()
+        except OSError as error:
+            raise CliError(f"Cannot read the config file {args.config}: "
+                           f"{error.strerror or error}.") from None
+        try:
+            cfg, warnings = config_module.from_json(text)
+        except ValueError as error:
+            raise CliError(f"{args.config}: {error}") from None
+    values = config_module.to_dict(cfg)
+    for spec in FIELDS:
+        raw = getattr(args, f"set_{spec.name}")
+        if raw is None:
+            continue
+        problems: list[str] = []
+        values[spec.name] = config_module.parse_value(spec, raw, problems)
+        if problems:
+            raise CliError(f"--{spec.name.replace('_', '-')}: {' '.join(problems)}")
+    try:
+        return ExperimentConfig(**values), warnings
+    except ValueError as error:
+        raise CliError(str(error)) from None
+
+
+def run_train(args, out) -> int:
+    from playground.training import TrainingSession
+
+    cfg, warnings = config_from_args(args)
+    for line in warnings:
+        print(f"warning: {line}", file=sys.stderr)
+    csv_bytes = None
+    if args.csv:
+        try:
+            csv_bytes = args.csv.read_bytes()
+        except OSError as error:
+            raise CliError(f"Cannot read the CSV file {args.csv}: "
+                           f"{error.strerror or error}.") from None
+        if cfg.dataset != "csv":
+            cfg = cfg.replace(dataset="csv")
+    try:
+        session = TrainingSession(cfg, csv_bytes=csv_bytes,
+                                  csv_name=args.csv.name if args.csv else "uploaded.csv")
+    except ValueError as error:        # DataError / ExperimentError: plain messages
+        raise CliError(str(error)) from None
+    snapshot = session.step_epochs(cfg.epochs)
+    result = {"epochs": snapshot.epoch, "status": snapshot.status, "message": snapshot.message,
+              "task": snapshot.task, "metrics": snapshot.metrics,
+              "final": {k: v[-1] for k, v in snapshot.history.items() if v}}
+    fit = session.linear_fit()
+    if fit is not None:
+        result["linear_fit"] = {"w": fit[0], "b": fit[1]}
+    try:
+        if args.save_model:
+            args.save_model.write_bytes(session.model_npz_bytes())
+        if args.history:
+            args.history.write_text(session.history_csv(), encoding="utf-8")
+        if args.save_config:
+            args.save_config.write_text(config_module.to_json(cfg), encoding="utf-8")
+    except OSError as error:
+        raise CliError(f"Cannot write {error.filename}: {error.strerror or error}.") from None
+    if args.json:
+        print(json.dumps(result, indent=2), file=out)
+    else:
+        _print_result(result, session, out)
+    return EXIT_DIVERGED if snapshot.status == "diverged" else EXIT_OK
+
+
+def _print_result(result: dict, session, out) -> None:
+    cfg = session.config
+    print(f"{cfg.dataset}: {session.prepared.task}, {result['epochs']} epochs, "
+          f"status {result['status']}", file=out)
+    if result["message"]:
+        print(result["message"], file=out)
+    names = sorted({m for split in result["metrics"].values() for m in split})
+    print(f"{'split':<12}" + "".join(f"{n:>12}" for n in names), file=out)
+    for split, values in result["metrics"].items():
+        print(f"{split:<12}" + "".join(f"{values[n]:>12.4f}" for n in names), file=out)
+    if "linear_fit" in result:
+        print(f"fitted line: y = {result['linear_fit']['w']:.4f} x + "
+              f"{result['linear_fit']['b']:.4f}", file=out)
+
+
+def run_list(command: str, out) -> int:
+    if command == "presets":
+        from playground.presets import PRESETS
+        for preset in PRESETS.values():
+            print(f"{preset.key:<18} {preset.title}", file=out)
+    elif command == "datasets":
+        from playground.data import list_datasets
+        for info in list_datasets():
+            print(f"{info.name:<14} {info.kind:<9} {info.task:<15} {info.description}",
+                  file=out)
+    else:
+        for spec in FIELDS:
+            if spec.choices and spec.name != "hide":
+                allowed = "one of " + ", ".join(map(str, spec.choices))
+            elif spec.minimum is not None:
+                allowed = f"{spec.minimum:g} to {spec.maximum:g}"
+            else:
+                allowed = spec.kind
+            default = config_module.format_value(spec, spec.default)
+            print(f"--{spec.name.replace('_', '-'):<22} default {default or '(empty)'}; "
+                  f"{allowed}. {spec.help}", file=out)
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None, out=None) -> int:
+    """Run the command line; returns the exit code (never raises for bad input)."""
+    out = out or sys.stdout
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command == "train":
+            return run_train(args, out)
+        return run_list(args.command, out)
+    except CliError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT

@@ -1,0 +1,139 @@
+"""Turn an ExperimentConfig plus prepared data into a compiled ``playground.nn`` model.
+
+Also the pieces a running session changes without a rebuild: the optimizer object and the
+weight penalties.
+"""
+from __future__ import annotations
+
+from playground import nn
+from playground.config import LOSSES_BY_TASK, ExperimentConfig
+from playground.experiment_data import ExperimentError, PreparedData
+
+# Which network types fit which data kinds, and what to suggest otherwise.
+MODEL_KINDS_FOR_DATA = {
+    "points2d": ("mlp", "autoencoder"),
+    "table": ("mlp", "autoencoder"),
+    "image": ("mlp", "cnn"),
+    "sequence": ("mlp", "rnn", "lstm"),
+}
+_SUGGESTION = {"points2d": "mlp", "table": "mlp", "image": "cnn", "sequence": "lstm"}
+MOMENTUM = 0.9          # the "momentum" optimizer is SGD with this momentum
+
+
+def check_fits(cfg: ExperimentConfig, prepared: PreparedData) -> None:
+    """Raise ExperimentError if the network type or loss does not fit the data."""
+    kind = prepared.kind
+    allowed = MODEL_KINDS_FOR_DATA.get(kind, ("mlp",))
+    if cfg.model_kind not in allowed:
+        raise ExperimentError(
+            f"A {cfg.model_kind} network does not fit {kind} data ({prepared.dataset.name}); "
+            f"pick {' or '.join(allowed)} (for {kind} data, {_SUGGESTION[kind]} is a good start).")
+    task = "regression" if cfg.model_kind == "autoencoder" else prepared.task
+    if cfg.loss not in LOSSES_BY_TASK[task]:
+        raise ExperimentError(
+            f"The loss {cfg.loss!r} does not fit a {task} task; "
+            f"pick one of {', '.join(LOSSES_BY_TASK[task])}.")
+
+
+def loss_name(cfg: ExperimentConfig, prepared: PreparedData) -> str:
+    """The playground.nn loss name for the config's loss choice and the data's task."""
+    if prepared.task == "regression" or cfg.model_kind == "autoencoder":
+        return "mse" if cfg.loss == "auto" else cfg.loss
+    if cfg.loss in ("auto", "cross_entropy"):
+        return "binary_crossentropy" if prepared.n_outputs == 1 \
+            else "sparse_categorical_crossentropy"
+    return "mse"   # classification with squared error on the probabilities
+
+
+def output_activation(prepared: PreparedData, cfg: ExperimentConfig) -> str:
+    if prepared.task == "regression" or cfg.model_kind == "autoencoder":
+        return "linear"
+    return "sigmoid" if prepared.n_outputs == 1 else "softmax"
+
+
+def make_regularizer(cfg: ExperimentConfig):
+    """The kernel penalty the config asks for, or None."""
+    if cfg.regularization == "none" or cfg.regularization_rate == 0:
+        return None
+    if cfg.regularization == "l1":
+        return nn.regularizers.L1(cfg.regularization_rate)
+    return nn.regularizers.L2(cfg.regularization_rate)
+
+
+def make_optimizer(cfg: ExperimentConfig):
+    """A fresh optimizer object for the config (state starts empty)."""
+    lr = cfg.learning_rate
+    name = cfg.optimizer
+    if name == "sgd":
+        return nn.optimizers.SGD(learning_rate=lr)
+    if name == "momentum":
+        return nn.optimizers.SGD(learning_rate=lr, momentum=MOMENTUM)
+    classes = {"rmsprop": nn.optimizers.RMSprop, "adam": nn.optimizers.Adam,
+               "adagrad": nn.optimizers.Adagrad, "adamw": nn.optimizers.AdamW}
+    return classes[name](learning_rate=lr)
+
+
+def set_regularization(model, cfg: ExperimentConfig) -> None:
+    """Swap the kernel penalty of every weighted layer in place (training continues)."""
+    regularizer = make_regularizer(cfg)
+    for layer in model.layers:
+        if "kernel" not in layer.params or not hasattr(layer, "kernel_regularizer"):
+            continue
+        layer.kernel_regularizer = regularizer      # what get_config()/save() record
+        if regularizer is None:
+            layer.regularizers.pop("kernel", None)
+        else:
+            layer.regularizers["kernel"] = regularizer
+    # the model keeps a list of the layers that have penalties (see nn.Sequential)
+    if hasattr(model, "_regularized"):
+        model._regularized = [layer for layer in model.layers if layer.regularizers]
+
+
+def _dense_stack(cfg: ExperimentConfig, regularizer) -> list:
+    layers = []
+    for index, units in enumerate(cfg.hidden_layers):
+        layers.append(nn.Dense(units, activation=cfg.activation_for(index),
+                               kernel_regularizer=regularizer))
+        if cfg.dropout > 0:
+            layers.append(nn.Dropout(cfg.dropout))
+    return layers
+
+
+def build_model(cfg: ExperimentConfig, prepared: PreparedData):
+    """A compiled nn.Sequential for the config and data (seeded by ``cfg.seed``)."""
+    check_fits(cfg, prepared)
+    regularizer = make_regularizer(cfg)
+    input_shape = prepared.input_shape
+    layers: list = []
+    if cfg.model_kind == "cnn":
+        height = min(input_shape[0], input_shape[1])
+        for filters in cfg.conv_filters:
+            layers.append(nn.Conv2D(filters, 3, padding="same", activation=cfg.activation))
+            if height >= 4:
+                layers.append(nn.MaxPool2D(2))
+                height //= 2
+        layers.append(nn.Flatten())
+    elif cfg.model_kind in ("rnn", "lstm"):
+        recurrent = nn.SimpleRNN if cfg.model_kind == "rnn" else nn.LSTM
+        layers.append(recurrent(cfg.rnn_units))
+    elif len(input_shape) > 1:
+        layers.append(nn.Flatten())
+    layers += _dense_stack(cfg, regularizer)
+    if cfg.model_kind == "autoencoder":
+        # the decoder mirrors the encoder (without its last, narrowest layer)
+        for offset, units in enumerate(reversed(cfg.hidden_layers[:-1])):
+            index = len(cfg.hidden_layers) - 2 - offset
+            layers.append(nn.Dense(units, activation=cfg.activation_for(index),
+                                   kernel_regularizer=regularizer))
+    layers.append(nn.Dense(prepared.n_outputs, activation=output_activation(prepared, cfg),
+                           kernel_regularizer=regularizer))
+    model = nn.Sequential(layers, input_shape=input_shape, seed=cfg.seed)
+    compile_model(model, cfg, prepared)
+    return model
+
+
+def compile_model(model, cfg: ExperimentConfig, prepared: PreparedData) -> None:
+    """(Re)compile with a fresh optimizer; the weights stay."""
+    metrics = ["accuracy"] if prepared.task == "classification" and \
+        cfg.model_kind != "autoencoder" else []
+    model.compile(loss=loss_name(cfg, prepared), optimizer=make_optimizer(cfg), metrics=metrics)

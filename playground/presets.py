@@ -1,0 +1,98 @@
+"""Named lecture presets: a config plus what the lecturer should point out.
+
+``PRESETS`` maps a short key (usable in URLs and on the command line) to a Preset; every
+config here is tested to train and to show its lesson (tests/test_presets.py).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from playground.config import ExperimentConfig
+
+
+@dataclass(frozen=True)
+class Preset:
+    key: str                  # short name: --preset KEY, ?preset=KEY
+    title: str                # menu entry
+    notice: str               # 2-3 sentences: what to notice, for the lecturer
+    config: ExperimentConfig
+
+
+def _preset(key, title, notice, **settings) -> Preset:
+    return Preset(key, title, notice, ExperimentConfig(**settings))
+
+
+PRESETS: dict[str, Preset] = {p.key: p for p in (
+    _preset(
+        "xor_no_hidden", "XOR needs a hidden layer (1: no hidden layer)",
+        "With no hidden layer the network can only draw one straight line, and no single "
+        "line separates the XOR quadrants: accuracy stalls around 50-75%. Compare with the "
+        "next preset, which adds one small hidden layer.",
+        dataset="xor", hidden_layers=(), activation="tanh", learning_rate=0.03,
+        optimizer="sgd", batch_size=10, epochs=100),
+    _preset(
+        "xor_hidden", "XOR needs a hidden layer (2: one hidden layer)",
+        "One hidden layer of 4 neurons bends the boundary around the quadrants and accuracy "
+        "climbs to nearly 100%. Open the network view: each hidden neuron draws one line, "
+        "and the output combines them.",
+        dataset="xor", hidden_layers=(4,), activation="tanh", learning_rate=0.03,
+        optimizer="sgd", batch_size=10, epochs=100),
+    _preset(
+        "spiral_depth", "Spiral needs depth",
+        "The two interleaved spirals need many bends. A deeper, wider network with sin "
+        "features and Adam untangles them; watch the boundary wind outwards over the epochs. "
+        "Try removing layers to see it fail.",
+        dataset="spiral", n_samples=500, noise=0.0,
+        features=("x1", "x2", "sin(x1)", "sin(x2)"), hidden_layers=(16, 16, 8),
+        activation="tanh", optimizer="adam", learning_rate=0.01, batch_size=10, epochs=300),
+    _preset(
+        "line_regression", "Linear regression by gradient descent (y = 2x + 3)",
+        "A single neuron with no activation is exactly y = w x + b. Plain gradient descent "
+        "walks w towards 2 and b towards 3 (shown in the data's original units); the loss "
+        "curve flattens once the line fits up to the noise.",
+        dataset="line", n_samples=100, noise=0.5, hidden_layers=(), activation="linear",
+        loss="mse", optimizer="sgd", learning_rate=0.01, batch_size=10, epochs=150),
+    _preset(
+        "lr_too_large", "A learning rate too large",
+        "Each step overshoots the valley further than the last, so the loss grows instead of "
+        "shrinking until it becomes infinite and training stops. Lower the learning rate "
+        "tenfold and press Play again.",
+        dataset="line", n_samples=100, noise=0.5, hidden_layers=(), activation="linear",
+        loss="mse", optimizer="sgd", learning_rate=3.0, batch_size=10, epochs=50),
+    _preset(
+        "sigmoid_deep", "Sigmoid vs ReLU in a deep net (1: sigmoid)",
+        "Eight sigmoid layers: the gradient shrinks at every layer on its way back, so the "
+        "first layers barely learn (look at the gradient-norm chart: the early layers sit "
+        "orders of magnitude below the last). Compare with the ReLU preset.",
+        dataset="circle", hidden_layers=(8,) * 8, activation="sigmoid", optimizer="sgd",
+        learning_rate=0.03, batch_size=10, epochs=100),
+    _preset(
+        "relu_deep", "Sigmoid vs ReLU in a deep net (2: ReLU)",
+        "The same eight layers with ReLU: gradients reach the first layers at a similar size, "
+        "so the whole network learns and the circle is found quickly.",
+        dataset="circle", hidden_layers=(8,) * 8, activation="relu", optimizer="sgd",
+        learning_rate=0.03, batch_size=10, epochs=100),
+    _preset(
+        "circle_features", "Feature crosses: the circle with x1² and x2²",
+        "With x1² and x2² as inputs a network with no hidden layer separates the circle: the "
+        "right features can replace depth.",
+        dataset="circle", features=("x1²", "x2²"), hidden_layers=(), activation="tanh",
+        optimizer="sgd", learning_rate=0.03, batch_size=10, epochs=100),
+    _preset(
+        "overfitting", "Overfitting and L2 regularization",
+        "Few noisy points and a big network: the training loss keeps falling while the "
+        "validation loss turns upwards. Switch regularization to l2 to see the gap close.",
+        dataset="gauss", n_samples=60, noise=0.5, hidden_layers=(32, 32, 32),
+        activation="relu", optimizer="adam", learning_rate=0.01, batch_size=10, epochs=300),
+)}
+
+
+def get_preset(key: str) -> Preset:
+    """The preset with this key (or title); ValueError listing the keys otherwise."""
+    if key in PRESETS:
+        return PRESETS[key]
+    for preset in PRESETS.values():
+        if preset.title.lower() == key.lower():
+            return preset
+    raise ValueError(f"There is no preset called {key!r}. Known presets: "
+                     f"{', '.join(PRESETS)}.")

@@ -1,0 +1,169 @@
+"""What a TrainingSession shows: per-split evaluation and the Snapshot it hands the page.
+
+One forward pass over all splits at once gives losses, accuracies, metrics and predictions;
+the result is cached until the next batch, so taking snapshots while paused costs nothing.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from playground.nn import metrics as nn_metrics
+from playground.snapshot import CurveView, GridView, LayerView, SplitView, Snapshot
+
+_HISTORY_PREFIX = {"train": "", "validation": "val_", "test": "test_"}
+GRID_MARGIN = 0.1       # the boundary grid reaches this share of the data range past it
+CURVE_POINTS = 200
+
+
+class SessionViews:
+    """Evaluation and snapshot building for one session's model (rebuilt with the model)."""
+
+    def __init__(self, session):
+        self.session = session
+        prepared = session.prepared
+        self.names = list(prepared.splits)
+        parts = [prepared.splits[name] for name in self.names]
+        self.X_all = np.concatenate([p.X for p in parts])      # every split's model input
+        bounds = np.cumsum([0] + [len(p) for p in parts])
+        self.slices = {name: slice(int(bounds[i]), int(bounds[i + 1]))
+                       for i, name in enumerate(self.names)}
+        model = session.model
+        loss = session._loss
+        self.targets = {name: loss.prepare_targets(prepared.splits[name].y,
+                                                   model.output_shape, np.float32)
+                        for name in self.names}
+        self._outputs_at = -1        # batches count the cached outputs belong to
+        self._outputs = None         # (n_all, outputs) model output for X_all
+        self._grid_key = None
+        self._grid: GridView | None = None
+        self._snapshot_key = None
+        self._snapshot: Snapshot | None = None
+
+    # ----- evaluation -----------------------------------------------------------------------
+    def outputs(self) -> np.ndarray:
+        """The model's output for every split's rows (cached per batch count)."""
+        if self._outputs_at != self.session.batches:
+            self._outputs = self.session.model.predict(self.X_all)
+            self._outputs_at = self.session.batches
+        return self._outputs
+
+    def evaluate_splits(self) -> dict[str, float]:
+        """History entries for the current weights: loss (+ accuracy) per split."""
+        session = self.session
+        outputs = self.outputs()
+        penalty = sum(layer.regularization_loss() for layer in session.model.layers)
+        classification = session.prepared.task == "classification"
+        logs = {}
+        for name in self.names:
+            out = outputs[self.slices[name]]
+            prefix = _HISTORY_PREFIX[name]
+            logs[prefix + "loss"] = float(session._loss(self.targets[name], out)) + penalty
+            if classification:
+                labels = nn_metrics.labels_from_output(out)
+                logs[prefix + "accuracy"] = nn_metrics.accuracy(
+                    session.prepared.splits[name].y, labels)
+        return logs
+
+    # ----- snapshot ---------------------------------------------------------------------------
+    def snapshot(self, grid_resolution: int) -> Snapshot:
+        s = self.session
+        key = (s.batches, grid_resolution, s.status, s.message, s.epoch)
+        if self._snapshot_key == key:
+            return self._snapshot
+        prepared = s.prepared
+        splits, metrics, confusion = self._splits_and_metrics()
+        snap = Snapshot(
+            epoch=s.epoch, batches=s.batches, task=prepared.task,
+            class_names=None if prepared.task == "regression" else list(prepared.class_names),
+            history={k: list(v) for k, v in s.history.items()},
+            grad_norms={k: list(v) for k, v in s.grad_norms.items()},
+            layers=[_layer_view(layer) for layer in s.model.layers],
+            metrics=metrics, confusion=confusion, splits=splits,
+            grid=self.grid(grid_resolution), curve=self.curve(),
+            status=s.status, message=s.message)
+        self._snapshot_key, self._snapshot = key, snap
+        return snap
+
+    def _splits_and_metrics(self):
+        prepared = self.session.prepared
+        outputs = self.outputs()
+        splits, metrics, confusion = {}, {}, {}
+        for name in self.names:
+            part = prepared.splits[name]
+            out = outputs[self.slices[name]]
+            if prepared.task == "classification":
+                n_classes = prepared.dataset.n_classes
+                proba = np.concatenate([1 - out, out], axis=1) if out.shape[1] == 1 \
+                    else out.copy()
+                y_pred = nn_metrics.labels_from_output(out)
+                y_true = np.asarray(part.y_original)
+                average = "binary" if n_classes == 2 else "macro"
+                metrics[name] = {
+                    "accuracy": nn_metrics.accuracy(y_true, y_pred),
+                    "precision": nn_metrics.precision(y_true, y_pred, average=average),
+                    "recall": nn_metrics.recall(y_true, y_pred, average=average),
+                    "f1": nn_metrics.f1(y_true, y_pred, average=average)}
+                confusion[name] = nn_metrics.confusion_matrix(y_true, y_pred, n_classes)
+                splits[name] = SplitView(name, part.X_original, y_true.copy(), y_pred, proba)
+            else:
+                y_pred = prepared.target_to_original(out.astype(np.float64))
+                y_true = np.asarray(part.y_original, dtype=np.float64)
+                metrics[name] = {"mse": nn_metrics.mse(y_true, y_pred),
+                                 "mae": nn_metrics.mae(y_true, y_pred),
+                                 "r2": nn_metrics.r2(y_true, y_pred)}
+                splits[name] = SplitView(name, part.X_original, y_true.copy(), y_pred)
+        return splits, metrics, confusion
+
+    def grid(self, resolution: int) -> GridView | None:
+        """The network over a square grid on the 2-D input plane (points2d data only)."""
+        s = self.session
+        prepared = s.prepared
+        if prepared.kind != "points2d" or prepared.crosses is None or prepared.autoencoder:
+            return None
+        key = (s.batches, resolution)
+        if self._grid_key == key:
+            return self._grid
+        X = prepared.dataset.X
+        low, high = X.min(axis=0), X.max(axis=0)
+        pad = (high - low) * GRID_MARGIN + 1e-6
+        x1 = np.linspace(low[0] - pad[0], high[0] + pad[0], resolution)
+        x2 = np.linspace(low[1] - pad[1], high[1] + pad[1], resolution)
+        xx, yy = np.meshgrid(x1, x2)                 # row i is x2[i], column j is x1[j]
+        points = np.stack([xx.ravel(), yy.ravel()], axis=1).astype(X.dtype)
+        crossed = prepared.crossed(points)
+        scaled = np.asarray(prepared.scaler.transform(crossed), dtype=np.float32)
+        outputs = s.model.layer_outputs(scaled)
+        shape = (resolution, resolution)
+        neurons = [crossed.reshape(shape + (crossed.shape[1],)).astype(np.float32)]
+        labels = ["input"]
+        for layer, out in zip(s.model.layers, outputs):
+            if layer.params and out.ndim == 2:
+                neurons.append(out.reshape(shape + (out.shape[1],)))
+                labels.append(layer.name)
+        final = outputs[-1]
+        if prepared.task == "classification":
+            output = final.reshape(shape) if final.shape[1] == 1 else \
+                final.reshape(shape + (final.shape[1],))
+        else:
+            output = prepared.target_to_original(final.astype(np.float64)).reshape(shape)
+        self._grid_key = key
+        self._grid = GridView(x1, x2, output, neurons, labels, list(prepared.feature_names))
+        return self._grid
+
+    def curve(self) -> CurveView | None:
+        """The fitted curve of a one-input regression model, in original units."""
+        prepared = self.session.prepared
+        X = prepared.dataset.X
+        if prepared.task != "regression" or prepared.autoencoder or X.ndim != 2 or \
+                X.shape[1] != 1 or prepared.n_outputs != 1:
+            return None
+        x = np.linspace(float(X.min()), float(X.max()), CURVE_POINTS)
+        out = self.session.model.predict(prepared.model_input(x[:, None].astype(X.dtype)))
+        return CurveView(x, prepared.target_to_original(out.astype(np.float64)))
+
+
+def _layer_view(layer) -> LayerView:
+    units = getattr(layer, "units", None) or getattr(layer, "filters", None) or 0
+    return LayerView(name=layer.name, kind=type(layer).__name__, units=int(units),
+                     activation=getattr(layer, "activation", "") or "",
+                     weights={k: v.copy() for k, v in layer.params.items()})

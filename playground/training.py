@@ -1,0 +1,286 @@
+"""A resumable training session: the live loop behind the app (no Streamlit, no Plotly).
+
+    session = TrainingSession(cfg)
+    snapshot = session.step_epochs(1)        # or step_batches(n), train_for(seconds)
+    reason = session.apply(new_cfg)          # live change, or a rebuild with a reason
+
+History (per epoch, after the epoch's last batch, inference mode, weight penalties included):
+"loss"/"val_loss"/"test_loss" and, for classification, the matching accuracies. The
+gradient norm per layer is the L2 norm over all of that layer's parameter gradients on the
+LAST batch of each epoch. Regression losses are in scaled target units when scaling is on
+(metrics in ``snapshot().metrics`` are in original units).
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import math
+import time
+
+import numpy as np
+
+from playground import nn
+from playground.config import ExperimentConfig, changed_fields, field_spec
+from playground.data import Dataset
+from playground.experiment_data import ExperimentError, PreparedData, load_dataset, prepare
+from playground.model_builder import build_model, compile_model, loss_name, set_regularization
+from playground.session_views import SessionViews
+from playground.snapshot import Snapshot
+
+__all__ = ["TrainingSession", "ExperimentError"]
+
+
+class TrainingSession:
+    """Data, model, optimizer state and history of one experiment, trained step by step.
+
+    Raises ExperimentError / DataError (both ValueError) with a plain message when the
+    config cannot run (e.g. a cnn on 2-D points, or 'csv' without an uploaded file).
+    """
+
+    def __init__(self, cfg: ExperimentConfig, csv_bytes: bytes | None = None,
+                 csv_name: str = "uploaded.csv"):
+        self._csv_bytes = csv_bytes          # the uploaded file, parsed only when it changes
+        self._csv_name = csv_name
+        self._dataset_cache: tuple[tuple, Dataset] | None = None   # (key, dataset)
+        self.config = cfg
+        self._build_data(cfg)
+        self._build_model(cfg)
+
+    # ----- building --------------------------------------------------------------------
+    def _dataset_key(self, cfg: ExperimentConfig) -> tuple:
+        if cfg.dataset == "csv":
+            digest = hashlib.sha256(self._csv_bytes).hexdigest() if self._csv_bytes else None
+            return ("csv", digest, cfg.csv_target, cfg.csv_task, cfg.missing)
+        return (cfg.dataset, cfg.n_samples, cfg.noise, cfg.data_seed)
+
+    def _load(self, cfg: ExperimentConfig) -> Dataset:
+        key = self._dataset_key(cfg)
+        if self._dataset_cache is not None and self._dataset_cache[0] == key:
+            return self._dataset_cache[1]
+        dataset = load_dataset(cfg, self._csv_bytes)
+        if cfg.dataset == "csv":
+            dataset.name = self._csv_name
+        self._dataset_cache = (key, dataset)
+        return dataset
+
+    def _build_data(self, cfg: ExperimentConfig) -> None:
+        self.prepared: PreparedData = prepare(cfg, self._load(cfg))
+        train = self.prepared.splits["train"]
+        self._train_X, self._train_y = train.X, train.y
+
+    def _build_model(self, cfg: ExperimentConfig) -> None:
+        """A fresh network (seeded), empty history, and the per-split evaluation targets."""
+        self.model = build_model(cfg, self.prepared)
+        self._shuffle_rng = self.model.rng   # the model's one generator: init, order, dropout
+        self._loss = nn.losses.get(loss_name(cfg, self.prepared))   # for split evaluation
+        self.epoch = 0                       # epochs completed
+        self.batches = 0                     # batches completed in all
+        self._order: np.ndarray | None = None  # this epoch's shuffled row order
+        self._position = 0                   # next row of self._order to train on
+        self.history: dict[str, list[float]] = {}
+        self.grad_norms: dict[str, list[float]] = {
+            layer.name: [] for layer in self.model.layers if layer.params}
+        self.status = "ready"
+        self.message = ""
+        self._views = SessionViews(self)
+
+    # ----- training --------------------------------------------------------------------
+    def _batch_size(self) -> int:
+        return max(1, min(self.config.batch_size, len(self._train_y)))
+
+    def _train_one_batch(self) -> bool:
+        """One minibatch; True if it closed an epoch. Raises nn.TrainingDiverged."""
+        n = len(self._train_y)
+        if self._order is None:
+            self._order = self._shuffle_rng.permutation(n)
+            self._position = 0
+            self._epoch_start_weights = self.model.get_weights()
+        rows = self._order[self._position:self._position + self._batch_size()]
+        self.model.train_on_batch(self._train_X[rows], self._train_y[rows])
+        self._position += len(rows)
+        self.batches += 1
+        if self._position < n:
+            return False
+        self._finish_epoch()
+        return True
+
+    def _finish_epoch(self) -> None:
+        norms = {layer.name: _grad_norm(layer) for layer in self.model.layers if layer.params}
+        logs = self._views.evaluate_splits()
+        if not all(math.isfinite(v) for v in logs.values()) or \
+                not all(math.isfinite(v) for v in norms.values()):
+            # finite weights whose loss overflows: go back to the epoch's start
+            self.model.set_weights(self._epoch_start_weights)
+            self._order = None
+            raise nn.TrainingDiverged(
+                f"The loss became too large to compute in epoch {self.epoch + 1}.")
+        for key, value in logs.items():
+            self.history.setdefault(key, []).append(value)
+        for name, value in norms.items():
+            self.grad_norms[name].append(value)
+        self.epoch += 1
+        self._order = None
+        self.status = "training"
+
+    def _diverged(self) -> None:
+        lr = self.config.learning_rate
+        self.status = "diverged"
+        self.message = (f"Training stopped: the loss became infinite or not a number "
+                        f"(epoch {self.epoch + 1}, learning rate {lr:g}). The weights are "
+                        f"kept from before it happened, but they may already be huge: set a "
+                        f"smaller learning rate, e.g. {lr / 10:g}, press Reset weights and "
+                        f"Play again.")
+
+    def _run(self, max_batches: float, max_epochs: float, deadline: float) -> int:
+        """Train until a limit; returns epochs completed. Stops quietly on divergence."""
+        if self.status == "diverged":
+            return 0
+        done_epochs = done_batches = 0
+        try:
+            # overflow on the way to divergence is expected; it is caught and reported
+            with np.errstate(over="ignore", invalid="ignore"):
+                while done_batches < max_batches and done_epochs < max_epochs:
+                    done_epochs += self._train_one_batch()
+                    done_batches += 1
+                    if time.perf_counter() >= deadline:
+                        break
+        except (nn.TrainingDiverged, FloatingPointError):
+            self._diverged()
+        return done_epochs
+
+    def step_epochs(self, n: int = 1) -> Snapshot:
+        """Train until ``n`` more epochs are complete (a partial epoch counts as the first)."""
+        self._run(math.inf, _count(n, "n"), math.inf)
+        return self.snapshot()
+
+    def step_batches(self, n: int = 1) -> Snapshot:
+        """Train ``n`` minibatches; the epoch count moves on when an epoch's last one is done."""
+        self._run(_count(n, "n"), math.inf, math.inf)
+        return self.snapshot()
+
+    def train_for(self, seconds: float, max_epochs: int | None = None) -> int:
+        """Train for about ``seconds`` (checked after every batch); returns epochs completed."""
+        if not seconds > 0:
+            raise ValueError(f"seconds must be a positive number, not {seconds!r}.")
+        limit = math.inf if max_epochs is None else _count(max_epochs, "max_epochs")
+        return self._run(math.inf, limit, time.perf_counter() + seconds)
+
+    # ----- changes -------------------------------------------------------------------------
+    def apply(self, new_cfg: ExperimentConfig) -> str | None:
+        """Switch to ``new_cfg``. Learning rate, optimizer, regularisation, batch size and
+        view changes keep training (optimizer state kept when only the learning rate
+        changes). Data, feature or network changes rebuild and return why the weights were
+        reset. On an error (ExperimentError/DataError) nothing changes.
+        """
+        changed = changed_fields(self.config, new_cfg)
+        if not changed:
+            return None
+        effects = {field_spec(name).effect for name in changed}
+        if "data" in effects or "model" in effects:
+            return self._rebuild(new_cfg, "data" in effects, changed)
+        old = self.config
+        self.config = new_cfg
+        if new_cfg.optimizer != old.optimizer:
+            compile_model(self.model, new_cfg, self.prepared)
+        elif new_cfg.learning_rate != old.learning_rate:
+            self.model.optimizer.learning_rate = new_cfg.learning_rate
+        if (new_cfg.regularization, new_cfg.regularization_rate) != \
+                (old.regularization, old.regularization_rate):
+            set_regularization(self.model, new_cfg)
+        if self.status == "diverged" and "learning_rate" in changed or \
+                self.status == "diverged" and "optimizer" in changed:
+            self.status, self.message = "training" if self.epoch else "ready", ""
+        return None
+
+    def _rebuild(self, new_cfg: ExperimentConfig, data_changed: bool, changed) -> str:
+        old_state = dict(self.__dict__)
+        try:
+            self.config = new_cfg
+            if data_changed:
+                self._build_data(new_cfg)
+            self._build_model(new_cfg)
+        except Exception:
+            self.__dict__.update(old_state)
+            raise
+        if data_changed:
+            return "The data changed, so the network was rebuilt and the weights were reset."
+        return f"The network changed ({', '.join(changed)}), so the weights were reset."
+
+    def reset_weights(self) -> Snapshot:
+        """New starting weights from the seed, empty history, fresh optimizer state."""
+        self._build_model(self.config)
+        return self.snapshot()
+
+    def set_csv(self, data: bytes, filename: str = "uploaded.csv") -> str | None:
+        """Take an uploaded CSV file. The same bytes again do nothing (no re-parse).
+
+        If the current dataset is "csv" the file is parsed at once and the session rebuilt
+        (returns the reason); a bad file raises DataError and the session keeps its state.
+        """
+        if not isinstance(data, (bytes, bytearray)):
+            raise TypeError("set_csv needs the file's bytes (e.g. uploaded_file.getvalue()).")
+        if self._csv_bytes == data:
+            return None
+        old = (self._csv_bytes, self._csv_name)
+        self._csv_bytes, self._csv_name = bytes(data), filename
+        if self.config.dataset != "csv":
+            return None
+        try:
+            return self._rebuild(self.config, True, ["dataset"])
+        except Exception:
+            self._csv_bytes, self._csv_name = old
+            raise
+
+    # ----- outputs --------------------------------------------------------------------------
+    def snapshot(self, grid_resolution: int = 40) -> Snapshot:
+        """Everything the page shows now (copies; cached until the next batch)."""
+        return self._views.snapshot(grid_resolution)
+
+    @property
+    def data_report(self) -> list[str]:
+        """How the data was made or cleaned, in plain words."""
+        return list(self.prepared.dataset.report)
+
+    def linear_fit(self) -> tuple[float, float] | None:
+        """(w, b) of y = w x + b in original units, for a one-input linear regression model
+        (no hidden layers); None for any other model."""
+        p = self.prepared
+        if p.task != "regression" or p.autoencoder or self.config.hidden_layers or \
+                p.dataset.X.ndim != 2 or p.dataset.X.shape[1] != 1 or p.n_outputs != 1 or \
+                self.config.model_kind != "mlp":
+            return None
+        X = np.array([[0.0], [1.0]], dtype=p.dataset.X.dtype)
+        y = p.target_to_original(self.model.predict(p.model_input(X)).astype(np.float64))
+        return float(y[1] - y[0]), float(y[0])
+
+    def history_csv(self) -> str:
+        """Per-epoch history as CSV: epoch, then every history key, then gradient norms."""
+        keys = list(self.history)
+        grads = list(self.grad_norms)
+        lines = [",".join(["epoch"] + keys + [f"grad_norm_{g}" for g in grads])]
+        for i in range(self.epoch):
+            row = [str(i + 1)] + [repr(self.history[k][i]) for k in keys] + \
+                  [repr(self.grad_norms[g][i]) for g in grads]
+            lines.append(",".join(row))
+        return "\n".join(lines) + "\n"
+
+    def model_npz_bytes(self) -> bytes:
+        """The model saved by ``playground.nn`` (.npz, no pickle) as bytes."""
+        buffer = io.BytesIO()
+        self.model.save(buffer)
+        return buffer.getvalue()
+
+
+def _grad_norm(layer) -> float:
+    """L2 norm over all of the layer's parameter gradients (its last batch)."""
+    total = 0.0
+    for grad in layer.grads.values():
+        flat = grad.ravel()
+        total += float(np.dot(flat, flat))
+    return math.sqrt(total)
+
+
+def _count(n, what: str) -> int:
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"{what} must be a whole number of at least 1, not {n!r}.")
+    return int(n)
