@@ -60,12 +60,13 @@ def gauss(n_samples: int, noise: float, rng: np.random.Generator):
 
 
 def _spiral_arms(n_samples: int, noise: float, rng: np.random.Generator, n_arms: int):
-    """n_arms interleaved spirals of radius 5; arm k is class k. Noise: uniform jitter."""
+    """n_arms interleaved spirals of radius 5; arm k is class k. Noise: uniform jitter.
+
+    Positions along each arm are drawn at random (so every seed gives new points, even
+    without noise); TF Playground spaces them evenly.
+    """
     labels = np.arange(n_samples) % n_arms
-    # Position along the arm, 0..1, evenly spread within each arm.
-    counts = np.bincount(labels, minlength=n_arms)
-    rank = np.arange(n_samples) // n_arms
-    along = rank / np.maximum(counts[labels], 1)
+    along = rng.uniform(0.0, 1.0, n_samples)   # 0 = centre, 1 = outer end of the arm
     r = along * 5.0
     t = 1.75 * along * 2 * np.pi + labels * (2 * np.pi / n_arms)
     xy = np.stack([r * np.sin(t), r * np.cos(t)], axis=1)
@@ -88,8 +89,8 @@ def spiral_multi(n_samples: int, noise: float, rng: np.random.Generator, n_class
 def moons(n_samples: int, noise: float, rng: np.random.Generator):
     """Two interleaving half circles (scikit-learn's make_moons) scaled to about [-5, 5]."""
     n_upper, n_lower = _halves(n_samples)
-    t_upper = np.linspace(0, np.pi, n_upper)
-    t_lower = np.linspace(0, np.pi, n_lower)
+    t_upper = np.sort(rng.uniform(0, np.pi, n_upper))
+    t_lower = np.sort(rng.uniform(0, np.pi, n_lower))
     upper = np.stack([np.cos(t_upper), np.sin(t_upper)], axis=1)
     lower = np.stack([1 - np.cos(t_lower), 0.5 - np.sin(t_lower)], axis=1)
     xy = (np.concatenate([upper, lower]) - [0.5, 0.25]) * 3.3
