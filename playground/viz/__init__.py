@@ -2,8 +2,18 @@
 
 No Streamlit, no training: each function only draws what it is given, builds in a few
 milliseconds (the page refreshes them while training) and keeps its layout, axis ranges
-and colour ranges fixed from one refresh to the next (``uirevision`` is set).
+and colour ranges fixed from one refresh to the next (``uirevision`` is set per figure).
 """
+from playground.viz.boundary import decision_boundary_figure, regression_figure
 from playground.viz.curves import gradient_norms_figure, loss_figure
+from playground.viz.metrics import confusion_matrix_figure, metrics_rows, metrics_table
+from playground.viz.network import network_figure
+from playground.viz.samples import image_samples_figure, sequence_figure
+from playground.viz.weights import weights_histogram_figure
 
-__all__ = ["loss_figure", "gradient_norms_figure"]
+__all__ = [
+    "loss_figure", "gradient_norms_figure", "decision_boundary_figure",
+    "regression_figure", "confusion_matrix_figure", "metrics_table", "metrics_rows",
+    "network_figure", "weights_histogram_figure", "image_samples_figure",
+    "sequence_figure",
+]

@@ -64,6 +64,12 @@ def _linear_loss_range(arrays: list[np.ndarray]) -> list[float]:
     return [low, theme.nice_ceiling(high) if high > 0 else 1.0]
 
 
+def _log_ticks(log_range: list[float]) -> dict:
+    """Readable log ticks: 1-2-5 labels over short spans, decades only over long ones."""
+    return {"dtick": "D2" if log_range[1] - log_range[0] <= 2.5 else 1,
+            "exponentformat": "power", "minor": {"showgrid": False}}
+
+
 def _log_range(arrays: list[np.ndarray]) -> list[float]:
     """log10 axis range over the positive finite values, padded by a quarter decade."""
     positive = [a[np.isfinite(a) & (a > 0)] for a in arrays]
@@ -108,7 +114,8 @@ def loss_figure(history: dict[str, list[float]], log_y: bool = False) -> go.Figu
     loss_domain = [0.0, 0.46] if has_accuracy else [0.0, 1.0]
     loss_axis = theme.axis("loss (log scale)" if log_y else "loss", anchor="x")
     if log_y:
-        loss_axis.update(type="log", range=_log_range(loss_arrays))
+        log_range = _log_range(loss_arrays)
+        loss_axis.update(type="log", range=log_range, **_log_ticks(log_range))
     else:
         loss_axis.update(type="linear", range=_linear_loss_range(loss_arrays))
     layout = theme.base_layout(
@@ -159,12 +166,12 @@ def gradient_norms_figure(grad_norms: dict[str, list[float]]) -> go.Figure:
             "marker": {"size": 6, "color": colour},
             "hovertemplate": f"{name}: %{{y:.3g}}<extra></extra>",
         })
+    log_range = _log_range(list(series.values()))
     layout = theme.base_layout(
         "Gradient norm per layer", revision="grad_norms",
         xaxis=theme.axis("epoch", range=_epoch_range(n_epochs)),
-        yaxis=theme.axis("gradient L2 norm (log scale)", type="log",
-                         range=_log_range(list(series.values())),
-                         exponentformat="power"),
+        yaxis=theme.axis("gradient L2 norm (log scale)", type="log", range=log_range,
+                         **_log_ticks(log_range)),
         hovermode="x unified",
     )
     layout["margin"] = dict(theme.MARGIN, t=95)

@@ -24,9 +24,9 @@ INK = "#222222"           # text and axis lines
 GRID = "#E3E3E3"          # thin gridlines
 WRONG = "#C0392B"         # labels of misclassified samples
 
-# Distinct class colours: the two Playground colours first, then Okabe-Ito.
-CLASS_COLOURS = (ORANGE, BLUE, "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#B8860B",
-                 "#555555", "#7B3294", "#1B7837")
+# Distinct class colours: the two Playground colours first, then Okabe-Ito / Paul Tol.
+CLASS_COLOURS = (ORANGE, BLUE, "#009E73", "#AA3377", "#CCBB44", "#66CCEE", "#666666",
+                 "#EE6677", "#332288", "#999933")
 # Line colour and dash per data split (dash keeps them apart without colour too).
 SPLIT_COLOURS = {"train": "#0877BD", "validation": "#E66100", "test": "#009E73"}
 SPLIT_DASHES = {"train": "solid", "validation": "dash", "test": "dot"}
@@ -76,7 +76,7 @@ def axis(title: str = "", **overrides) -> dict:
         "showgrid": True, "gridcolor": GRID, "gridwidth": 1,
         "zeroline": False, "showline": True, "linecolor": "#888888", "linewidth": 1,
         "ticks": "outside", "tickcolor": "#888888", "tickfont": {"size": FONT_SIZE},
-        "mirror": False,
+        "mirror": False, "automargin": True,
     }
     spec.update(overrides)
     return spec

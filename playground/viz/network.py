@@ -1,0 +1,278 @@
+"""TensorFlow Playground's network diagram: node heatmaps joined by weighted edges.
+
+Everything sits in ONE pair of axes in diagram units: column c of nodes is centred at
+x = c * COLUMN_PITCH, node i of a column at y = (shown - 1) / 2 * ROW_PITCH - i * ROW_PITCH,
+and every node is a NODE x NODE square. A node is one small go.Heatmap (its neuron's
+output over the input plane, placed with x0/dx/y0/dy) or, without a grid, a 1 x 1
+heatmap coloured by its bias. Edges are grouped into a few line traces by sign and
+|weight| bucket, with one invisible marker per edge midpoint for hover.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+
+from playground.snapshot import GridView, LayerView
+from playground.viz import theme
+
+NODE = 1.0                # side of a node square, diagram units
+ROW_PITCH = 1.25          # vertical distance between node centres
+COLUMN_PITCH = 3.2        # horizontal distance between column centres
+MAX_NODES = 16            # larger layers show their first MAX_NODES units and "+N more"
+TILE_RESOLUTION = 20      # node heatmaps are subsampled to at most this many cells a side
+# |weight| bucket edges -> line widths (px) and how far the colour fades to grey
+WEIGHT_BUCKETS = (0.1, 0.25, 0.5, 1.0, 2.0)
+EDGE_WIDTHS = (0.6, 1.2, 2.0, 3.0, 4.5, 6.0)
+EDGE_FADES = (0.65, 0.35, 0.1, 0.0, 0.0, 0.0)
+PX_PER_UNIT = 40          # figure height per diagram unit of height
+SQUASHING = ("sigmoid", "softmax")   # activations with outputs in [0, 1]
+
+
+class _Column:
+    """One column of nodes: what it is called and what its nodes show."""
+
+    def __init__(self, index: int, label: str, units: int, layer: LayerView | None):
+        self.index = index                     # position from the left, 0 = inputs
+        self.label = label                     # header text
+        self.units = units                     # all units of the layer
+        self.shown = min(units, MAX_NODES)     # units drawn
+        self.layer = layer                     # None for the input column
+        self.x = index * COLUMN_PITCH          # centre of the column
+        self.y = (self.shown - 1) / 2 * ROW_PITCH - np.arange(self.shown) * ROW_PITCH
+
+
+def _kernel(layer: LayerView) -> np.ndarray | None:
+    kernel = (layer.weights or {}).get("kernel")
+    return None if kernel is None else np.asarray(kernel)
+
+
+def _columns(layers: list[LayerView], feature_names: list[str]) -> list[_Column]:
+    """Input column, then one column per layer with units (Dropout etc. are skipped)."""
+    drawn = [layer for layer in layers if int(layer.units or 0) > 0]
+    n_inputs = len(feature_names)
+    first_kernel = _kernel(drawn[0]) if drawn else None
+    if first_kernel is not None and first_kernel.ndim == 2:
+        n_inputs = first_kernel.shape[0]
+    columns = [_Column(0, f"Input<br>{n_inputs} features", n_inputs, None)]
+    for i, layer in enumerate(drawn):
+        role = "Output" if i == len(drawn) - 1 else layer.name
+        activation = f" {layer.activation}" if layer.activation else ""
+        columns.append(_Column(i + 1, f"{role}<br>{layer.units}{activation}",
+                               int(layer.units), layer))
+    return columns
+
+
+def _input_names(feature_names: list[str], count: int) -> list[str]:
+    names = list(feature_names or [])
+    return [names[i] if i < len(names) else f"input {i + 1}" for i in range(count)]
+
+
+def _neuron_maps(grid: GridView | None) -> dict[str, np.ndarray]:
+    """Label ("input" or a layer name) -> (res, res, units), subsampled for tiles."""
+    if grid is None:
+        return {}
+    maps = {}
+    for label, values in zip(grid.neuron_labels, grid.neurons):
+        values = np.asarray(values)
+        if values.ndim != 3:
+            continue
+        step = max(1, math.ceil(max(values.shape[:2]) / TILE_RESOLUTION))
+        maps[label] = values[::step, ::step, :]
+    return maps
+
+
+def _tile_range(column: _Column, values: np.ndarray, is_last: bool) -> tuple[float, float]:
+    """Colour range of one node: inputs by their own size, hidden units -1..1."""
+    activation = column.layer.activation if column.layer is not None else ""
+    if activation in SQUASHING:
+        return 0.0, 1.0
+    if column.layer is None or (is_last and activation in ("", "linear")):
+        finite = values[np.isfinite(values)]
+        bound = theme.nice_ceiling(float(np.abs(finite).max())) if finite.size else 1.0
+        return -bound, bound
+    return -1.0, 1.0
+
+
+def _tile(cx: float, cy: float, z: np.ndarray, zmin: float, zmax: float,
+          hover: str) -> dict:
+    """A heatmap filling the NODE square centred at (cx, cy); z: (rows, cols)."""
+    rows, cols = z.shape
+    dx, dy = NODE / cols, NODE / rows
+    return {
+        "type": "heatmap", "z": z, "x0": cx - NODE / 2 + dx / 2, "dx": dx,
+        "y0": cy - NODE / 2 + dy / 2, "dy": dy, "zmin": zmin, "zmax": zmax,
+        "colorscale": theme.colorscale(theme.DIVERGING), "showscale": False,
+        "zsmooth": "best" if rows > 1 else False,
+        "hovertemplate": hover + "<extra></extra>", "name": "",
+    }
+
+
+def _node_traces(columns: list[_Column], maps: dict[str, np.ndarray],
+                 feature_names: list[str]) -> list[dict]:
+    traces = []
+    names = _input_names(feature_names, columns[0].units)
+    for column in columns:
+        label = "input" if column.layer is None else column.layer.name
+        values = maps.get(label)
+        if values is not None and values.shape[2] < column.shown:
+            values = None                      # grid does not match the layer: no maps
+        bias = None
+        if column.layer is not None:
+            b = (column.layer.weights or {}).get("bias")
+            bias = None if b is None else np.asarray(b, dtype=np.float64).ravel()
+        for unit in range(column.shown):
+            if column.layer is None:
+                hover = f"input: {names[unit]}"
+            else:
+                hover = f"{column.layer.name}, unit {unit + 1}"
+                if column.layer.activation:
+                    hover += f"<br>activation: {column.layer.activation}"
+                if bias is not None and unit < bias.size:
+                    hover += f"<br>bias: {bias[unit]:.3f}"
+            cx, cy = column.x, float(column.y[unit])
+            if values is not None:
+                z = values[:, :, unit]
+                zmin, zmax = _tile_range(column, z, column is columns[-1])
+                traces.append(_tile(cx, cy, z, zmin, zmax,
+                                    hover + "<br>output here: %{z:.2f}"))
+            else:                               # no plane: one cell coloured by the bias
+                value = bias[unit] if bias is not None and unit < bias.size else 0.0
+                traces.append(_tile(cx, cy, np.array([[value]], dtype=np.float64),
+                                    -1.0, 1.0, hover))
+    return traces
+
+
+def _outline_trace(columns: list[_Column]) -> dict:
+    """Thin grey squares around every node, as one line trace with gaps."""
+    xs, ys = [], []
+    h = NODE / 2
+    for column in columns:
+        for cy in column.y:
+            cy = float(cy)
+            xs += [column.x - h, column.x + h, column.x + h, column.x - h, column.x - h, None]
+            ys += [cy - h, cy - h, cy + h, cy + h, cy - h, None]
+    return {"type": "scatter", "mode": "lines", "x": xs, "y": ys, "hoverinfo": "skip",
+            "line": {"color": "#9A9A9A", "width": 1}, "showlegend": False}
+
+
+def _edge_traces(columns: list[_Column], feature_names: list[str]) -> list[dict]:
+    """Edges grouped by (sign, width bucket), thin ones drawn first, then one hover trace
+    of invisible midpoint markers."""
+    groups: dict[tuple[bool, int], tuple[list, list]] = {}
+    mid_x, mid_y, mid_w, mid_text = [], [], [], []
+    names = _input_names(feature_names, columns[0].units)
+    for source, target in zip(columns[:-1], columns[1:]):
+        kernel = _kernel(target.layer)
+        if kernel is None or kernel.ndim != 2 or kernel.shape[0] != source.units:
+            continue                            # conv/recurrent kernels: no edges drawn
+        w = np.asarray(kernel[:source.shown, :target.shown], dtype=np.float64)
+        i, j = np.meshgrid(np.arange(source.shown), np.arange(target.shown), indexing="ij")
+        i, j, w = i.ravel(), j.ravel(), w.ravel()
+        x0, x1 = source.x + NODE / 2, target.x - NODE / 2
+        y0, y1 = source.y[i], target.y[j]
+        bucket = np.digitize(np.abs(w), WEIGHT_BUCKETS)
+        positive = w >= 0
+        for sign in (False, True):
+            for b in range(len(EDGE_WIDTHS)):
+                pick = (positive == sign) & (bucket == b)
+                m = int(pick.sum())
+                if m == 0:
+                    continue
+                xs = np.tile([x0, x1, 0.0], m).tolist()
+                ys = np.column_stack([y0[pick], y1[pick], np.zeros(m)]).ravel().tolist()
+                xs[2::3] = [None] * m
+                ys[2::3] = [None] * m
+                group = groups.setdefault((sign, b), ([], []))
+                group[0].extend(xs)
+                group[1].extend(ys)
+        mid_x.extend(np.full(w.size, (x0 + x1) / 2).tolist())
+        mid_y.extend(((y0 + y1) / 2).tolist())
+        mid_w.extend(w.tolist())
+        src_names = (names if source.layer is None
+                     else [f"{source.layer.name} unit {k + 1}" for k in range(source.shown)])
+        mid_text.extend(f"{src_names[a]} → {target.layer.name} unit {c + 1}"
+                        for a, c in zip(i.tolist(), j.tolist()))
+    traces = []
+    for (sign, b), (xs, ys) in sorted(groups.items(), key=lambda item: item[0][::-1]):
+        colour = theme.mix(theme.BLUE if sign else theme.ORANGE, theme.NEUTRAL, EDGE_FADES[b])
+        traces.append({"type": "scatter", "mode": "lines", "x": xs, "y": ys,
+                       "hoverinfo": "skip", "showlegend": False,
+                       "name": f"{'positive' if sign else 'negative'} weights, bucket {b}",
+                       "line": {"color": colour, "width": EDGE_WIDTHS[b]}})
+    if mid_x:
+        traces.append({"type": "scatter", "mode": "markers", "x": mid_x, "y": mid_y,
+                       "customdata": mid_w, "text": mid_text, "showlegend": False,
+                       "name": "weights", "marker": {"size": 12, "opacity": 0},
+                       "hovertemplate": "%{text}<br>weight: %{customdata:.3f}"
+                                        "<extra></extra>"})
+    return traces
+
+
+def _label_traces(columns: list[_Column], feature_names: list[str], top: float) -> list[dict]:
+    """Column headers, input feature names and "+N more" notes as text traces."""
+    headers = {"type": "scatter", "mode": "text", "x": [c.x for c in columns],
+               "y": [top] * len(columns), "text": [c.label for c in columns],
+               "textposition": "top center", "hoverinfo": "skip", "showlegend": False,
+               "textfont": {"size": theme.FONT_SIZE, "color": theme.INK}}
+    first = columns[0]
+    inputs = {"type": "scatter", "mode": "text",
+              "x": [first.x - NODE / 2 - 0.15] * first.shown, "y": first.y.tolist(),
+              "text": _input_names(feature_names, first.units)[:first.shown],
+              "textposition": "middle left", "hoverinfo": "skip", "showlegend": False,
+              "textfont": {"size": theme.FONT_SIZE, "color": theme.INK}}
+    traces = [headers, inputs]
+    more = [c for c in columns if c.units > c.shown]
+    if more:
+        traces.append({"type": "scatter", "mode": "text", "x": [c.x for c in more],
+                       "y": [float(c.y[-1]) - NODE / 2 - 0.2 for c in more],
+                       "text": [f"+{c.units - c.shown} more" for c in more],
+                       "textposition": "bottom center", "hoverinfo": "skip",
+                       "showlegend": False,
+                       "textfont": {"size": theme.FONT_SIZE, "color": "#555555"}})
+    return traces
+
+
+def network_figure(layers: list[LayerView], grid: GridView | None,
+                   feature_names: list[str]) -> go.Figure:
+    """The network as columns of nodes joined by weighted edges.
+
+    layers: the model's layers in order; those with units > 0 become columns, and a
+            2-D "kernel" (inputs, units) becomes edges (orange negative, blue positive,
+            wider for larger |weight|).
+    grid: 2-D point data only: grid.neurons[k] (res, res, units) for grid.neuron_labels[k]
+          ("input" or a layer name) is drawn inside each node. None: nodes are plain
+          squares coloured by their bias.
+    feature_names: names of the input features, one per input node.
+    """
+    if not isinstance(layers, (list, tuple)):
+        raise TypeError("network_figure needs a list of LayerView (snapshot.layers), "
+                        f"got {type(layers).__name__}.")
+    columns = _columns(list(layers), list(feature_names or []))
+    maps = _neuron_maps(grid)
+    tallest = max(c.shown for c in columns)
+    half_height = max((tallest - 1) / 2 * ROW_PITCH + NODE / 2, 1.5)
+    top = half_height + 0.25
+    has_more = any(c.units > c.shown for c in columns)
+    bottom = -half_height - (1.0 if has_more else 0.4)
+    label_room = 0.4 + 0.2 * max((len(n) for n in _input_names(
+        feature_names, columns[0].units)[:columns[0].shown]), default=2)
+    data = _edge_traces(columns, list(feature_names or []))
+    data += _node_traces(columns, maps, list(feature_names or []))
+    data.append(_outline_trace(columns))
+    data += _label_traces(columns, list(feature_names or []), top)
+    x_range = [-NODE / 2 - label_room, columns[-1].x + NODE / 2 + 0.4]
+    y_range = [bottom, top + 1.3]
+    height = int(np.clip(60 + PX_PER_UNIT * (y_range[1] - y_range[0]), 300, 900))
+    layout = theme.base_layout(
+        "Network", revision="network", height=height,
+        xaxis=theme.hidden_axis(range=x_range, constrain="domain"),
+        yaxis=theme.hidden_axis(range=y_range, scaleanchor="x", scaleratio=1,
+                                constrain="domain"),
+        showlegend=False, hovermode="closest",
+    )
+    layout["margin"] = {"l": 10, "r": 10, "t": 40, "b": 10}
+    if len(columns) == 1:
+        layout["annotations"] = [theme.message_annotation("Add a layer to see the network")]
+    return theme.new_figure(data, layout)
