@@ -1,0 +1,96 @@
+"""Every lecture preset trains, and the lesson it is meant to show actually holds."""
+import math
+
+import numpy as np
+import pytest
+
+from playground.config import ExperimentConfig
+from playground.presets import PRESETS, get_preset
+from playground.training import TrainingSession
+
+
+def _train(key, epochs=None, **changes):
+    cfg = PRESETS[key].config.replace(**changes)
+    session = TrainingSession(cfg)
+    return session, session.step_epochs(epochs or cfg.epochs)
+
+
+def test_every_preset_is_described_and_trains_a_few_epochs():
+    assert len(PRESETS) >= 6
+    for key, preset in PRESETS.items():
+        assert preset.key == key and preset.title
+        assert 2 <= preset.notice.count(".") + preset.notice.count("!") <= 4, key
+        assert isinstance(preset.config, ExperimentConfig)
+        snap = TrainingSession(preset.config).step_epochs(2)
+        assert snap.epoch == 2 or snap.status == "diverged", key
+        assert all(math.isfinite(x) for v in snap.history.values() for x in v)
+    assert get_preset("Spiral needs depth").key == "spiral_depth"
+    with pytest.raises(ValueError, match="Known presets"):
+        get_preset("nope")
+
+
+def test_xor_fails_without_a_hidden_layer_and_works_with_one():
+    _, without = _train("xor_no_hidden")
+    _, with_hidden = _train("xor_hidden")
+    assert 0.4 <= without.history["accuracy"][-1] <= 0.75
+    assert without.metrics["test"]["accuracy"] <= 0.8
+    assert with_hidden.history["accuracy"][-1] >= 0.95
+    assert with_hidden.metrics["test"]["accuracy"] >= 0.9
+
+
+def test_line_preset_recovers_w_and_b_in_original_units():
+    session, snap = _train("line_regression")
+    w, b = session.linear_fit()
+    assert w == pytest.approx(2.0, abs=0.1) and b == pytest.approx(3.0, abs=0.3)
+    assert snap.metrics["test"]["r2"] > 0.95
+    assert snap.curve is not None
+
+
+def test_large_learning_rate_diverges_and_the_session_reports_it():
+    session, snap = _train("lr_too_large")
+    assert snap.status == "diverged"
+    assert "smaller learning rate" in snap.message
+    assert snap.epoch < PRESETS["lr_too_large"].config.epochs
+    # the loss grew on the way there
+    assert len(snap.history["loss"]) == 0 or snap.history["loss"][-1] > 100
+    # a hundredth of the rate trains fine on the same data
+    _, calm = _train("lr_too_large", learning_rate=0.03)
+    assert calm.status == "training"
+
+
+def _first_to_last_gradient_ratio(snap):
+    norms = [np.mean(v) for v in snap.grad_norms.values()]
+    return norms[0] / norms[-1]
+
+
+def test_sigmoid_gradients_vanish_in_a_deep_net_and_relu_ones_do_not():
+    _, sigmoid = _train("sigmoid_deep", epochs=20)
+    _, relu = _train("relu_deep", epochs=20)
+    assert len(sigmoid.grad_norms) == 9
+    assert _first_to_last_gradient_ratio(sigmoid) < 1e-3
+    assert _first_to_last_gradient_ratio(relu) > 0.1
+    _, relu = _train("relu_deep")
+    assert relu.history["accuracy"][-1] > 0.9
+
+
+@pytest.mark.slow
+def test_spiral_needs_depth():
+    _, deep = _train("spiral_depth", epochs=150)
+    _, shallow = _train("spiral_depth", epochs=150, hidden_layers=(16,))
+    assert deep.history["accuracy"][-1] >= 0.95
+    assert shallow.history["accuracy"][-1] <= 0.85
+
+
+def test_feature_crosses_solve_the_circle_without_hidden_layers():
+    _, snap = _train("circle_features")
+    assert snap.history["accuracy"][-1] >= 0.95
+    _, plain = _train("circle_features", features=("x1", "x2"))
+    assert plain.history["accuracy"][-1] <= 0.8
+
+
+def test_overfitting_shows_and_l2_narrows_the_gap():
+    _, free = _train("overfitting")
+    _, l2 = _train("overfitting", regularization="l2")
+    gap = free.history["val_loss"][-1] - free.history["loss"][-1]
+    assert free.history["val_loss"][-1] > 2 * min(free.history["val_loss"])
+    assert l2.history["val_loss"][-1] - l2.history["loss"][-1] < gap / 3
