@@ -1,0 +1,116 @@
+"""The command line: same numbers as a TrainingSession, files written, plain errors."""
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from playground import config, nn
+from playground.cli import main
+from playground.presets import PRESETS
+from playground.training import TrainingSession
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _run(*argv):
+    out = io.StringIO()
+    code = main(list(argv), out=out)
+    return code, out.getvalue()
+
+
+def test_preset_run_gives_the_same_metrics_as_a_session():
+    code, text = _run("train", "--preset", "xor_hidden", "--epochs", "15", "--json")
+    assert code == 0
+    result = json.loads(text)
+    session = TrainingSession(PRESETS["xor_hidden"].config.replace(epochs=15))
+    snap = session.step_epochs(15)
+    assert result["epochs"] == 15 and result["status"] == "training"
+    assert result["metrics"] == snap.metrics
+    assert result["final"]["val_loss"] == snap.history["val_loss"][-1]
+
+
+def test_flags_override_a_config_file_and_files_are_written(tmp_path):
+    cfg = config.ExperimentConfig(dataset="gauss", n_samples=80, hidden_layers=(3,))
+    (tmp_path / "exp.json").write_text(config.to_json(cfg))
+    code, text = _run("train", "--config", str(tmp_path / "exp.json"), "--epochs", "4",
+                      "--learning-rate", "0.1", "--hidden_layers", "5,2",
+                      "--save-model", str(tmp_path / "m.npz"),
+                      "--history", str(tmp_path / "h.csv"),
+                      "--save-config", str(tmp_path / "used.json"))
+    assert code == 0
+    assert "split" in text and "train" in text and "accuracy" in text
+    used, messages = config.from_json((tmp_path / "used.json").read_text())
+    assert messages == []
+    assert used == cfg.replace(epochs=4, learning_rate=0.1, hidden_layers=(5, 2))
+    assert len((tmp_path / "h.csv").read_text().strip().splitlines()) == 1 + 4
+    model = nn.load_model(str(tmp_path / "m.npz"))
+    assert [layer.units for layer in model.layers] == [5, 2, 1]
+    session = TrainingSession(used)
+    session.step_epochs(4)
+    X = session.prepared.splits["test"].X
+    np.testing.assert_allclose(model.predict(X), session.model.predict(X), rtol=1e-6)
+
+
+def test_line_preset_prints_the_fitted_line():
+    code, text = _run("train", "--preset", "line_regression")
+    assert code == 0 and "fitted line: y = 2.0" in text
+    code, text = _run("train", "--preset", "lr_too_large", "--json")
+    assert code == 1 and json.loads(text)["status"] == "diverged"
+
+
+def test_csv_file_training(tmp_path):
+    rows = ["a,b,label"] + [f"{i % 7},{(i * 3) % 5},{'yes' if i % 7 > 3 else 'no'}"
+                            for i in range(60)]
+    (tmp_path / "d.csv").write_text("\n".join(rows) + "\n")
+    code, text = _run("train", "--csv", str(tmp_path / "d.csv"), "--epochs", "3", "--json")
+    assert code == 0 and set(json.loads(text)["metrics"]) == {"train", "validation", "test"}
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["train", "--learning-rate", "abc"], "could not be read as a number"),
+    (["train", "--learning-rate", "50"], "above the maximum 10"),
+    (["train", "--activation", "relu6"], "not one of"),
+    (["train", "--preset", "nope"], "no preset called"),
+    (["train", "--config", "/nonexistent/exp.json"], "Cannot read the config file"),
+    (["train", "--dataset", "csv"], "no file was uploaded"),
+    (["train", "--model-kind", "cnn"], "does not fit"),
+    (["train", "--bogus"], "unrecognized arguments"),
+    (["fly"], "invalid choice"),
+])
+def test_bad_input_exits_2_with_a_plain_message(argv, words, capsys):
+    code, _ = _run(*argv)
+    assert code == 2
+    err = capsys.readouterr().err
+    assert words in err and "Traceback" not in err
+
+
+def test_bad_json_config_file(tmp_path, capsys):
+    (tmp_path / "bad.json").write_text("{not json")
+    assert _run("train", "--config", str(tmp_path / "bad.json"))[0] == 2
+    assert "not valid JSON" in capsys.readouterr().err
+    (tmp_path / "odd.json").write_text('{"learning_rate": 50, "epochs": 2}')
+    code, _ = _run("train", "--config", str(tmp_path / "odd.json"))
+    assert code == 0
+    assert "warning: learning_rate 50 is above the maximum 10" in capsys.readouterr().err
+
+
+def test_listings():
+    code, text = _run("presets")
+    assert code == 0 and all(key in text for key in PRESETS)
+    code, text = _run("datasets")
+    assert code == 0 and "spiral" in text and "digits" in text
+    code, text = _run("settings")
+    assert code == 0 and "--learning-rate" in text and "default 0.03" in text
+
+
+def test_module_entry_point_exit_code():
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    done = subprocess.run([sys.executable, "-m", "playground", "train", "--epochs", "zero"],
+                          capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    assert done.returncode == 2
+    assert "--epochs" in done.stderr and "Traceback" not in done.stderr
