@@ -1,0 +1,96 @@
+"""Loss/accuracy and gradient-norm curves."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from playground.viz import gradient_norms_figure, loss_figure
+from tests.viz import samples
+from tests.viz.checks import assert_sound
+
+
+def test_loss_and_accuracy_panels_hold_the_history():
+    history = samples.history(25)
+    fig = loss_figure(history)
+    assert_sound(fig)
+    assert len(fig.data) == 6
+    by_hover = {t.hovertemplate.split(":")[0]: t for t in fig.data}
+    np.testing.assert_allclose(by_hover["train loss"].y, history["loss"])
+    np.testing.assert_allclose(by_hover["validation accuracy"].y, history["val_accuracy"])
+    np.testing.assert_array_equal(by_hover["test loss"].x, np.arange(1, 26))
+    assert by_hover["train accuracy"].yaxis == "y2" and by_hover["train loss"].yaxis == "y"
+    assert fig.layout.yaxis2.range == (0.0, 1.02)
+    # one legend entry per split: accuracy lines share their loss line's entry
+    assert sum(bool(t.showlegend) for t in fig.data) == 3
+    assert all("%{y" in t.hovertemplate for t in fig.data)
+
+
+def test_log_axis_only_when_asked_and_range_covers_the_values():
+    history = samples.history(30, classification=False)
+    assert loss_figure(history).layout.yaxis.type == "linear"
+    fig = loss_figure(history, log_y=True)
+    assert_sound(fig)
+    low, high = fig.layout.yaxis.range
+    values = np.concatenate([history[k] for k in ("loss", "val_loss", "test_loss")])
+    assert fig.layout.yaxis.type == "log"
+    assert 10 ** low <= values.min() and values.max() <= 10 ** high
+    assert "xaxis2" not in fig.to_dict()["layout"]         # no accuracy: one panel
+
+
+def test_loss_range_stays_put_while_training():
+    """The y range comes from the first (largest) losses, so refreshes do not jump."""
+    history = samples.history(40)
+    early = loss_figure({k: v[:10] for k, v in history.items()})
+    late = loss_figure({k: v[:40] for k, v in history.items()})
+    assert early.layout.yaxis.range == late.layout.yaxis.range
+    assert early.layout.uirevision == late.layout.uirevision
+
+
+def test_empty_and_single_epoch_histories():
+    empty = loss_figure({"loss": [], "val_loss": []})
+    assert_sound(empty)
+    assert [len(t.x) for t in empty.data] == [0, 0]
+    assert "No epochs yet" in empty.layout.annotations[0].text
+    assert_sound(loss_figure({}))
+
+    one = loss_figure(samples.history(1))
+    assert_sound(one)
+    assert all(len(t.y) == 1 and "markers" in t.mode for t in one.data)
+    assert one.layout.xaxis.range[0] < 1 < one.layout.xaxis.range[1]
+
+
+def test_diverged_loss_leaves_a_gap_and_says_so():
+    fig = loss_figure({"loss": [1.0, 5.0, float("nan"), float("inf")]})
+    assert list(fig.data[0].y) == [1.0, 5.0, None, None]
+    assert "epoch 3" in fig.layout.annotations[0].text
+    assert_sound(fig)
+
+
+def test_bad_histories_are_refused_in_plain_words():
+    with pytest.raises(ValueError, match="one value per epoch"):
+        loss_figure({"loss": [1, 2, 3], "val_loss": [1, 2]})
+    with pytest.raises(TypeError, match="dict"):
+        loss_figure([1, 2, 3])
+    with pytest.raises(ValueError, match="flat list"):
+        loss_figure({"loss": [[1, 2]]})
+
+
+def test_gradient_norms_on_a_log_axis_one_line_per_layer():
+    norms = samples.grad_norms(12, ["dense_1", "dense_2", "dense_3"])
+    norms["dense_3"][0] = 0.0                                 # cannot sit on a log axis
+    fig = gradient_norms_figure(norms)
+    assert_sound(fig)
+    assert fig.layout.yaxis.type == "log"
+    assert [t.name for t in fig.data] == ["dense_1", "dense_2", "dense_3"]
+    np.testing.assert_allclose(fig.data[0].y, norms["dense_1"])
+    assert fig.data[2].y[0] is None
+    low, high = fig.layout.yaxis.range
+    positive = [v for vals in norms.values() for v in vals if v > 0]
+    assert 10 ** low <= min(positive) and max(positive) <= 10 ** high
+    assert len({t.line.color for t in fig.data}) == 3
+
+
+def test_gradient_norms_empty():
+    fig = gradient_norms_figure({})
+    assert_sound(fig)
+    assert len(fig.data) == 0 and fig.layout.annotations
