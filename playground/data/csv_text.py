@@ -35,10 +35,9 @@ BINARY_SIGNATURES = {
 BOMS = ((b"\xef\xbb\xbf", "utf-8-sig", "UTF-8 with BOM"),
         (b"\xff\xfe", "utf-16", "UTF-16 with BOM"),
         (b"\xfe\xff", "utf-16", "UTF-16 with BOM"))
-DECIMAL_COMMA_CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-NUMBER = re.compile(r"^\s*[-+]?(\d{1,3}(\.\d{3})+|\d+),\d+\s*$")
-DECIMAL_POINT_CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-NUMBER = re.compile(r"^\s*[-+]?(\d+\.\d{1,2}|\d+\.\d{4,}|\.\d+|\d+\.\d+[eE][-+]?\d+)\s*$")
+DECIMAL_COMMA_NUMBER = re.compile(r"^\s*[-+]?(\d{1,3}(\.\d{3})+|\d+),\d+\s*$")
+DECIMAL_POINT_NUMBER = re.compile(
+    r"^\s*[-+]?(\d+\.\d{1,2}|\d+\.\d{4,}|\.\d+|\d+\.\d+[eE][-+]?\d+)\s*$")
 CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 NUMBER = re.compile(r"^\s*[-+]?(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)?\s*$")
 

@@ -146,6 +146,10 @@ def frame_to_dataset(frame: pd.DataFrame, *, target: str | None = None,
         frame = frame.loc[~no_target].reset_index(drop=True)
         target_values = target_values.loc[~no_target].reset_index(drop=True)
 
+    if len(target_values) < MIN_ROWS:
+        raise DataError(f"Only {_plural(len(target_values), 'usable row')} with a target; at "
+                        f"least {MIN_ROWS} are needed to learn anything. Add rows.")
+
     # Decide every feature column: keep as numbers, keep as categories, or drop.
     kept: list[Column] = []
     for position, column_name in enumerate(frame.columns):
