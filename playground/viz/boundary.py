@@ -128,8 +128,9 @@ def _split_xy(split: SplitView) -> np.ndarray:
     return X
 
 
-def _class_points(split: SplitView, names: list[str], hollow: bool) -> list[dict]:
-    """One scatter trace per class present in the split (filled, or hollow for test)."""
+def _class_points(split: SplitView, names: list[str], hollow: bool,
+                  in_legend: bool) -> list[dict]:
+    """One scatter trace per class (filled, or hollow for test); legend groups by class."""
     X = _split_xy(split)
     y_true = np.asarray(split.y_true).astype(int).ravel()
     y_pred = np.asarray(split.y_pred).astype(int).ravel()
@@ -144,12 +145,19 @@ def _class_points(split: SplitView, names: list[str], hollow: bool) -> list[dict
         predicted = np.asarray(names, dtype=object)[np.clip(y_pred[mask], 0, len(names) - 1)]
         traces.append({
             "type": "scatter", "mode": "markers", "x": X[mask, 0], "y": X[mask, 1],
-            "name": f"{name} ({split.name})", "legendgroup": split.name,
+            "name": name, "legendgroup": name, "showlegend": in_legend,
             "marker": marker, "text": predicted,
             "hovertemplate": f"{split.name}: {name}<br>predicted %{{text}}<br>"
                              "(%{x:.2f}, %{y:.2f})<extra></extra>",
         })
     return traces
+
+
+def _hollow_key() -> dict:
+    """A legend-only entry explaining that hollow rings are test points."""
+    return {"type": "scatter", "mode": "markers", "x": [None], "y": [None], "name": "test (hollow)",
+            "marker": {"symbol": "circle-open", "size": POINT_SIZE + 1, "color": "#555555",
+                       "line": {"width": 2.5, "color": "#555555"}}, "hoverinfo": "skip"}
 
 
 def _value_points(split: SplitView, hollow: bool) -> dict:
@@ -169,6 +177,19 @@ def _value_points(split: SplitView, hollow: bool) -> dict:
         "hovertemplate": f"{split.name}: target %{{marker.color:.3g}}<br>"
                          "predicted %{customdata:.3g}<br>(%{x:.2f}, %{y:.2f})<extra></extra>",
     }
+
+
+def _all_class_points(shown: list[SplitView], names: list[str]) -> list[dict]:
+    """Train points (in the legend, one entry per class), then hollow test points."""
+    traces = []
+    in_legend = True
+    for split in sorted(shown, key=lambda s: s.name == "test"):
+        hollow = split.name == "test"
+        traces += _class_points(split, names, hollow, in_legend)
+        in_legend = False
+        if hollow:
+            traces.append(_hollow_key())
+    return traces
 
 
 def decision_boundary_figure(grid: GridView, splits: dict[str, SplitView],
@@ -201,14 +222,10 @@ def decision_boundary_figure(grid: GridView, splits: dict[str, SplitView],
             "colorbar": {"title": {"text": "value"}, "thickness": 15, "len": 0.8}}
     elif output.ndim == 2:                                   # binary
         data.append(_binary_background(x1, x2, output, discretize))
-        names = _class_labels(class_names, 2)
-        for s in shown:
-            data += _class_points(s, names, hollow=s.name == "test")
+        data += _all_class_points(shown, _class_labels(class_names, 2))
     else:                                                    # multi-class
         data.append(_multiclass_background(x1, x2, output, class_names, discretize))
-        names = _class_labels(class_names, output.shape[2])
-        for s in shown:
-            data += _class_points(s, names, hollow=s.name == "test")
+        data += _all_class_points(shown, _class_labels(class_names, output.shape[2]))
 
     name1, name2 = _feature_names(grid)
     layout = theme.base_layout(
@@ -217,11 +234,9 @@ def decision_boundary_figure(grid: GridView, splits: dict[str, SplitView],
         xaxis=theme.axis(name1, range=_plane_range(x1), showgrid=False, constrain="domain"),
         yaxis=theme.axis(name2, range=_plane_range(x2), showgrid=False,
                          scaleanchor="x", scaleratio=1, constrain="domain"),
-        legend={"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1.0,
-                "yanchor": "top", "font": {"size": theme.FONT_SIZE}},
         **layout_extra,
     )
-    layout["margin"] = dict(theme.MARGIN, t=50)
+    layout["margin"] = dict(theme.MARGIN, t=95)
     return theme.new_figure(data, layout)
 
 

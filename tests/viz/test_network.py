@@ -1,0 +1,171 @@
+"""The TensorFlow-Playground network diagram."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from playground.snapshot import LayerView
+from playground.viz import network_figure, theme
+from playground.viz.network import EDGE_WIDTHS, MAX_NODES
+from tests.viz import samples
+from tests.viz.checks import assert_sound, traces_of
+
+POSITIVE = {theme.mix(theme.BLUE, theme.NEUTRAL, f) for f in (0.0, 0.1, 0.35, 0.65)}
+NEGATIVE = {theme.mix(theme.ORANGE, theme.NEUTRAL, f) for f in (0.0, 0.1, 0.35, 0.65)}
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(3)
+
+
+def _tile_centres(fig) -> list[tuple[float, float]]:
+    """Centre of every node heatmap, from its x0/dx/y0/dy and shape."""
+    centres = []
+    for t in traces_of(fig, "heatmap"):
+        rows, cols = np.shape(t.z)
+        centres.append((round(t.x0 + t.dx * (cols - 1) / 2, 6),
+                        round(t.y0 + t.dy * (rows - 1) / 2, 6)))
+    return centres
+
+
+def _columns(fig) -> list[list[float]]:
+    """Node y centres per column, columns left to right, nodes top to bottom."""
+    by_x: dict[float, list[float]] = {}
+    for x, y in _tile_centres(fig):
+        by_x.setdefault(x, []).append(y)
+    return [sorted(by_x[x], reverse=True) for x in sorted(by_x)]
+
+
+def _edges(fig):
+    """(column, source index, target index, colour, width) for every drawn edge segment."""
+    columns = _columns(fig)
+    xs = sorted({x for x, _ in _tile_centres(fig)})
+    edges = []
+    for t in traces_of(fig, "scatter"):
+        if t.mode != "lines" or t.line.color in ("#9A9A9A",):
+            continue
+        x, y = list(t.x), list(t.y)
+        for k in range(0, len(x), 3):
+            target_col = int(np.argmin([abs(c - x[k + 1]) for c in xs]))
+            i = int(np.argmin(np.abs(np.array(columns[target_col - 1]) - y[k])))
+            j = int(np.argmin(np.abs(np.array(columns[target_col]) - y[k + 1])))
+            edges.append((target_col, i, j, t.line.color, t.line.width))
+    return edges
+
+
+def test_default_network_has_one_heatmap_per_neuron_equal_to_the_grid(rng):
+    layers = samples.dense_layers([2, 8, 8, 1], rng)
+    grid = samples.grid_for(layers, resolution=20)             # 20: drawn at full size
+    fig = network_figure(layers, grid, ["x1", "x2"])
+    assert_sound(fig)
+    heat = traces_of(fig, "heatmap")
+    assert len(heat) == 2 + 8 + 8 + 1
+    assert [len(c) for c in _columns(fig)] == [2, 8, 8, 1]
+    # tiles come column by column, top to bottom, in unit order
+    flat = [grid.neurons[k][:, :, u] for k in range(4) for u in range(grid.neurons[k].shape[2])]
+    for tile, expected in zip(heat, flat):
+        np.testing.assert_array_equal(tile.z, expected)
+    assert "dense_1, unit 3" in heat[2 + 2].hovertemplate
+    bias = layers[0].weights["bias"][2]
+    assert f"bias: {bias:.3f}" in heat[2 + 2].hovertemplate
+
+
+def test_big_grids_are_subsampled_for_the_tiles(rng):
+    layers = samples.dense_layers([2, 3, 1], rng)
+    grid = samples.grid_for(layers, resolution=50)
+    fig = network_figure(layers, grid, ["x1", "x2"])
+    tile = traces_of(fig, "heatmap")[2]                       # dense_1, unit 1
+    np.testing.assert_array_equal(tile.z, grid.neurons[1][::3, ::3, 0])
+    assert tile.dx * tile.z.shape[1] == pytest.approx(tile.dy * tile.z.shape[0])
+
+
+def test_edges_coloured_by_sign_and_wider_for_bigger_weights(rng):
+    layers = samples.dense_layers([2, 8, 8, 1], rng)
+    fig = network_figure(layers, samples.grid_for(layers, 20), ["x1", "x2"])
+    edges = _edges(fig)
+    assert len(edges) == 2 * 8 + 8 * 8 + 8 * 1
+    weights = []
+    for column, i, j, colour, width in edges:
+        w = float(layers[column - 1].weights["kernel"][i, j])
+        assert colour in (POSITIVE if w >= 0 else NEGATIVE), (w, colour)
+        weights.append((abs(w), width))
+    weights.sort()
+    widths = [width for _, width in weights]
+    assert widths == sorted(widths)                            # monotone in |weight|
+    assert widths[0] < widths[-1]
+    # every (i, j) drawn exactly once
+    assert len({e[:3] for e in edges}) == len(edges)
+    hover = [t for t in fig.data if t.name == "weights"][0]
+    kernels = np.concatenate([layer.weights["kernel"].ravel() for layer in layers])
+    np.testing.assert_allclose(sorted(hover.customdata), sorted(kernels.astype(float)))
+
+
+def test_widths_use_a_fixed_scale_not_the_current_largest_weight():
+    small = [LayerView("dense_1", "Dense", 1, "sigmoid",
+                       {"kernel": np.array([[0.05], [-0.05]], np.float32),
+                        "bias": np.zeros(1, np.float32)})]
+    fig = network_figure(small, None, ["x1", "x2"])
+    widths = {e[4] for e in _edges(fig)}
+    assert widths == {EDGE_WIDTHS[0]}                          # tiny weights stay thin
+
+
+def test_no_hidden_layers(rng):
+    layers = samples.dense_layers([2, 1], rng)
+    fig = network_figure(layers, samples.grid_for(layers, 20), ["x1", "x2"])
+    assert_sound(fig)
+    assert [len(c) for c in _columns(fig)] == [2, 1]
+    assert len(_edges(fig)) == 2
+
+
+def test_big_layers_are_capped_with_a_note(rng):
+    layers = samples.dense_layers([2, 40, 3], rng, output_activation="softmax")
+    grid = samples.grid_for(layers, 20)
+    fig = network_figure(layers, grid, ["x1", "x2"])
+    assert_sound(fig)
+    assert [len(c) for c in _columns(fig)] == [2, MAX_NODES, 3]
+    texts = [s for t in traces_of(fig, "scatter") if t.mode == "text" for s in t.text]
+    assert "+24 more" in texts
+    assert len(_edges(fig)) == 2 * MAX_NODES + MAX_NODES * 3
+
+
+def test_without_a_grid_nodes_are_plain_squares_coloured_by_bias(rng):
+    layers = samples.dense_layers([4, 5, 3], rng, output_activation="softmax")
+    fig = network_figure(layers, None, ["a", "b", "c", "d"])
+    assert_sound(fig)
+    heat = traces_of(fig, "heatmap")
+    assert len(heat) == 4 + 5 + 3
+    assert all(np.shape(t.z) == (1, 1) for t in heat)
+    np.testing.assert_allclose([t.z[0][0] for t in heat[4:9]], layers[0].weights["bias"])
+    labels = [t for t in traces_of(fig, "scatter") if t.mode == "text"][1]
+    assert list(labels.text) == ["a", "b", "c", "d"]
+
+
+def test_layers_without_units_or_dense_kernels_do_not_break_the_diagram(rng):
+    dense = samples.dense_layers([3, 4, 2], rng)
+    layers = [dense[0],
+              LayerView("dropout_1", "Dropout", 0, "", {}),
+              dense[1],
+              LayerView("conv", "Conv2D", 2, "relu",
+                        {"kernel": np.ones((3, 3, 1, 2), np.float32)})]
+    fig = network_figure(layers, None, ["a", "b", "c"])
+    assert_sound(fig)
+    assert [len(c) for c in _columns(fig)] == [3, 4, 2, 2]
+    assert len(_edges(fig)) == 3 * 4 + 4 * 2                    # no edges into the conv
+
+
+def test_empty_network_and_bad_input():
+    fig = network_figure([], None, ["x1", "x2"])
+    assert_sound(fig)
+    assert "Add a layer" in fig.layout.annotations[0].text
+    with pytest.raises(TypeError, match="list of LayerView"):
+        network_figure("dense", None, [])
+
+
+def test_layout_is_the_same_when_only_weights_change(rng):
+    layers = samples.dense_layers([2, 8, 8, 1], rng)
+    other = samples.dense_layers([2, 8, 8, 1], np.random.default_rng(99))
+    first = network_figure(layers, samples.grid_for(layers, 20), ["x1", "x2"])
+    second = network_figure(other, samples.grid_for(other, 20), ["x1", "x2"])
+    assert first.layout == second.layout
+    assert _tile_centres(first) == _tile_centres(second)
