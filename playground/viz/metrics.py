@@ -44,7 +44,7 @@ def confusion_matrix_figure(matrix: np.ndarray, class_names: list[str],
         "xgap": 2, "ygap": 2, "name": "",
         "colorbar": {"title": {"text": "row %"}, "tickformat": ".0%", "thickness": 15},
         "hovertemplate": "true %{y}, predicted %{x}<br>count: %{text}"
-                         "<br>%{customdata:.1f} % of true %{y}<extra></extra>",
+                         "<br>row %: %{customdata:.1f} % of all true %{y}<extra></extra>",
     }]
     side = int(np.clip(140 + 60 * n, 320, 700))
     layout = theme.base_layout(
