@@ -20,18 +20,16 @@ _GELU_CUBIC = 0.044715
 
 
 def stable_sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """1 / (1 + exp(-z)) without overflow warnings: exp is only taken of -|z| <= 0."""
+    """1 / (1 + exp(-z)) without overflow: exp is only taken of -|z| <= 0.
+
+    z >= 0: 1 / (1 + e), z < 0: e / (1 + e), with e = exp(-|z|) in (0, 1]. ``out`` may be z.
+    """
     e = np.abs(z)
     np.negative(e, out=e)
-    np.exp(e, out=e)                          # e = exp(-|z|) in (0, 1]
-    positive = z >= 0
-    if out is None:
-        out = np.empty_like(z)
-    denominator = 1.0 + e
-    np.divide(1.0, denominator, out=out)      # z >= 0: 1 / (1 + exp(-z))
-    np.divide(e, denominator, out=e)          # z < 0: exp(z) / (1 + exp(z))
-    np.copyto(out, e, where=~positive)
-    return out
+    np.exp(e, out=e)
+    denominator = e + 1.0
+    np.copyto(e, 1.0, where=z >= 0)           # numerator: 1 where z >= 0, else e
+    return np.divide(e, denominator, out=out)
 
 
 class Activation:
@@ -151,6 +149,7 @@ class GELU(Activation):
 
     @staticmethod
     def _inner_tanh(z):
+        z = np.clip(z, -20.0, 20.0)     # tanh saturates long before; keeps z^3 from overflowing
         return np.tanh(_SQRT_2_OVER_PI * (z + _GELU_CUBIC * z * z * z))
 
     def forward(self, z, out=None):
@@ -161,8 +160,9 @@ class GELU(Activation):
 
     def backward(self, grad_a, a, z=None):
         t = self._inner_tanh(z)
-        inner_slope = _SQRT_2_OVER_PI * (1.0 + 3.0 * _GELU_CUBIC * z * z)
-        slope = 0.5 * (1.0 + t) + 0.5 * z * (1.0 - t * t) * inner_slope
+        zc = np.clip(z, -20.0, 20.0)    # 1 - t^2 is exactly 0 beyond, as is this term
+        inner_slope = _SQRT_2_OVER_PI * (1.0 + 3.0 * _GELU_CUBIC * zc * zc)
+        slope = 0.5 * (1.0 + t) + 0.5 * zc * (1.0 - t * t) * inner_slope
         grad_a *= slope.astype(z.dtype, copy=False)
         return grad_a
 

@@ -21,6 +21,8 @@ class Loss:
 
     def prepare_targets(self, y, output_shape: tuple, dtype) -> np.ndarray:
         """Float targets shaped like the output; (n,) is accepted for a single output."""
+        if type(y) is np.ndarray and y.dtype == dtype and y.shape[1:] == output_shape:
+            return y
         y = _as_float_array(y, dtype, "y")
         if y.ndim == 1 and tuple(output_shape) == (1,):
             y = y.reshape(-1, 1)
@@ -106,14 +108,18 @@ class BinaryCrossentropy(Loss):
         return y
 
     def __call__(self, y_true, y_pred):
-        eps = np.finfo(y_pred.dtype).eps
-        p = np.clip(y_pred, eps, 1.0 - eps)
-        total = np.dot(y_true.ravel(), np.log(p).ravel())
-        total += np.dot((1.0 - y_true).ravel(), np.log1p(-p).ravel())
-        return -float(total) / p.size
+        eps = _eps(y_pred.dtype)
+        log_p = np.maximum(y_pred, eps)
+        np.log(log_p, out=log_p)                       # log p, p clipped to >= eps
+        log_q = np.subtract(1.0, y_pred)
+        np.maximum(log_q, eps, out=log_q)
+        np.log(log_q, out=log_q)                       # log(1 - p), 1 - p clipped to >= eps
+        log_p -= log_q                                 # y log p + (1-y) log q = y (log p - log q) + log q
+        total = float(np.vdot(y_true, log_p)) + float(np.add.reduce(log_q, axis=None))
+        return -total / y_pred.size
 
     def gradient(self, y_true, y_pred):
-        eps = np.finfo(y_pred.dtype).eps
+        eps = _eps(y_pred.dtype)
         p = np.clip(y_pred, eps, 1.0 - eps)
         grad = (p - y_true) / (p * (1.0 - p))
         grad *= grad.dtype.type(1.0 / grad.size)
@@ -143,12 +149,12 @@ class CategoricalCrossentropy(Loss):
         return y
 
     def __call__(self, y_true, y_pred):
-        eps = np.finfo(y_pred.dtype).eps
+        eps = _eps(y_pred.dtype)
         log_p = np.log(np.clip(y_pred, eps, 1.0))
         return -float(np.dot(y_true.ravel(), log_p.ravel())) / _rows(y_pred)
 
     def gradient(self, y_true, y_pred):
-        eps = np.finfo(y_pred.dtype).eps
+        eps = _eps(y_pred.dtype)
         grad = -y_true / np.clip(y_pred, eps, 1.0)
         grad *= grad.dtype.type(1.0 / _rows(y_pred))
         return grad
@@ -193,12 +199,12 @@ class SparseCategoricalCrossentropy(Loss):
         return y.astype(np.intp, copy=False)
 
     def __call__(self, y_true, y_pred):
-        eps = np.finfo(y_pred.dtype).eps
+        eps = _eps(y_pred.dtype)
         picked = y_pred[np.arange(len(y_true)), y_true]
         return -float(np.log(np.maximum(picked, eps)).sum()) / max(len(y_true), 1)
 
     def gradient(self, y_true, y_pred):
-        eps = np.finfo(y_pred.dtype).eps
+        eps = _eps(y_pred.dtype)
         rows = np.arange(len(y_true))
         grad = np.zeros_like(y_pred)
         grad[rows, y_true] = -1.0 / (np.maximum(y_pred[rows, y_true], eps) * len(y_true))
@@ -209,6 +215,15 @@ class SparseCategoricalCrossentropy(Loss):
         grad[np.arange(len(y_true)), y_true] -= 1.0
         grad *= grad.dtype.type(1.0 / len(y_true))
         return grad
+
+
+_EPSILONS = {np.dtype(t): float(np.finfo(t).eps) for t in (np.float16, np.float32, np.float64)}
+
+
+def _eps(dtype) -> float:
+    """Machine epsilon of a float dtype: probabilities are clipped to [eps, 1 - eps]."""
+    eps = _EPSILONS.get(dtype)
+    return float(np.finfo(dtype).eps) if eps is None else eps
 
 
 def _rows(y_pred: np.ndarray) -> int:

@@ -55,6 +55,8 @@ class Sequential:
         self.epochs_trained = 0               # epochs finished by fit() over the model's life
         self._flat_params: np.ndarray | None = None  # every trainable weight, concatenated
         self._flat_grads: np.ndarray | None = None   # their gradients, same layout
+        self._param_list: list[np.ndarray] = []      # [flat params], reused every step
+        self._grad_list: list[np.ndarray] = []       # [flat grads], reused every step
         self._bindings: list[tuple] = []      # (layer, key, param view, grad view)
         self._regularized: list[Layer] = []   # layers that have weight penalties
         self._fused = False                   # output activation fused with the loss gradient
@@ -120,7 +122,8 @@ class Sequential:
     def _gather_parameters(self) -> None:
         """Move trainable weights and their gradients into two flat vectors (views back)."""
         entries = [(layer, key) for layer in self.layers if layer.trainable
-                   for key in layer.params]
+                   for key in layer.params
+                   if key not in getattr(layer, "non_trainable_params", ())]
         total = sum(layer.params[key].size for layer, key in entries)
         flat_params = np.zeros(total, dtype=self.dtype)
         flat_grads = np.zeros(total, dtype=self.dtype)
@@ -136,9 +139,10 @@ class Sequential:
             self._bindings.append((layer, key, param_view, grad_view))
             offset += value.size
         self._flat_params, self._flat_grads = flat_params, flat_grads
+        self._param_list, self._grad_list = [flat_params], [flat_grads]   # what apply() takes
         self._regularized = [layer for layer in self.layers if layer.regularizers]
         if self.optimizer is not None:
-            self.optimizer._slots = None     # the parameter layout changed: fresh state
+            self.optimizer.reset()     # the parameter layout changed: fresh state
 
     def _resync_views(self) -> None:
         """Copy back any param/grad array a layer replaced instead of writing in place."""
@@ -158,7 +162,7 @@ class Sequential:
         replaces the optimizer (its state starts fresh)."""
         self.loss = losses_module.get(loss)
         self.optimizer = optimizers_module.get(optimizer)
-        self.optimizer._slots = None
+        self.optimizer.reset()
         names = []
         for metric in metrics or ():
             key = _METRIC_ALIASES.get(str(metric).lower(), str(metric).lower())
@@ -186,6 +190,8 @@ class Sequential:
 
     # ----- input checks -----------------------------------------------------------------
     def _prepare_x(self, x, what: str = "x") -> np.ndarray:
+        if type(x) is np.ndarray and x.dtype == self.dtype and x.shape[1:] == self.input_shape:
+            return x                        # the common case, checked in three comparisons
         x = np.asarray(x)
         if x.dtype.kind not in "biuf":
             raise ValueError(f"{what} must be numbers, got an array of dtype {x.dtype}.")
@@ -239,7 +245,7 @@ class Sequential:
         for layer in self._regularized:
             layer.add_regularization_gradients()
         self._resync_views()
-        if not math.isfinite(self._flat_grads.sum()):
+        if not math.isfinite(np.add.reduce(self._flat_grads)):
             self._diverged(loss, x, y, gradients=True)
         return loss, output
 
@@ -259,7 +265,7 @@ class Sequential:
 
     def _step(self, x: np.ndarray, y: np.ndarray) -> dict:
         loss, output = self._loss_and_gradients(x, y)
-        self.optimizer.apply([self._flat_params], [self._flat_grads])
+        self.optimizer.apply(self._param_list, self._grad_list)
         logs = {"loss": loss}
         if self.metrics:
             logs.update(self._metric_values(y, output))
@@ -473,7 +479,7 @@ class Sequential:
         widths = [max(len(row[i]) for row in rows) for i in range(3)]
         line = "-" * (sum(widths) + 4)
         body = [f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c:>{widths[2]}}" for a, b, c in rows]
-        trainable = sum(l.count_params() for l in self.layers if l.trainable)
+        trainable = int(self._flat_params.size) if self.built else 0
         text = "\n".join([f'Model: "{self.name}"', line, body[0], line, *body[1:], line,
                           f"Total params: {self.count_params()}",
                           f"Trainable params: {trainable}",

@@ -22,6 +22,7 @@ class Optimizer:
         self.iterations = 0           # updates applied so far (Adam's bias correction uses it)
         self._slots: list[list[np.ndarray]] | None = None   # per param: state arrays
         self._scratch: list[np.ndarray] | None = None       # per param: a work buffer
+        self._state_for: list | None = None   # the params list the state was made for
 
     @property
     def learning_rate(self) -> float:
@@ -38,14 +39,24 @@ class Optimizer:
     slot_count = 0          # state arrays per parameter
 
     def _ensure_state(self, params) -> None:
+        if params is self._state_for:
+            return                      # the same list object as last step: state fits
         if self._slots is not None and len(self._slots) == len(params) and all(
                 s[0].shape == p.shape for s, p in zip(self._slots, params) if s):
             return
+            self._state_for = params
+            return
         self._slots = [[self._initial_slot(p) for _ in range(self.slot_count)] for p in params]
         self._scratch = [np.empty_like(p) for p in params]
+        self._state_for = params
 
     def _initial_slot(self, param: np.ndarray) -> np.ndarray:
         return np.zeros_like(param)
+
+    def reset(self) -> None:
+        """Forget all state (moments, step count), e.g. when the parameters change."""
+        self._slots = self._scratch = self._state_for = None
+        self.iterations = 0
 
     def get_state(self) -> list[np.ndarray]:
         """All state arrays, flattened in order (for saving); empty before the first step."""
@@ -53,7 +64,7 @@ class Optimizer:
 
     def set_state(self, arrays: list[np.ndarray], params, iterations: int) -> None:
         """Restore state saved by get_state() for this list of params."""
-        self._slots = None
+        self.reset()
         self._ensure_state(params)
         expected = [s for slots in self._slots for s in slots]
         if len(arrays) != len(expected) or any(

@@ -84,9 +84,9 @@ class Dense(Layer):
         else:
             grad_z = self.activation_fn.backward(grad_output, self._a, self._z)
         kernel_grad = self.grads["kernel"]
-        if kernel_grad.dtype == grad_z.dtype and self._x.dtype == grad_z.dtype:
+        try:
             np.dot(self._x.T, grad_z, out=kernel_grad)
-        else:
+        except ValueError:        # dtype or layout differs from the grads buffer
             kernel_grad[...] = np.dot(self._x.T, grad_z)
         if self.use_bias:
             np.add.reduce(grad_z, axis=0, out=self.grads["bias"])

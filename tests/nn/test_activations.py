@@ -1,0 +1,114 @@
+"""Activations: central-difference gradients, reference values, stability, in-place use."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from playground.nn import activations
+
+from .gradcheck import check_function_gradient
+
+NAMES = ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "swish", "gelu", "softmax"]
+
+
+def _reference(name, z):
+    """Straightforward float64 formulas (fine for moderate z)."""
+    if name == "linear":
+        return z
+    if name == "sigmoid":
+        return 1.0 / (1.0 + np.exp(-z))
+    if name == "tanh":
+        return np.tanh(z)
+    if name == "relu":
+        return np.where(z > 0, z, 0.0)
+    if name == "leaky_relu":
+        return np.where(z > 0, z, 0.2 * z)
+    if name == "elu":
+        return np.where(z > 0, z, np.exp(z) - 1.0)
+    if name == "swish":
+        return z / (1.0 + np.exp(-z))
+    if name == "gelu":
+        return 0.5 * z * (1.0 + np.tanh(np.sqrt(2.0 / np.pi) * (z + 0.044715 * z ** 3)))
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_forward_matches_reference_formula(name):
+    z = np.random.default_rng(0).normal(scale=3.0, size=(6, 5))
+    np.testing.assert_allclose(activations.get(name).forward(z.copy()), _reference(name, z),
+                               rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_backward_matches_central_differences(name):
+    rng = np.random.default_rng(1)
+    act = activations.get(name)
+    z = rng.normal(scale=2.0, size=(4, 5))
+    z[np.abs(z) < 1e-3] = 0.5                       # stay away from the kinks of relu & co
+    upstream = rng.normal(size=z.shape)
+
+    def objective(values):
+        return float(np.sum(act.forward(values.copy()) * upstream))
+
+    def gradient(values):
+        pre = values.copy()
+        out = act.forward(pre.copy())
+        return act.backward(upstream.copy(), out, pre)
+
+    check_function_gradient(objective, gradient, z)
+
+
+def test_against_torch_gelu_and_silu():
+    torch = pytest.importorskip("torch")
+    z = np.linspace(-8, 8, 101)
+    gelu = torch.nn.functional.gelu(torch.tensor(z), approximate="tanh").numpy()
+    silu = torch.nn.functional.silu(torch.tensor(z)).numpy()
+    np.testing.assert_allclose(activations.get("gelu").forward(z.copy()), gelu, rtol=1e-12,
+                               atol=1e-14)
+    np.testing.assert_allclose(activations.get("swish").forward(z.copy()), silu, rtol=1e-12,
+                               atol=1e-14)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name", NAMES)
+def test_huge_inputs_give_no_warnings_and_finite_results(name, dtype):
+    z = np.array([[-1e30, -1000.0, -50.0, 0.0, 50.0, 1000.0, 1e30]], dtype=dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
+            a = activations.get(name).forward(z.copy())
+    assert a.dtype == dtype
+    if name not in ("linear", "relu", "leaky_relu", "elu", "swish", "gelu"):
+        assert np.isfinite(a).all()
+
+
+def test_sigmoid_is_exact_in_both_tails():
+    z = np.array([-40.0, -20.0, 0.0, 20.0, 40.0])
+    s = activations.get("sigmoid").forward(z.copy())
+    np.testing.assert_allclose(s[:2], np.exp(z[:2]) / (1 + np.exp(z[:2])), rtol=1e-14)
+    assert s[2] == 0.5 and s[4] == 1.0
+
+
+def test_softmax_rows_sum_to_one_for_huge_logits():
+    z = np.array([[1e4, 1e4 - 1, -1e4], [3.0, 3.0, 3.0]], dtype=np.float32)
+    p = activations.get("softmax").forward(z.copy())
+    np.testing.assert_allclose(p.sum(axis=1), 1.0, rtol=1e-6)
+    np.testing.assert_allclose(p[0, :2], [1 / (1 + np.exp(-1)), 1 / (1 + np.exp(1))], rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "softmax"])
+def test_in_place_forward_writes_into_z(name):
+    z = np.random.default_rng(2).normal(size=(3, 4)).astype(np.float32)
+    expected = activations.get(name).forward(z.copy())
+    out = activations.get(name).forward(z, out=z)
+    assert out is z
+    np.testing.assert_allclose(z, expected, rtol=1e-6)
+
+
+def test_unknown_name_is_refused_with_the_choices():
+    with pytest.raises(ValueError, match="relu6.*Use one of"):
+        activations.get("relu6")
+    assert activations.get(None).name == "linear"
