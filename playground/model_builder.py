@@ -133,7 +133,6 @@ def build_model(cfg: ExperimentConfig, prepared: PreparedData):
 
 
 def compile_model(model, cfg: ExperimentConfig, prepared: PreparedData) -> None:
-    """(Re)compile with a fresh optimizer; the weights stay."""
-    metrics = ["accuracy"] if prepared.task == "classification" and \
-        cfg.model_kind != "autoencoder" else []
-    model.compile(loss=loss_name(cfg, prepared), optimizer=make_optimizer(cfg), metrics=metrics)
+    """(Re)compile with a fresh optimizer; the weights stay. No per-batch metrics: the
+    session measures every split itself after each epoch."""
+    model.compile(loss=loss_name(cfg, prepared), optimizer=make_optimizer(cfg), metrics=[])

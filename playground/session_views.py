@@ -12,6 +12,9 @@ from playground.snapshot import CurveView, GridView, LayerView, SplitView, Snaps
 
 _HISTORY_PREFIX = {"train": "", "validation": "val_", "test": "test_"}
 GRID_MARGIN = 0.1       # the boundary grid reaches this share of the data range past it
+# Above this many input numbers (all splits together) a mid-epoch snapshot reuses the
+# predictions of the last completed epoch instead of a fresh pass (images, long tables).
+FRESH_PREDICTION_LIMIT = 20_000
 CURVE_POINTS = 200
 
 
@@ -38,6 +41,8 @@ class SessionViews:
         self._grid: GridView | None = None
         self._snapshot_key = None
         self._snapshot: Snapshot | None = None
+        self._metrics_at = -1        # batches count the cached splits/metrics belong to
+        self._metrics_cache = None
 
     # ----- evaluation -----------------------------------------------------------------------
     def outputs(self) -> np.ndarray:
@@ -86,7 +91,11 @@ class SessionViews:
 
     def _splits_and_metrics(self):
         prepared = self.session.prepared
-        outputs = self.outputs()
+        if self._outputs is None or self.X_all.size <= FRESH_PREDICTION_LIMIT:
+            self.outputs()
+        outputs = self._outputs              # big data: as of the last completed epoch
+        if self._metrics_at == self._outputs_at:
+            return self._metrics_cache
         splits, metrics, confusion = {}, {}, {}
         for name in self.names:
             part = prepared.splits[name]
@@ -112,6 +121,7 @@ class SessionViews:
                                  "mae": nn_metrics.mae(y_true, y_pred),
                                  "r2": nn_metrics.r2(y_true, y_pred)}
                 splits[name] = SplitView(name, part.X_original, y_true.copy(), y_pred)
+        self._metrics_at, self._metrics_cache = self._outputs_at, (splits, metrics, confusion)
         return splits, metrics, confusion
 
     def grid(self, resolution: int) -> GridView | None:

@@ -65,14 +65,18 @@ class TrainingSession:
 
     def _build_data(self, cfg: ExperimentConfig) -> None:
         self.prepared: PreparedData = prepare(cfg, self._load(cfg))
-        train = self.prepared.splits["train"]
-        self._train_X, self._train_y = train.X, train.y
 
     def _build_model(self, cfg: ExperimentConfig) -> None:
         """A fresh network (seeded), empty history, and the per-split evaluation targets."""
         self.model = build_model(cfg, self.prepared)
         self._shuffle_rng = self.model.rng   # the model's one generator: init, order, dropout
         self._loss = nn.losses.get(loss_name(cfg, self.prepared))   # for split evaluation
+        train = self.prepared.splits["train"]
+        self._train_X = train.X                                   # (n, *input_shape) float32
+        # targets checked and shaped once, as the loss wants them (not once per batch)
+        self._train_y = self._loss.prepare_targets(train.y, self.model.output_shape,
+                                                   self.model.dtype)
+        self._epoch_X = self._epoch_y = None   # this epoch's shuffled copies of the train rows
         self.epoch = 0                       # epochs completed
         self.batches = 0                     # batches completed in all
         self._order: np.ndarray | None = None  # this epoch's shuffled row order
@@ -93,11 +97,12 @@ class TrainingSession:
         n = len(self._train_y)
         if self._order is None:
             self._order = self._shuffle_rng.permutation(n)
+            self._epoch_X, self._epoch_y = self._train_X[self._order], self._train_y[self._order]
             self._position = 0
             self._epoch_start_weights = self.model.get_weights()
-        rows = self._order[self._position:self._position + self._batch_size()]
-        self.model.train_on_batch(self._train_X[rows], self._train_y[rows])
-        self._position += len(rows)
+        start, stop = self._position, min(self._position + self._batch_size(), n)
+        self.model.train_on_batch(self._epoch_X[start:stop], self._epoch_y[start:stop])
+        self._position = stop
         self.batches += 1
         if self._position < n:
             return False
