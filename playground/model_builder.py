@@ -5,6 +5,8 @@ weight penalties.
 """
 from __future__ import annotations
 
+import numpy as np
+
 from playground import nn
 from playground.config import LOSSES_BY_TASK, ExperimentConfig
 from playground.experiment_data import ExperimentError, PreparedData
@@ -136,3 +138,12 @@ def compile_model(model, cfg: ExperimentConfig, prepared: PreparedData) -> None:
     """(Re)compile with a fresh optimizer; the weights stay. No per-batch metrics: the
     session measures every split itself after each epoch."""
     model.compile(loss=loss_name(cfg, prepared), optimizer=make_optimizer(cfg), metrics=[])
+
+
+def model_targets(loss, prepared: PreparedData, y: np.ndarray, model) -> np.ndarray:
+    """Targets as the loss wants them, checked once: int labels become one-hot rows for
+    squared error on a multi-class softmax; everything else goes to the loss as is."""
+    if prepared.task == "classification" and not prepared.autoencoder and \
+            loss.name == "mse" and prepared.n_outputs > 1:
+        y = np.eye(prepared.n_outputs, dtype=model.dtype)[y]
+    return loss.prepare_targets(y, model.output_shape, model.dtype)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from playground.model_builder import model_targets
 from playground.nn import metrics as nn_metrics
 from playground.snapshot import CurveView, GridView, LayerView, SplitView, Snapshot
 
@@ -32,8 +33,7 @@ class SessionViews:
                        for i, name in enumerate(self.names)}
         model = session.model
         loss = session._loss
-        self.targets = {name: loss.prepare_targets(prepared.splits[name].y,
-                                                   model.output_shape, np.float32)
+        self.targets = {name: model_targets(loss, prepared, prepared.splits[name].y, model)
                         for name in self.names}
         self._outputs_at = -1        # batches count the cached outputs belong to
         self._outputs = None         # (n_all, outputs) model output for X_all

@@ -23,7 +23,8 @@ from playground import nn
 from playground.config import ExperimentConfig, changed_fields, field_spec
 from playground.data import Dataset
 from playground.experiment_data import ExperimentError, PreparedData, load_dataset, prepare
-from playground.model_builder import build_model, compile_model, loss_name, set_regularization
+from playground.model_builder import (build_model, compile_model, loss_name, model_targets,
+                                      set_regularization)
 from playground.session_views import SessionViews
 from playground.snapshot import Snapshot
 
@@ -74,8 +75,7 @@ class TrainingSession:
         train = self.prepared.splits["train"]
         self._train_X = train.X                                   # (n, *input_shape) float32
         # targets checked and shaped once, as the loss wants them (not once per batch)
-        self._train_y = self._loss.prepare_targets(train.y, self.model.output_shape,
-                                                   self.model.dtype)
+        self._train_y = model_targets(self._loss, self.prepared, train.y, self.model)
         self._epoch_X = self._epoch_y = None   # this epoch's shuffled copies of the train rows
         self.epoch = 0                       # epochs completed
         self.batches = 0                     # batches completed in all

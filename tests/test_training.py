@@ -261,3 +261,54 @@ def test_snapshot_histories_never_hold_nan():
     snap = session.step_epochs(20)
     assert all(math.isfinite(x) for v in snap.history.values() for x in v)
     assert all(math.isfinite(x) for v in snap.grad_norms.values() for x in v)
+
+
+@pytest.mark.parametrize("settings, task, grid_shape", [
+    (dict(dataset="blobs", hidden_layers=(6,)), "classification", (9, 9, 3)),
+    (dict(dataset="blobs", loss="mse", hidden_layers=(6,)), "classification", (9, 9, 3)),
+    (dict(dataset="circle", loss="mse"), "classification", (9, 9)),
+    (dict(dataset="gaussian", hidden_layers=(6,)), "regression", (9, 9)),
+    (dict(dataset="iris", hidden_layers=(6,)), "classification", None),
+    (dict(dataset="tips", hidden_layers=(6,)), "regression", None),
+    (dict(dataset="shapes", n_samples=60, model_kind="cnn", conv_filters=(2,),
+          hidden_layers=()), "classification", None),
+    (dict(dataset="digits", hidden_layers=(8,), validation_fraction=0.1,
+          test_fraction=0.1), "classification", None),
+    (dict(dataset="seq_sine", n_samples=60, model_kind="lstm", rnn_units=4,
+          hidden_layers=()), "regression", None),
+    (dict(dataset="seq_sawtooth", n_samples=60, model_kind="rnn", rnn_units=4,
+          hidden_layers=()), "regression", None),
+    (dict(dataset="iris", model_kind="autoencoder", hidden_layers=(3, 2)), "regression", None),
+    (dict(dataset="circle", dropout=0.3, regularization="l1", regularization_rate=0.01,
+          layer_activations=("relu", "elu")), "classification", (9, 9)),
+])
+def test_every_kind_of_data_and_network_trains(settings, task, grid_shape):
+    cfg = ExperimentConfig(optimizer="adam", learning_rate=0.01, batch_size=16, **settings)
+    session = TrainingSession(cfg)
+    session.step_epochs(2)
+    snap = session.snapshot(grid_resolution=9)
+    assert snap.epoch == 2 and snap.status == "training" and snap.task == task
+    assert all(math.isfinite(x) for v in snap.history.values() for x in v)
+    assert (snap.grid.output.shape if snap.grid else None) == grid_shape
+    train = snap.splits["train"]
+    assert train.y_pred.shape == train.y_true.shape
+    if task == "classification":
+        assert snap.confusion["test"].shape == (len(snap.class_names),) * 2
+    if cfg.model_kind == "autoencoder":      # it rebuilds its own inputs, in original units
+        assert train.y_true.shape == train.X.shape
+        np.testing.assert_allclose(train.y_true, train.X, rtol=1e-6)
+
+
+@pytest.mark.parametrize("dataset, kind, words", [
+    ("circle", "cnn", "pick mlp or autoencoder"),
+    ("digits", "lstm", "pick mlp or cnn"),
+    ("seq_sine", "autoencoder", "lstm is a good start"),
+])
+def test_network_that_does_not_fit_the_data_says_what_to_pick(dataset, kind, words):
+    with pytest.raises(ExperimentError, match=words):
+        TrainingSession(ExperimentConfig(dataset=dataset, model_kind=kind))
+
+
+def test_loss_that_does_not_fit_the_task():
+    with pytest.raises(ExperimentError, match="does not fit a regression task"):
+        TrainingSession(ExperimentConfig(dataset="line", loss="cross_entropy"))
