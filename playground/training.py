@@ -207,9 +207,12 @@ class TrainingSession:
         except Exception:
             self.__dict__.update(old_state)
             raise
+        labels = ", ".join(field_spec(name).label.lower() for name in changed
+                           if field_spec(name).effect in ("data", "model"))
         if data_changed:
-            return "The data changed, so the network was rebuilt and the weights were reset."
-        return f"The network changed ({', '.join(changed)}), so the weights were reset."
+            return (f"The data changed ({labels}), so the network was rebuilt and the "
+                    f"weights were reset.")
+        return f"The network changed ({labels}), so the weights were reset."
 
     def reset_weights(self) -> Snapshot:
         """New starting weights from the seed, empty history, fresh optimizer state."""
