@@ -144,23 +144,37 @@ def _node_traces(columns: list[_Column], maps: dict[str, np.ndarray],
     return traces
 
 
+def _segments(x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray
+              ) -> tuple[list, list]:
+    """m segments -> x, y lists of length 3m: start, end, None (plotly lifts the pen)."""
+    m = len(x0)
+    xs = np.column_stack([x0, x1, np.zeros(m)]).ravel().tolist()
+    ys = np.column_stack([y0, y1, np.zeros(m)]).ravel().tolist()
+    xs[2::3] = [None] * m
+    ys[2::3] = [None] * m
+    return xs, ys
+
+
 def _outline_trace(columns: list[_Column]) -> dict:
     """Thin grey squares around every node, as one line trace with gaps."""
-    xs, ys = [], []
     h = NODE / 2
-    for column in columns:
-        for cy in column.y:
-            cy = float(cy)
-            xs += [column.x - h, column.x + h, column.x + h, column.x - h, column.x - h, None]
-            ys += [cy - h, cy - h, cy + h, cy + h, cy - h, None]
-    return {"type": "scatter", "mode": "lines", "x": xs, "y": ys, "hoverinfo": "skip",
-            "line": {"color": "#9A9A9A", "width": 1}, "showlegend": False}
+    cx = np.concatenate([np.full(c.shown, c.x) for c in columns])
+    cy = np.concatenate([c.y for c in columns])
+    xs, ys = [], []
+    for (a, b), (c, d) in (((cx - h, cy - h), (cx + h, cy - h)), ((cx + h, cy - h), (cx + h, cy + h)),
+                           ((cx + h, cy + h), (cx - h, cy + h)), ((cx - h, cy + h), (cx - h, cy - h))):
+        sx, sy = _segments(a, b, c, d)
+        xs += sx
+        ys += sy
+    return {"type": "scatter", "mode": "lines", "x": xs, "y": ys,
+            "hoverinfo": "skip", "line": {"color": "#9A9A9A", "width": 1},
+            "showlegend": False, "name": "nodes"}
 
 
 def _edge_traces(columns: list[_Column], feature_names: list[str]) -> list[dict]:
     """Edges grouped by (sign, width bucket), thin ones drawn first, then one hover trace
     of invisible midpoint markers."""
-    groups: dict[tuple[bool, int], tuple[list, list]] = {}
+    groups: dict[tuple[bool, int], list[tuple[np.ndarray, np.ndarray]]] = {}
     mid_x, mid_y, mid_w, mid_text = [], [], [], []
     names = _input_names(feature_names, columns[0].units)
     for source, target in zip(columns[:-1], columns[1:]):
@@ -175,35 +189,31 @@ def _edge_traces(columns: list[_Column], feature_names: list[str]) -> list[dict]
         bucket = np.digitize(np.abs(w), WEIGHT_BUCKETS)
         positive = w >= 0
         for sign in (False, True):
-            for b in range(len(EDGE_WIDTHS)):
+            for b in np.unique(bucket[positive == sign]).tolist():
                 pick = (positive == sign) & (bucket == b)
                 m = int(pick.sum())
-                if m == 0:
-                    continue
-                xs = np.tile([x0, x1, 0.0], m).tolist()
-                ys = np.column_stack([y0[pick], y1[pick], np.zeros(m)]).ravel().tolist()
-                xs[2::3] = [None] * m
-                ys[2::3] = [None] * m
-                group = groups.setdefault((sign, b), ([], []))
-                group[0].extend(xs)
-                group[1].extend(ys)
-        mid_x.extend(np.full(w.size, (x0 + x1) / 2).tolist())
-        mid_y.extend(((y0 + y1) / 2).tolist())
-        mid_w.extend(w.tolist())
+                groups.setdefault((sign, b), []).append(
+                    _segments(np.full(m, x0), y0[pick], np.full(m, x1), y1[pick]))
+        mid_x.append(np.full(w.size, (x0 + x1) / 2))
+        mid_y.append((y0 + y1) / 2)
+        mid_w.append(w)
         src_names = (names if source.layer is None
                      else [f"{source.layer.name} unit {k + 1}" for k in range(source.shown)])
-        mid_text.extend(f"{src_names[a]} → {target.layer.name} unit {c + 1}"
-                        for a, c in zip(i.tolist(), j.tolist()))
+        mid_text += [f"{src_names[a]} → {target.layer.name} unit {c + 1}"
+                     for a, c in zip(i.tolist(), j.tolist())]
     traces = []
-    for (sign, b), (xs, ys) in sorted(groups.items(), key=lambda item: item[0][::-1]):
+    for (sign, b), parts in sorted(groups.items(), key=lambda item: item[0][::-1]):
         colour = theme.mix(theme.BLUE if sign else theme.ORANGE, theme.NEUTRAL, EDGE_FADES[b])
-        traces.append({"type": "scatter", "mode": "lines", "x": xs, "y": ys,
+        traces.append({"type": "scatter", "mode": "lines",
+                       "x": [v for p in parts for v in p[0]],
+                       "y": [v for p in parts for v in p[1]],
                        "hoverinfo": "skip", "showlegend": False,
                        "name": f"{'positive' if sign else 'negative'} weights, bucket {b}",
                        "line": {"color": colour, "width": EDGE_WIDTHS[b]}})
     if mid_x:
-        traces.append({"type": "scatter", "mode": "markers", "x": mid_x, "y": mid_y,
-                       "customdata": mid_w, "text": mid_text, "showlegend": False,
+        traces.append({"type": "scatter", "mode": "markers", "x": np.concatenate(mid_x),
+                       "y": np.concatenate(mid_y), "customdata": np.concatenate(mid_w),
+                       "text": np.asarray(mid_text), "showlegend": False,
                        "name": "weights", "marker": {"size": 12, "opacity": 0},
                        "hovertemplate": "%{text}<br>weight: %{customdata:.3f}"
                                         "<extra></extra>"})
@@ -218,7 +228,7 @@ def _label_traces(columns: list[_Column], feature_names: list[str], top: float) 
                "textfont": {"size": theme.FONT_SIZE, "color": theme.INK}}
     first = columns[0]
     inputs = {"type": "scatter", "mode": "text",
-              "x": [first.x - NODE / 2 - 0.15] * first.shown, "y": first.y.tolist(),
+              "x": np.full(first.shown, first.x - NODE / 2 - 0.15), "y": first.y,
               "text": _input_names(feature_names, first.units)[:first.shown],
               "textposition": "middle left", "hoverinfo": "skip", "showlegend": False,
               "textfont": {"size": theme.FONT_SIZE, "color": theme.INK}}
