@@ -312,3 +312,18 @@ def test_network_that_does_not_fit_the_data_says_what_to_pick(dataset, kind, wor
 def test_loss_that_does_not_fit_the_task():
     with pytest.raises(ExperimentError, match="does not fit a regression task"):
         TrainingSession(ExperimentConfig(dataset="line", loss="cross_entropy"))
+
+
+def test_empty_validation_and_test_splits_have_no_history_keys():
+    session = TrainingSession(SMALL.replace(validation_fraction=0.0, test_fraction=0.0))
+    snap = session.step_epochs(2)
+    assert set(snap.history) == {"loss", "accuracy"} and set(snap.splits) == {"train"}
+
+
+def test_data_error_on_apply_keeps_the_session():
+    session = TrainingSession(SMALL)
+    session.step_epochs(1)
+    with pytest.raises(DataError, match="n_samples"):
+        session.apply(SMALL.replace(n_samples=1))
+    assert session.config == SMALL and session.epoch == 1
+    assert len(session.prepared.dataset.y) == 100
