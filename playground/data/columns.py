@@ -16,6 +16,7 @@ ID_NAME = re.compile(r"^(id|_id|idx|index|row|row ?id|row ?number|key|#|no\.?|un
                      r"|[ _-]id$|^id[ _-]|[a-z]Id$", re.IGNORECASE)
 PLAIN_NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 COMMA_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
+DECIMAL_COMMA = re.compile(r"^[-+]?\d*,\d+$")
 DATE_LIKE = re.compile(r"^(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})"
                        r"([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$")
 DATE_SHARE = 0.9   # a text column is a date column when this share of its values look like dates
@@ -49,6 +50,9 @@ def _numbers_from_text(text: pd.Series) -> pd.Series | None:
     if (plain | present.str.match(COMMA_THOUSANDS)).all():
         return pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce"
                              ).astype(np.float64)
+    if present.str.match(DECIMAL_COMMA).all():
+        return pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce"
+                             ).astype(np.float64)
     words = present.str.lower()
     if words.isin(["inf", "-inf", "+inf", "infinity", "-infinity", "+infinity"]).any():
         as_numbers = pd.to_numeric(present, errors="coerce")
@@ -67,7 +71,10 @@ def as_number_or_text(series: pd.Series) -> tuple[pd.Series, bool, str | None]:
     numbers = _numbers_from_text(text)
     if numbers is not None:
         note = None
-        if text.dropna().str.contains(",", regex=False).any():
+        present = text.dropna()
+        if present.str.match(DECIMAL_COMMA).all():
+            note = f"Read '{series.name}' as numbers with a decimal comma."
+        elif present.str.contains(",", regex=False).any():
             note = f"Read '{series.name}' as numbers after removing ',' thousands separators."
         return numbers, True, note
     return text, False, None

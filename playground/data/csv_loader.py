@@ -18,8 +18,9 @@ MAX_COLUMNS = 1_000
 SKIPPED_LINE = re.compile(r"line (\d+)")
 
 
-def _parse(facts: TextFacts, raw: bytes | str, max_rows: int) -> tuple[pd.DataFrame, list[int]]:
-    """The whole table as a DataFrame (pandas' C parser) and the lines it had to skip."""
+def _parse(facts: TextFacts, raw: bytes | str, max_rows: int) -> tuple[pd.DataFrame, list[int], list[str]]:
+    """The whole table as a DataFrame (pandas' C parser), the line numbers it had to skip
+    and notes on anything else pandas warned about."""
     if len(facts.names) > MAX_COLUMNS:
         raise DataError(f"The file has {len(facts.names)} columns, more than the "
                         f"{MAX_COLUMNS} limit. Keep only the columns you need.")
@@ -50,10 +51,14 @@ def _parse(facts: TextFacts, raw: bytes | str, max_rows: int) -> tuple[pd.DataFr
                                 f"the file.") from error
             raise DataError(f"The file's rows could not be split into columns ({text}). "
                             f"Check the delimiter and the quotes.") from error
-    skipped = []
+    skipped, notes = [], []
     for warning in caught:
-        skipped += [int(n) for n in SKIPPED_LINE.findall(str(warning.message))]
-    return frame, skipped
+        message = str(warning.message)
+        skipped += [int(n) for n in SKIPPED_LINE.findall(message)]
+        if "Length of header or names does not match" in message:
+            notes.append("Some rows have more values than the header has names; the extra "
+                         "values at the end of those rows were ignored.")
+    return frame, skipped, notes
 
 
 def load_csv(source, target: str | None = None, task: str | None = None,
@@ -85,7 +90,7 @@ def _load_csv(source, target, task, missing, max_categories, max_rows) -> Datase
         raise DataError(f"max_rows must be a positive whole number; got {max_rows!r}.")
     raw, name = read_source(source)
     facts = sniff(decode(raw))
-    frame, skipped = _parse(facts, raw, max_rows)
+    frame, skipped, parse_notes = _parse(facts, raw, max_rows)
     if len(frame) > max_rows:
         raise DataError(f"The file has more than {max_rows:,} data rows, the limit. Use a "
                         f"sample of the rows (or pass a larger max_rows).")
@@ -97,7 +102,7 @@ def _load_csv(source, target, task, missing, max_categories, max_rows) -> Datase
         details.append("decimal comma")
     report = [f"Read {len(frame)} rows and {frame.shape[1]} columns from '{name}' "
               f"({', '.join(details)})."]
-    report += facts.renamed or []
+    report += (facts.renamed or []) + parse_notes
     if skipped:
         shown = ", ".join(map(str, skipped[:10])) + (" ..." if len(skipped) > 10 else "")
         report.append(f"Skipped {len(skipped)} row{'s' if len(skipped) > 1 else ''} with "

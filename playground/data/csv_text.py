@@ -100,7 +100,7 @@ def decode(raw: bytes | str) -> TextFacts:
     """Decode the bytes, refusing binary files; UTF-8 (with or without BOM), UTF-16 with a
     BOM, and otherwise Windows-1252 / Latin-1."""
     if isinstance(raw, str):
-        text, codec, label = raw, "utf-8", "text"
+        text, codec, label = raw, "utf-8", "already decoded (text file object)"
     else:
         if len(raw) > MAX_BYTES:
             raise DataError(_too_big(len(raw)))
@@ -197,6 +197,17 @@ def sniff(facts: TextFacts) -> TextFacts:
         return facts
     facts.names, facts.renamed = _unique_names(cells)
     facts.blank_first_name = bool(cells) and cells[0] == ""
+    # Most data rows wider than the header: name the extra columns rather than lose them,
+    # unless the extra cells are all blank (a delimiter at the end of every row). A few
+    # wider rows are skipped by the parser instead, with a note.
+    widest = Counter(len(row) for row in data).most_common(1)[0][0] if data else 0
+    extra = [cell for row in data for cell in row[len(cells):widest]]
+    if widest > len(cells) and any(cell.strip() for cell in extra):
+        added = [f"column {i + 1}" for i in range(len(cells), widest)]
+        facts.names += added
+        facts.renamed.append(f"Some rows have {widest} values but the header names only "
+                             f"{len(cells)} columns; the extra columns were called "
+                             f"{', '.join(repr(a) for a in added)}.")
     return facts
 
 

@@ -133,6 +133,8 @@ def frame_to_dataset(frame: pd.DataFrame, *, target: str | None = None,
 
     # Rows without a target teach nothing: drop them first.
     target_values, target_numeric, note = as_number_or_text(frame[target_name])
+    if note:
+        report.append(note)
     if target_numeric:
         target_values, notes = clean_numbers(target_values, target_name)
         report.extend(notes)

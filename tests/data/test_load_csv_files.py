@@ -272,3 +272,24 @@ def test_size_limits_are_stated():
     wide = ",".join(f"c{i}" for i in range(1001)) + "\n" + ",".join("1" * 1001) + "\n"
     with pytest.raises(DataError, match="1001 columns, more than the 1000"):
         load_csv(wide.encode())
+
+
+def test_rows_wider_than_the_header_keep_their_values():
+    ds = load_csv(b"a,b\n1,2,3\n4,5,6\n7,8,9.5\n")
+    assert ds.feature_names == ["a", "b"]
+    np.testing.assert_allclose(ds.y, [3, 6, 9.5])
+    report_has(ds, "header names only 2 columns; the extra columns were called 'column 3'")
+
+
+def test_a_delimiter_at_the_end_of_every_row_is_harmless():
+    ds = load_csv(b"a,b\n1,2,\n4,5,\n7,8.5,\n")
+    assert ds.feature_names == ["a"]
+    np.testing.assert_allclose(ds.y, [2, 5, 8.5])
+
+
+def test_quoted_decimal_commas_in_a_comma_file():
+    ds = load_csv(b'x,y\n"1,5","2,5"\n"3,5","1,0"\n"-2,0","4,25"\n')
+    np.testing.assert_allclose(ds.X[:, 0], [1.5, 3.5, -2.0])
+    np.testing.assert_allclose(ds.y, [2.5, 1.0, 4.25])
+    report_has(ds, "Read 'x' as numbers with a decimal comma",
+               "Read 'y' as numbers with a decimal comma")
