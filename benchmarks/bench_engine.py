@@ -1,7 +1,11 @@
 """Training steps per second of the NumPy engine vs PyTorch (CPU) and a bare NumPy loop.
 
-    python benchmarks/bench_engine.py            # ~2 s per measurement, best of 3
-    python benchmarks/bench_engine.py --quick    # 0.3 s per measurement, one run (smoke)
+    python benchmarks/bench_engine.py            # 3 x 2 s per implementation and case
+    python benchmarks/bench_engine.py --quick    # 0.3 s each (smoke run)
+
+Timing: each implementation is warmed up, then gets 3 x 2 s of wall time cut into 0.5 s
+slices that take turns with the other implementations of the same case (so load from other
+processes hits all alike); the best slice's steps/s is reported.
 
 One step = one ``train_on_batch`` with Adam on a fixed batch (forward, loss, backward, update);
 the PyTorch step also reads the loss back as a Python float (``loss.item()``), as
@@ -205,20 +209,35 @@ def build_bare(case: str) -> Step:
 
 # ----- timing ------------------------------------------------------------------------------
 def steps_per_second(step: Step, seconds: float, repeats: int) -> float:
-    """Warm up, then count steps in ``seconds`` of wall time; best of ``repeats`` runs."""
-    warm_until = time.perf_counter() + min(0.5, seconds / 2)
-    while time.perf_counter() < warm_until:
-        step()
-    best = 0.0
-    for _ in range(repeats):
-        count, start = 0, time.perf_counter()
-        while True:
+    """Steps per second of one step function (see interleaved_rates)."""
+    return interleaved_rates({"step": step}, seconds, repeats)["step"]
+
+
+def interleaved_rates(steps: dict[str, Step], seconds: float, repeats: int,
+                      slice_seconds: float = 0.5) -> dict[str, float]:
+    """Steps per second for each named step: best slice over ``repeats`` x ``seconds`` each.
+
+    Every implementation is warmed up, then the measurement is cut into slices of about
+    ``slice_seconds`` that take turns (ours, torch, bare, ours, ...), so a burst of load from
+    other processes hits all of them alike; the best slice is each one's quiet-machine rate.
+    """
+    for step in steps.values():
+        warm_until = time.perf_counter() + min(0.3, seconds / 2)
+        while time.perf_counter() < warm_until:
             step()
-            count += 1
-            elapsed = time.perf_counter() - start
-            if elapsed >= seconds:
-                break
-        best = max(best, count / elapsed)
+    slices = max(1, round(seconds * repeats / slice_seconds))
+    length = seconds * repeats / slices
+    best = dict.fromkeys(steps, 0.0)
+    for _ in range(slices):
+        for name, step in steps.items():
+            count, start = 0, time.perf_counter()
+            while True:
+                step()
+                count += 1
+                elapsed = time.perf_counter() - start
+                if elapsed >= length:
+                    break
+            best[name] = max(best[name], count / elapsed)
     return best
 
 
@@ -250,15 +269,16 @@ def limit_threads(threads: int) -> int:
 class Case:
     key: str
     label: str
-    torch_target: float       # ours / PyTorch at least this
-    bare_target: float | None  # ours / bare NumPy at least this (cases with a bare loop)
+    torch_target: float        # ours / PyTorch at least this
+    bare_target: float | None  # ours / bare NumPy at least this, if there is a target
+    has_bare: bool             # a bare NumPy loop exists for this case
 
 
 CASES = (
-    Case("a", "Dense 2-8-8-1 tanh, batch 10", 4.0, 0.6),
-    Case("b", "Dense 64-256-256-10 relu, batch 128", 1.2, None),
-    Case("c", "Conv2D 3x3x16+MaxPool+Dense10, 8x8x1, batch 64", 0.5, None),
-    Case("d", "LSTM 32 x 20 steps + Dense 1, batch 32", 0.5, None),
+    Case("a", "Dense 2-8-8-1 tanh, batch 10", 4.0, 0.6, True),
+    Case("b", "Dense 64-256-256-10 relu, batch 128", 1.2, None, True),
+    Case("c", "Conv2D 3x3x16+MaxPool+Dense10, 8x8x1, batch 64", 0.5, None, False),
+    Case("d", "LSTM 32 x 20 steps + Dense 1, batch 32", 0.5, None, False),
 )
 
 
@@ -277,12 +297,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=1,
                         help="threads for NumPy's BLAS and PyTorch (0: BLAS default for both)")
     args = parser.parse_args(argv)
-    seconds, repeats = (0.3, 1) if args.quick else (2.0, 3)
+    seconds, repeats = (0.3, 1) if args.quick else (2.0, 3)    # per implementation and case
     blas = limit_threads(args.threads)
     torch_threads = torch.get_num_threads() if torch is not None else 0
     print(f"numpy {np.__version__} (BLAS threads {blas}); torch "
           f"{torch.__version__ + f' ({torch_threads} threads)' if torch else 'not installed'}; "
-          f"{seconds:g} s per measurement, best of {repeats}")
+          f"{seconds * repeats:g} s each in interleaved 0.5 s slices, best slice")
     header = (f"{'case':<50} {'ours/s':>9} {'torch/s':>9} {'ours/torch':>16} "
               f"{'bare/s':>9} {'ours/bare':>16}")
     print(header)
@@ -290,10 +310,13 @@ def main(argv: list[str] | None = None) -> None:
     for case in CASES:
         if case.key not in args.cases:
             continue
-        ours = steps_per_second(build_ours(case.key), seconds, repeats)
-        theirs = steps_per_second(build_torch(case.key), seconds, repeats) if torch else None
-        bare = (steps_per_second(build_bare(case.key), seconds, repeats)
-                if case.bare_target is not None or case.key == "b" else None)
+        steps = {"ours": build_ours(case.key)}
+        if torch is not None:
+            steps["torch"] = build_torch(case.key)
+        if case.has_bare:
+            steps["bare"] = build_bare(case.key)
+        rates = interleaved_rates(steps, seconds, repeats)
+        ours, theirs, bare = rates["ours"], rates.get("torch"), rates.get("bare")
         print(f"{case.key}  {case.label:<47} {ours:>9.0f} "
               f"{(f'{theirs:.0f}' if theirs else 'n/a'):>9} "
               f"{_ratio(ours, theirs, case.torch_target):>16} "

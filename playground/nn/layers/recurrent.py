@@ -69,15 +69,19 @@ class _Recurrent(Layer):
     def _initial_bias(self, dtype) -> np.ndarray:
         return np.zeros(self.gates * self.units, dtype=dtype)
 
-    def _projected_inputs(self, x: np.ndarray) -> np.ndarray:
-        """x: (batch, time, features) -> x @ kernel + bias, time-major (time, batch, gates*units)."""
+    def _projected_inputs(self, x: np.ndarray, kernel: np.ndarray,
+                          bias: np.ndarray) -> np.ndarray:
+        """x: (batch, time, features) -> x @ kernel + bias, time-major (time, batch, width)."""
         kind = self.name or type(self).__name__
         if x.ndim != 3 or x.shape[2] != self.input_shape[1]:
             raise ValueError(
                 f"{kind} expects input of shape (batch, time, {self.input_shape[1]}), "
                 f"got {tuple(x.shape)}.")
-        self._x_time_major = x.transpose(1, 0, 2)
-        return self._x_time_major @ self.params["kernel"] + self.params["bias"]
+        batch, time, features = x.shape
+        self._x_time_major = np.ascontiguousarray(x.transpose(1, 0, 2))
+        projected = self._x_time_major.reshape(-1, features) @ kernel     # one 2-D product
+        projected += bias
+        return projected.reshape(time, batch, kernel.shape[1])
 
     def _output(self, hidden: np.ndarray) -> np.ndarray:
         """hidden: (time+1, batch, units) with h0 first -> this layer's output."""
@@ -85,18 +89,21 @@ class _Recurrent(Layer):
             return hidden[1:].transpose(1, 0, 2)
         return hidden[-1].copy()
 
-    def _grad_per_step(self, grad_output: np.ndarray, time: int, batch: int) -> np.ndarray:
-        """Output gradient as (time, batch, units): zeros except the last step if not sequences."""
+    def _output_gradients(self, grad_output: np.ndarray):
+        """-> (per-step output grads (time, batch, units) or None, initial dLoss/dh carry).
+
+        Without return_sequences only the last step receives a gradient from above: it
+        starts the carry and there is nothing to add at the other steps."""
         if self.return_sequences:
-            return grad_output.transpose(1, 0, 2)
-        grad = np.zeros((time, batch, self.units), dtype=grad_output.dtype)
-        grad[-1] = grad_output
-        return grad
+            batch = grad_output.shape[0]
+            return (grad_output.transpose(1, 0, 2),
+                    np.zeros((batch, self.units), dtype=grad_output.dtype))
+        return None, np.array(grad_output, dtype=grad_output.dtype)
 
     def _param_and_input_grads(self, grad_z: np.ndarray, hidden: np.ndarray) -> np.ndarray:
         """grad_z: (time, batch, gates*units) pre-activation grads -> fills grads, returns dx."""
         x = self._x_time_major
-        width = grad_z.shape[2]
+        time, batch, width = grad_z.shape
         flat_z = grad_z.reshape(-1, width)
         # written in place: the model may keep every gradient as a view into one flat vector
         self.grads["kernel"][...] = x.reshape(-1, x.shape[2]).T @ flat_z
@@ -104,7 +111,8 @@ class _Recurrent(Layer):
         self.grads["bias"][...] = flat_z.sum(axis=0)
         if not self.needs_input_gradient:
             return None
-        return (grad_z @ self.params["kernel"].T).transpose(1, 0, 2)
+        grad_x = flat_z @ self.params["kernel"].T
+        return grad_x.reshape(time, batch, x.shape[2]).transpose(1, 0, 2)
 
     def get_config(self):
         return {**super().get_config(), "units": self.units,
@@ -133,7 +141,7 @@ class SimpleRNN(_Recurrent):
                                      # derivative needs them (swish, gelu)
 
     def forward(self, x, training=False):
-        projected = self._projected_inputs(x)
+        projected = self._projected_inputs(x, self.params["kernel"], self.params["bias"])
         time, batch, _ = projected.shape
         recurrent = self.params["recurrent_kernel"]
         hidden = np.zeros((time + 1, batch, self.units), dtype=projected.dtype)
@@ -149,14 +157,15 @@ class SimpleRNN(_Recurrent):
     def backward(self, grad_output):
         hidden = self._hidden
         time, batch = hidden.shape[0] - 1, hidden.shape[1]
-        grad_h = self._grad_per_step(grad_output, time, batch)
+        grad_h, carry = self._output_gradients(grad_output)   # carry: dLoss/dh_t
         recurrent_t = self.params["recurrent_kernel"].T
         grad_z = np.empty((time, batch, self.units), dtype=hidden.dtype)
-        carry = np.zeros((batch, self.units), dtype=hidden.dtype)   # dLoss/dh_t from step t+1
         for t in range(time - 1, -1, -1):
             pre = None if self._pre is None else self._pre[t]
-            grad_z[t] = self.activation_fn.backward(grad_h[t] + carry, hidden[t + 1], pre)
-            carry = grad_z[t] @ recurrent_t
+            dh = carry if grad_h is None else grad_h[t] + carry
+            grad_z[t] = self.activation_fn.backward(dh, hidden[t + 1], pre)
+            if t:
+                carry = grad_z[t] @ recurrent_t
         return self._param_and_input_grads(grad_z, hidden)
 
     def get_config(self):
@@ -194,7 +203,10 @@ class LSTM(_Recurrent):
         return bias
 
     def _gate_scales(self, dtype):
-        """sigmoid(z) = 0.5 + 0.5*tanh(z/2): one tanh over all four blocks, then an affine."""
+        """sigmoid(z) = 0.5 + 0.5*tanh(z/2): one tanh over all four blocks, then an affine.
+
+        -> inner (4*units,) scale applied to z before the tanh (folded into the weights),
+           offset (4*units,): gate = inner * tanh(inner * z) + offset."""
         u = self.units
         inner = np.full(4 * u, 0.5, dtype=dtype)
         inner[2 * u: 3 * u] = 1                   # the cell candidate is a plain tanh
@@ -203,25 +215,28 @@ class LSTM(_Recurrent):
         return inner, offset
 
     def forward(self, x, training=False):
-        projected = self._projected_inputs(x)
+        p = self.params
+        inner, offset = self._gate_scales(p["kernel"].dtype)
+        projected = self._projected_inputs(x, p["kernel"] * inner, p["bias"] * inner)
         time, batch, _ = projected.shape
         u, dtype = self.units, projected.dtype
-        recurrent = self.params["recurrent_kernel"]
-        inner, offset = self._gate_scales(dtype)
+        recurrent = p["recurrent_kernel"] * inner
         gates = np.empty((time, batch, 4 * u), dtype=dtype)
         cells = np.zeros((time + 1, batch, u), dtype=dtype)
         tanh_cells = np.empty((time, batch, u), dtype=dtype)
         hidden = np.zeros((time + 1, batch, u), dtype=dtype)
+        product = np.empty((batch, u), dtype=dtype)
         for t in range(time):
             z = projected[t]
-            z += hidden[t] @ recurrent
-            z *= inner
+            if t:                                 # h_0 = 0: nothing to add at the first step
+                z += hidden[t] @ recurrent
             g = np.tanh(z, out=gates[t])
-            g *= inner                            # sigmoid blocks: 0.5*tanh + 0.5
-            g += offset
+            g *= inner
+            g += offset                           # i, f, o = sigmoid; g = tanh
             c = cells[t + 1]
             np.multiply(g[:, u: 2 * u], cells[t], out=c)
-            c += g[:, :u] * g[:, 2 * u: 3 * u]
+            np.multiply(g[:, :u], g[:, 2 * u: 3 * u], out=product)
+            c += product
             np.tanh(c, out=tanh_cells[t])
             np.multiply(g[:, 3 * u:], tanh_cells[t], out=hidden[t + 1])
         self._gates, self._cells, self._tanh_cells, self._hidden = gates, cells, tanh_cells, hidden
@@ -229,29 +244,35 @@ class LSTM(_Recurrent):
 
     def backward(self, grad_output):
         gates, cells, tanh_cells, hidden = self._gates, self._cells, self._tanh_cells, self._hidden
-        time, batch, width = gates.shape
+        time, batch, _ = gates.shape
         u = self.units
-        grad_h = self._grad_per_step(grad_output, time, batch)
-        # d gate / d z from the gate values: s(1-s) for sigmoid blocks, 1-g^2 for the cell block
-        slope = gates * (1 - gates)
-        slope[:, :, 2 * u: 3 * u] = 1 - gates[:, :, 2 * u: 3 * u] ** 2
+        # Everything that does not depend on the incoming gradient, for all steps at once:
+        # dc_t/dh_t = o * (1 - tanh(c)^2), and dz = coefficient * (dc or dh) per gate block
+        # with coefficients (g, c_{t-1}, i) * gate slope for i, f, g and tanh(c) * slope for o.
+        cell_from_hidden = 1 - tanh_cells * tanh_cells
+        cell_from_hidden *= gates[:, :, 3 * u:]
+        coefficient = gates * (1 - gates)                 # sigmoid slope s(1-s) ...
+        coefficient[:, :, 2 * u: 3 * u] = 1 - gates[:, :, 2 * u: 3 * u] ** 2   # ... tanh: 1-g^2
+        coefficient[:, :, :u] *= gates[:, :, 2 * u: 3 * u]
+        coefficient[:, :, u: 2 * u] *= cells[:-1]
+        coefficient[:, :, 2 * u: 3 * u] *= gates[:, :, :u]
+        coefficient[:, :, 3 * u:] *= tanh_cells
+        coefficient = coefficient.reshape(time, batch, 4, u)
+        forget = gates[:, :, u: 2 * u]
         recurrent_t = self.params["recurrent_kernel"].T
         grad_z = np.empty_like(gates)
-        carry_h = np.zeros((batch, u), dtype=gates.dtype)     # dLoss/dh_t from step t+1
-        carry_c = np.zeros((batch, u), dtype=gates.dtype)     # dLoss/dc_t from step t+1
+        grad_z_blocks = grad_z.reshape(time, batch, 4, u)
+        grad_h, carry_h = self._output_gradients(grad_output)   # carry_h: dLoss/dh_t
+        carry_c = np.zeros((batch, u), dtype=gates.dtype)       # dLoss/dc_t from step t+1
         for t in range(time - 1, -1, -1):
-            g, dz = gates[t], grad_z[t]
-            dh = grad_h[t] + carry_h
-            dc = dh * g[:, 3 * u:]
-            dc *= 1 - tanh_cells[t] ** 2
+            dh = carry_h if grad_h is None else grad_h[t] + carry_h
+            dc = dh * cell_from_hidden[t]
             dc += carry_c
-            np.multiply(dc, g[:, 2 * u: 3 * u], out=dz[:, :u])           # input gate
-            np.multiply(dc, cells[t], out=dz[:, u: 2 * u])               # forget gate
-            np.multiply(dc, g[:, :u], out=dz[:, 2 * u: 3 * u])           # cell candidate
-            np.multiply(dh, tanh_cells[t], out=dz[:, 3 * u:])            # output gate
-            dz *= slope[t]
-            carry_c = dc * g[:, u: 2 * u]
-            carry_h = dz @ recurrent_t
+            np.multiply(dc[:, None, :], coefficient[t, :, :3], out=grad_z_blocks[t, :, :3])
+            np.multiply(dh, coefficient[t, :, 3], out=grad_z_blocks[t, :, 3])
+            if t:
+                carry_c = dc * forget[t]
+                carry_h = grad_z[t] @ recurrent_t
         return self._param_and_input_grads(grad_z, hidden)
 
     def get_config(self):
