@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import math
 import time
 
 import numpy as np
 
 from playground import nn
-from playground.config import ExperimentConfig, changed_fields, field_spec
+from playground.config import ExperimentConfig, changed_fields, field_spec, to_json
 from playground.data import Dataset
 from playground.experiment_data import ExperimentError, PreparedData, load_dataset, prepare
 from playground.model_builder import (build_model, compile_model, loss_name, model_targets,
@@ -273,10 +274,26 @@ class TrainingSession:
         return "\n".join(lines) + "\n"
 
     def model_npz_bytes(self) -> bytes:
-        """The model saved by ``playground.nn`` (.npz, no pickle) as bytes."""
+        """The model saved by ``playground.nn`` (.npz, no pickle) as bytes, plus two text
+        entries ``nn.load_model`` ignores: "experiment_json" (the config) and
+        "pipeline_json" (scaler, feature and class names, target scaling) so the file
+        says how to prepare inputs for it."""
         buffer = io.BytesIO()
         self.model.save(buffer)
-        return buffer.getvalue()
+        buffer.seek(0)
+        with np.load(buffer, allow_pickle=False) as archive:
+            arrays = {name: archive[name] for name in archive.files}
+        p = self.prepared
+        pipeline = {"scaler": p.scaler.to_dict(), "feature_names": p.feature_names,
+                    "feature_crosses": None if p.crosses is None else list(p.crosses),
+                    "class_names": p.class_names, "task": p.task, "kind": p.kind,
+                    "target_mean": None if p.target_mean is None else p.target_mean.tolist(),
+                    "target_std": None if p.target_std is None else p.target_std.tolist()}
+        arrays["experiment_json"] = np.array(to_json(self.config))
+        arrays["pipeline_json"] = np.array(json.dumps(pipeline))
+        out = io.BytesIO()
+        np.savez(out, **arrays)
+        return out.getvalue()
 
 
 def _grad_norm(layer) -> float:

@@ -3,14 +3,15 @@ divergence, live changes and rebuilds, CSV uploads and downloads."""
 import copy
 import csv
 import io
+import json
 import math
 
 import numpy as np
 import pytest
 
-from playground import nn
+from playground import config, nn
 from playground.config import ExperimentConfig
-from playground.data import DataError
+from playground.data import DataError, Scaler
 from playground.experiment_data import ExperimentError
 from playground.training import TrainingSession
 
@@ -220,9 +221,19 @@ def test_history_csv_and_model_download():
     assert len(rows) == 3 and rows[2]["epoch"] == "3"
     assert float(rows[2]["val_loss"]) == pytest.approx(session.history["val_loss"][2])
     assert any(key.startswith("grad_norm_") for key in rows[0])
-    model = nn.load_model(io.BytesIO(session.model_npz_bytes()))
+    data = session.model_npz_bytes()
+    model = nn.load_model(io.BytesIO(data))
     X = session.prepared.splits["test"].X
     np.testing.assert_allclose(model.predict(X), session.model.predict(X), rtol=1e-6)
+    # the file also says which experiment and input pipeline it belongs to
+    with np.load(io.BytesIO(data), allow_pickle=False) as archive:
+        cfg, messages = config.from_json(str(archive["experiment_json"]))
+        pipeline = json.loads(str(archive["pipeline_json"]))
+    assert cfg == session.config and messages == []
+    assert pipeline["feature_names"] == ["x1", "x2"]
+    scaler = Scaler.from_dict(pipeline["scaler"])
+    raw = session.prepared.splits["test"].X_original
+    np.testing.assert_allclose(scaler.transform(raw), X, rtol=1e-5, atol=1e-6)
 
 
 CSV = b"a,b,label\n" + b"".join(
