@@ -1,0 +1,1 @@
+"""Streamlit widgets and layout for the playground page; no maths here."""

@@ -1,0 +1,131 @@
+"""What the buttons and uploads do to a tab's experiment; no widgets are drawn here.
+
+Every function catches bad input at this boundary and turns it into a plain message on the
+PageState (shown by the panel with ``st.error``), keeping the previous working experiment.
+"""
+from __future__ import annotations
+
+from playground.config import ExperimentConfig, from_json
+from playground.presets import PRESETS
+from playground.training import TrainingSession
+from playground.ui.state import PageState
+
+# Largest CSV / experiment file the page accepts, in bytes (the data package checks rows).
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+def apply_config(state: PageState, new_cfg: ExperimentConfig, panel: str = "data_panel") -> bool:
+    """Switch the session to ``new_cfg``; a reset note or an error goes on ``state``.
+
+    Returns False (and asks for the widgets to be set back) if the config cannot run.
+    """
+    if new_cfg == state.config:
+        return True
+    try:
+        note = state.session.apply(new_cfg)
+    except Exception as error:   # the panel boundary: the message, never a traceback
+        state.errors[panel] = f"That change could not be used: {error}"
+        state.resync_widgets = True
+        return False
+    if note:
+        state.notes = [note]
+        state.playing = False
+    return True
+
+
+def load_config(state: PageState, cfg: ExperimentConfig, panel: str) -> bool:
+    """Replace the whole experiment (preset, uploaded JSON) and set the widgets to match."""
+    ok = apply_config(state, cfg.replace(hide=state.config.hide), panel)
+    state.resync_widgets = True
+    return ok
+
+
+def load_preset(state: PageState, key: str) -> bool:
+    """Load preset ``key``; its "what to notice" text is shown while it stays loaded."""
+    if key not in PRESETS:
+        state.errors["presets"] = f"There is no preset called {key!r}."
+        return False
+    ok = load_config(state, PRESETS[key].config, "presets")
+    if ok:
+        state.preset_key = key
+        state.session.reset_weights()
+    return ok
+
+
+def load_experiment_json(state: PageState, data: bytes, filename: str) -> bool:
+    """Load an experiment JSON file saved by the playground (messages for fixed values)."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        state.errors["upload"] = (f"{filename} is {len(data) // 2**20} MB; an experiment file "
+                                  "is a few KB. Choose a .json file saved by the playground.")
+        return False
+    try:
+        cfg, messages = from_json(data)
+    except ValueError as error:
+        state.errors["upload"] = f"{filename}: {error}"
+        return False
+    if cfg.dataset == "csv" and state.csv_bytes is None:
+        state.errors["upload"] = (f"{filename} uses an uploaded CSV file; upload the CSV "
+                                  "file first, then the experiment.")
+        return False
+    state.warnings = [f"{filename}: {m}" for m in messages]
+    ok = load_config(state, cfg, "upload")
+    if ok:
+        state.preset_key = None
+    return ok
+
+
+def handle_csv_upload(state: PageState, data: bytes, filename: str) -> bool:
+    """Train on an uploaded CSV file; a file that cannot be used gives a plain error.
+
+    The file is parsed once here (the session keeps the parsed dataset); the target column
+    goes back to "last column" because the old name may not exist in the new file.
+    """
+    if not data:
+        state.errors["data_panel"] = f"{filename} is empty: choose a CSV file with a header " \
+                                     "row and at least a few rows of data."
+        return False
+    if len(data) > MAX_UPLOAD_BYTES:
+        state.errors["data_panel"] = (f"{filename} is {len(data) / 2**20:.0f} MB; the limit is "
+                                      f"{MAX_UPLOAD_BYTES // 2**20} MB. Use a sample of the rows.")
+        return False
+    cfg = state.config
+    new_cfg = cfg.replace(dataset="csv", csv_target="", model_kind="mlp")
+    try:
+        session = TrainingSession(new_cfg, csv_bytes=data, csv_name=filename)
+    except Exception as error:   # DataError and anything unexpected: a message, no traceback
+        state.errors["data_panel"] = f"{filename} could not be used: {error}"
+        return False
+    state.session = session
+    state.csv_bytes, state.csv_name = data, filename
+    state.notes = [f"Loaded {filename}: the network was rebuilt for its columns."]
+    state.playing = False
+    state.preset_key = None
+    state.resync_widgets = True
+    return True
+
+
+def step_epoch(state: PageState) -> None:
+    state.playing = False
+    state.session.step_epochs(1)
+
+
+def step_batch(state: PageState) -> None:
+    state.playing = False
+    state.session.step_batches(1)
+
+
+def reset_weights(state: PageState) -> None:
+    state.playing = False
+    state.notes = []
+    state.session.reset_weights()
+
+
+def play(state: PageState) -> None:
+    if state.session.status == "diverged":
+        return
+    state.playing = True
+    state.notes = []
+
+
+def pause(state: PageState) -> None:
+    state.playing = False

@@ -1,0 +1,86 @@
+"""The Data panel: dataset picker, generator settings, splits, CSV upload, preview, report."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from playground.data import list_datasets
+from playground.ui.state import PENDING_CSV_KEY, PageState
+from playground.ui.widgets_from_config import field_widget, widget_key
+
+UPLOAD_KEY = "w_csv_upload"
+PREVIEW_ROWS = 8
+
+
+def _descriptions() -> dict[str, str]:
+    described = {info.name: info.description for info in list_datasets()}
+    described["csv"] = "Your own CSV file (upload it below)."
+    return described
+
+
+def _remember_upload() -> None:
+    """Uploader callback: hand the file's bytes to the next run (processed before widgets)."""
+    uploaded = st.session_state.get(UPLOAD_KEY)
+    if uploaded is not None:
+        st.session_state[PENDING_CSV_KEY] = (uploaded.getvalue(), uploaded.name)
+
+
+def _new_data_seed() -> None:
+    key = widget_key("data_seed")
+    st.session_state[key] = int(st.session_state.get(key, 0)) + 1
+
+
+def is_hidden(state: PageState, name: str) -> bool:
+    return name in state.config.hide
+
+
+def preview_frame(state: PageState) -> pd.DataFrame:
+    """The first rows the network learns from: features and target, original units."""
+    dataset = state.session.prepared.dataset
+    X, y = dataset.X[:PREVIEW_ROWS], dataset.y[:PREVIEW_ROWS]
+    if X.ndim != 2:
+        return pd.DataFrame({"input shape": [str(tuple(x.shape)) for x in X],
+                             "target": [str(v) for v in y]})
+    frame = pd.DataFrame(X, columns=list(dataset.feature_names)[:X.shape[1]])
+    if dataset.class_names and y.ndim == 1:
+        frame["target"] = [dataset.class_names[int(v)] for v in y]
+    elif y.ndim == 1:
+        frame["target"] = y
+    else:
+        for j in range(y.shape[1]):
+            frame[f"target {j + 1}"] = y[:, j]
+    return frame
+
+
+def render_data_panel(state: PageState) -> None:
+    """Draw the panel; widget values are read back by the page after all panels."""
+    descriptions = _descriptions()
+    error = state.errors.pop("data_panel", None)
+    if error:
+        st.error(error)
+    if not is_hidden(state, "dataset"):
+        field_widget("dataset", format_func=lambda name: name)
+        st.caption(descriptions.get(st.session_state[widget_key("dataset")], ""))
+    dataset = st.session_state.get(widget_key("dataset"), state.config.dataset)
+    names = ("csv_target", "csv_task", "missing") if dataset == "csv" else \
+            ("n_samples", "noise", "data_seed")
+    for name in names:
+        if not is_hidden(state, name):
+            field_widget(name)
+    if dataset != "csv" and not is_hidden(state, "data_seed"):
+        st.button("Regenerate data", on_click=_new_data_seed,
+                  help="Draw a new random dataset of the same kind (next data seed).")
+    for name in ("validation_fraction", "test_fraction", "scaling"):
+        if not is_hidden(state, name):
+            field_widget(name)
+    if not is_hidden(state, "upload"):
+        st.file_uploader("Upload a CSV file", type=["csv", "txt", "tsv"], key=UPLOAD_KEY,
+                         on_change=_remember_upload,
+                         help="A table with a header row; the last column (or the target "
+                              "column you name) is what the network learns to predict.")
+        if state.csv_name:
+            st.caption(f"Current file: {state.csv_name}")
+    with st.expander("Preview and preprocessing report", expanded=dataset == "csv"):
+        st.table(preview_frame(state).round(3))
+        for line in state.session.data_report:
+            st.markdown(f"- {line}")

@@ -1,0 +1,38 @@
+"""Downloads (model .npz, history CSV, experiment JSON) and loading an experiment JSON."""
+from __future__ import annotations
+
+import streamlit as st
+
+from playground.config import to_json
+from playground.ui.state import PENDING_JSON_KEY, PageState
+
+JSON_UPLOAD_KEY = "w_json_upload"
+
+
+def _remember_json() -> None:
+    uploaded = st.session_state.get(JSON_UPLOAD_KEY)
+    if uploaded is not None:
+        st.session_state[PENDING_JSON_KEY] = (uploaded.getvalue(), uploaded.name)
+
+
+def render_downloads(state: PageState) -> None:
+    hidden = state.config.hide
+    if "downloads" not in hidden:
+        session = state.session
+        st.download_button("Experiment (.json)", to_json(state.config),
+                           file_name="experiment.json", mime="application/json",
+                           width="stretch", on_click="ignore",
+                           help="All settings; upload it later to repeat the experiment.")
+        st.download_button("History (.csv)", session.history_csv,
+                           file_name="history.csv", mime="text/csv", width="stretch",
+                           on_click="ignore", help="Loss and accuracy per epoch.")
+        st.download_button("Model (.npz)", session.model_npz_bytes,
+                           file_name="model.npz", mime="application/octet-stream",
+                           width="stretch", on_click="ignore",
+                           help="The trained weights; playground.nn.load_model reads it.")
+    if "upload" not in hidden:
+        error = state.errors.pop("upload", None)
+        if error:
+            st.error(error)
+        st.file_uploader("Load an experiment (.json)", type=["json"], key=JSON_UPLOAD_KEY,
+                         on_change=_remember_json)

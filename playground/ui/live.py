@@ -1,0 +1,142 @@
+"""The live part of the page: train for a time slice, then redraw the status and charts.
+
+While Play is on, ``render_live`` runs as an ``st.fragment(run_every=REFRESH_S)``: each run
+trains for ``TRAIN_SLICE_S`` seconds and refreshes only this fragment. The controls live
+outside the fragment, so a Pause click starts a full rerun that stops the timer (a widget
+inside a running fragment could not interrupt it). Charts go through ``live_chart``, which
+updates them in place with Plotly.react (no flicker).
+"""
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from playground import viz
+from playground.snapshot import Snapshot
+from playground.ui.live_chart import live_chart
+from playground.ui.state import PageState
+
+TRAIN_SLICE_S = 0.15       # training time per refresh while playing
+REFRESH_S = 0.2            # how often the browser asks for the next refresh
+DETAIL_KEY = "w_detail_view"
+DETAIL_VIEWS = ("Metrics", "Confusion", "Weights", "Gradients")
+
+
+def _last(history: dict[str, list[float]], key: str) -> float | None:
+    values = history.get(key) or []
+    return values[-1] if values else None
+
+
+def _fmt(value: float | None, percent: bool = False) -> str:
+    if value is None or not math.isfinite(value):
+        return "–"
+    return f"{value:.1%}" if percent else f"{value:.4f}"
+
+
+def render_status(snap: Snapshot) -> None:
+    """Epoch counter and train/validation/test loss (and accuracy), always visible."""
+    h = snap.history
+    cols = st.columns([1, 1, 1, 1, 1.2])
+    cols[0].metric("Epoch", f"{snap.epoch:,}", help=f"{snap.batches:,} batches in all")
+    cols[1].metric("Train loss", _fmt(_last(h, "loss")))
+    cols[2].metric("Validation loss", _fmt(_last(h, "val_loss")))
+    cols[3].metric("Test loss", _fmt(_last(h, "test_loss")))
+    if snap.task == "classification":
+        cols[4].metric("Test accuracy", _fmt(_last(h, "test_accuracy") or
+                                             _last(h, "val_accuracy"), percent=True))
+    else:
+        test = snap.metrics.get("test") or snap.metrics.get("validation") or {}
+        cols[4].metric("Test R²", _fmt(test.get("r2")))
+    if snap.status == "diverged":
+        st.error(snap.message or "Training diverged: try a smaller learning rate.")
+    elif snap.message:
+        st.info(snap.message)
+
+
+def _show_split(snap: Snapshot):
+    for name in ("test", "validation", "train"):
+        if name in snap.splits:
+            return snap.splits[name]
+    return None
+
+
+def output_figure(state: PageState, snap: Snapshot):
+    """The picture that fits the data: boundary, fitted curve, images, sequence or matrix."""
+    cfg = state.config
+    if snap.grid is not None and snap.task == "classification":
+        return viz.decision_boundary_figure(snap.grid, snap.splits, snap.class_names,
+                                            show_test=cfg.show_test, discretize=cfg.discretize)
+    if snap.grid is not None:
+        return viz.decision_boundary_figure(snap.grid, snap.splits, None,
+                                            show_test=cfg.show_test, discretize=False)
+    kind = state.session.prepared.kind
+    split = _show_split(snap)
+    if kind == "image" and split is not None and snap.task == "classification":
+        return viz.image_samples_figure(split.X, split.y_true, split.y_pred,
+                                        snap.class_names or [], max_images=24)
+    if kind == "sequence" and split is not None:
+        return viz.sequence_figure(split)
+    if snap.task == "regression":
+        return viz.regression_figure(snap.curve, snap.splits)
+    name = "test" if "test" in snap.confusion else next(iter(snap.confusion), None)
+    if name is not None:
+        return viz.confusion_matrix_figure(snap.confusion[name], snap.class_names or [],
+                                           f"Confusion matrix ({name})")
+    return None
+
+
+def detail_figures(view: str, snap: Snapshot) -> list:
+    if view == "Weights":
+        return [viz.weights_histogram_figure(snap.layers)]
+    if view == "Gradients":
+        return [viz.gradient_norms_figure(snap.grad_norms)]
+    if view == "Confusion" and snap.confusion:
+        name = "test" if "test" in snap.confusion else next(iter(snap.confusion))
+        return [viz.confusion_matrix_figure(snap.confusion[name], snap.class_names or [],
+                                            f"Confusion matrix ({name})")]
+    return [viz.metrics_table(snap.metrics)]
+
+
+def render_charts(state: PageState, snap: Snapshot) -> None:
+    hidden = state.config.hide
+    loss = _last(snap.history, "loss")
+    stamp = {"epoch": snap.epoch, "loss": loss}
+    left, right = st.columns([1.1, 1], gap="medium")
+    with left:
+        figure = output_figure(state, snap) if "output_chart" not in hidden else None
+        if figure is not None:
+            live_chart(figure, key="output_chart", **stamp)
+    with right:
+        if "network_chart" not in hidden:
+            feature_names = list(state.session.prepared.feature_names)
+            live_chart(viz.network_figure(snap.layers, snap.grid, feature_names),
+                       key="network_chart", **stamp)
+    left, right = st.columns([1.1, 1], gap="medium")
+    with left:
+        if "loss_chart" not in hidden:
+            live_chart(viz.loss_figure(snap.history, log_y=state.config.log_scale),
+                       key="loss_chart", **stamp)
+    with right:
+        view = st.session_state.get(DETAIL_KEY, DETAIL_VIEWS[0])
+        if view and "metrics" not in hidden:
+            for i, fig in enumerate(detail_figures(view, snap)):
+                live_chart(fig, key=f"detail_chart_{i}", **stamp)
+
+
+def _live_body(state: PageState) -> None:
+    session = state.session
+    if state.playing:
+        session.train_for(TRAIN_SLICE_S)
+        if session.status == "diverged":
+            state.playing = False
+            st.rerun(scope="app")      # stops the refresh timer and shows the reason
+    snap = session.snapshot()
+    render_status(snap)
+    render_charts(state, snap)
+
+
+def render_live(state: PageState) -> None:
+    """Status and charts; refreshed every REFRESH_S seconds while playing."""
+    run_every = REFRESH_S if state.playing else None
+    st.fragment(run_every=run_every)(_live_body)(state)

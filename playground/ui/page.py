@@ -1,0 +1,111 @@
+"""The page: sidebar panels, controls, notes and the live charts, in that order of work.
+
+Each run: (1) take over what callbacks handed on (uploaded files, a chosen preset) and set
+the widgets from the config when it changed outside them; (2) draw the panels; (3) read the
+widgets back into a config and hand it to the session (``apply`` keeps training or resets
+with a reason); (4) mirror the config into the URL; (5) draw controls and the live view.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from playground.config import ExperimentConfig, changed_fields, config_from_values, field_spec
+from playground.ui import actions
+from playground.ui.controls import render_controls, render_notes
+from playground.ui.data_panel import render_data_panel
+from playground.ui.downloads import render_downloads
+from playground.ui.live import render_live
+from playground.ui.network_panel import (layers_from_widgets, render_network_panel,
+                                         sync_layer_widgets)
+from playground.ui.presets_menu import MENU_KEY, render_preset_notice, render_presets_menu
+from playground.ui.settings_panel import render_training_panel, render_view_panel
+from playground.ui.state import (PENDING_CSV_KEY, PENDING_JSON_KEY, PENDING_PRESET_KEY,
+                                 PageState, page_state)
+from playground.ui.url_state import mirror_to_url
+from playground.ui.widgets_from_config import (fill_missing_widgets, sync_widgets,
+                                               values_from_widgets)
+
+TITLE = "Neural Playground"
+# Less empty space above the title: on a projector every line counts.
+PAGE_CSS = """<style>
+[data-testid="stMainBlockContainer"] { padding-top: 2.2rem; padding-bottom: 1rem; }
+[data-testid="stSidebarHeader"] { height: 1rem; }
+</style>"""
+
+
+def take_pending(state: PageState) -> None:
+    """Process files and presets handed over by callbacks (or tests) before any widget."""
+    pending = st.session_state.pop(PENDING_CSV_KEY, None)
+    if pending is not None:
+        actions.handle_csv_upload(state, *pending)
+    pending = st.session_state.pop(PENDING_JSON_KEY, None)
+    if pending is not None:
+        actions.load_experiment_json(state, *pending)
+    pending = st.session_state.pop(PENDING_PRESET_KEY, None)
+    if pending is not None:
+        actions.load_preset(state, pending)
+    if state.resync_widgets:
+        sync_widgets(state.config)
+        sync_layer_widgets(state.config)
+        st.session_state[MENU_KEY] = state.preset_key or ""
+        state.resync_widgets = False
+    fill_missing_widgets(state.config)
+
+
+def config_from_widgets(state: PageState) -> tuple[ExperimentConfig, list[str]]:
+    cfg = state.config
+    values = values_from_widgets(cfg)
+    activation = values.get("activation", cfg.activation)
+    if "hidden_layers" not in cfg.hide:
+        values.update(layers_from_widgets(activation))
+    values["hide"] = cfg.hide
+    values["epochs"] = cfg.epochs
+    merged = {**{name: getattr(cfg, name) for name in cfg.__dataclass_fields__}, **values}
+    return config_from_values(merged)
+
+
+def _panel(state: PageState, name: str, title: str, render, expanded: bool = True) -> None:
+    if name in state.config.hide:
+        return
+    with st.sidebar.expander(title, expanded=expanded):
+        render(state)
+
+
+def render_sidebar(state: PageState) -> None:
+    with st.sidebar:
+        render_presets_menu(state)
+    _panel(state, "data_panel", "Data", render_data_panel)
+    _panel(state, "network_panel", "Network", render_network_panel)
+    _panel(state, "training_panel", "Training", render_training_panel)
+    _panel(state, "view_panel", "View", render_view_panel, expanded=False)
+    _panel(state, "downloads", "Save and load", render_downloads, expanded=False)
+
+
+def main() -> None:
+    state = page_state()
+    take_pending(state)
+    render_sidebar(state)
+    new_cfg, messages = config_from_widgets(state)
+    if messages:
+        state.warnings = messages
+    if new_cfg != state.config:
+        if not actions.apply_config(state, new_cfg, panel=_panel_of_change(state, new_cfg)):
+            st.rerun()          # set the widgets back to the working experiment
+    mirror_to_url(state)
+    st.html(PAGE_CSS)
+    st.markdown(f"### {TITLE}")
+    render_controls(state)
+    render_preset_notice(state)
+    render_notes(state)
+    render_live(state)
+
+
+def _panel_of_change(state: PageState, new_cfg: ExperimentConfig) -> str:
+    """The panel whose settings changed, to show an error there."""
+    groups = {field_spec(n).group for n in changed_fields(state.config, new_cfg)}
+    if groups & {"data"}:
+        return "data_panel"
+    if groups & {"network", "features"}:
+        return "network_panel"
+    return "training_panel"
+

@@ -1,0 +1,89 @@
+"""Everything one browser tab owns, kept in ``st.session_state`` (never module globals).
+
+``PageState`` holds the training session (model, optimizer state, history), whether Play is
+on, and the short notes and errors the panels show. Two tabs get two PageStates, so they
+train independently.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from playground.config import ExperimentConfig, config_from_values, default_config, to_dict
+from playground.presets import PRESETS
+from playground.training import TrainingSession
+
+STATE_KEY = "np_page_state"
+# Hand-offs from widget callbacks (or tests) to the next script run, processed before the
+# widgets are drawn: an uploaded CSV file, an uploaded experiment JSON, a preset key.
+PENDING_CSV_KEY = "np_pending_csv"
+PENDING_JSON_KEY = "np_pending_json"
+PENDING_PRESET_KEY = "np_pending_preset"
+
+
+@dataclass
+class PageState:
+    """One tab's experiment and what the page should say about it."""
+
+    session: TrainingSession
+    playing: bool = False
+    notes: list[str] = field(default_factory=list)       # info: why weights were reset, ...
+    warnings: list[str] = field(default_factory=list)    # URL values clamped, ...
+    errors: dict[str, str] = field(default_factory=dict)  # panel name -> plain error text
+    resync_widgets: bool = True        # widgets must be set from the config before drawing
+    csv_name: str | None = None        # name of the uploaded CSV file, if any
+    csv_bytes: bytes | None = None
+    preset_key: str | None = None      # the preset last loaded (its notice is shown)
+    url_params: dict[str, str] = field(default_factory=dict)  # last mirrored to the URL
+
+    @property
+    def config(self) -> ExperimentConfig:
+        return self.session.config
+
+
+def config_from_url(params: dict) -> tuple[ExperimentConfig, list[str], str | None]:
+    """Config from URL query parameters: an optional ``preset=KEY`` first, then the rest.
+
+    Returns (config, messages about clamped or ignored values, preset key or None).
+    """
+    params = {str(k): v for k, v in params.items()}
+    messages: list[str] = []
+    base: dict = {}
+    preset_key = params.pop("preset", None)
+    if isinstance(preset_key, list):
+        preset_key = preset_key[-1] if preset_key else None
+    if preset_key is not None:
+        if preset_key in PRESETS:
+            base = to_dict(PRESETS[preset_key].config)
+        else:
+            messages.append(f"There is no preset {preset_key!r}; started from the defaults. "
+                            f"Presets: {', '.join(PRESETS)}.")
+            preset_key = None
+    flat = {}
+    for key, value in params.items():
+        if isinstance(value, list) and key != "hide":
+            value = value[-1] if value else ""
+        flat[key] = value
+    cfg, parse_messages = config_from_values({**base, **flat}, source="URL parameter")
+    return cfg, messages + parse_messages, preset_key
+
+
+def new_page_state(params: dict) -> PageState:
+    """The tab's first state: the URL's experiment if it runs, else the default one."""
+    cfg, messages, preset_key = config_from_url(params)
+    errors: dict[str, str] = {}
+    try:
+        session = TrainingSession(cfg)
+    except ValueError as error:   # ExperimentError / DataError: a config that cannot run
+        errors["data_panel"] = (f"The experiment in the link could not start: {error} "
+                                "Showing the default experiment instead.")
+        session = TrainingSession(default_config())
+    return PageState(session=session, warnings=messages, errors=errors, preset_key=preset_key)
+
+
+def page_state() -> PageState:
+    """This tab's PageState, created from the URL on the tab's first run."""
+    if STATE_KEY not in st.session_state:
+        st.session_state[STATE_KEY] = new_page_state(st.query_params.to_dict())
+    return st.session_state[STATE_KEY]
