@@ -42,6 +42,35 @@ def test_batchnorm_model_gradients_and_regularizer():
     check_model_gradients(model, rng.normal(size=(5, 4, 4, 1)), rng.normal(size=(5, 1)))
 
 
+@pytest.mark.parametrize("make,input_shape", [
+    (lambda: nn.Conv2D(2, 3, padding="same"), (5, 5, 2)), (lambda: nn.MaxPool2D(2), (4, 4, 1)),
+    (lambda: nn.SimpleRNN(3, return_sequences=True), (4, 2)), (lambda: nn.LSTM(3), (4, 2)),
+    (lambda: nn.BatchNormalization(), (3,)),
+])
+def test_backward_writes_gradients_in_place(make, input_shape):
+    """The model keeps params and grads as views into flat vectors: layers must write into
+    the grads arrays they were given, never rebind them."""
+    rng = np.random.default_rng(6)
+    layer = make()
+    layer.build(input_shape, rng, np.float32)
+    before = dict(layer.grads)
+    out = layer.forward(rng.normal(size=(4, *input_shape)).astype(np.float32), training=True)
+    grad_x = layer.backward(np.ones_like(out))
+    assert grad_x.shape == (4, *input_shape) and grad_x.dtype == np.float32
+    assert all(layer.grads[k] is before[k] for k in before)
+    trainable = [k for k in layer.grads if k not in getattr(layer, "non_trainable_params", ())]
+    assert all(np.any(layer.grads[k] != 0) for k in trainable)
+
+
+def test_first_layer_skips_the_input_gradient():
+    for first, shape in ((nn.LSTM(2), (3, 1)), (nn.Conv2D(2, 3), (4, 4, 1))):
+        model = nn.Sequential([first, nn.Flatten(), nn.Dense(1)], input_shape=shape, seed=0)
+        assert first.needs_input_gradient is False
+        out = first.forward(np.ones((2, *shape), np.float32), training=True)
+        assert first.backward(np.ones_like(out)) is None       # no wasted input gradient
+        assert np.any(first.grads["kernel"] != 0)
+
+
 # ----- learning ------------------------------------------------------------------------------
 @pytest.mark.slow
 def test_small_cnn_learns_8x8_digits():

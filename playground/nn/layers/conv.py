@@ -16,6 +16,12 @@ from playground.nn.layers.base import Layer
 PADDINGS = ("valid", "same")
 
 
+def initializer_name(initializer) -> str:
+    """A JSON-able name for an initializer given as a string or a function."""
+    return initializer if isinstance(initializer, str) else getattr(
+        initializer, "__name__", str(initializer))
+
+
 def _pair(value, what: str, layer: str) -> tuple[int, int]:
     """An int or a pair of ints -> (rows, cols), all >= 1."""
     if isinstance(value, (int, np.integer)):
@@ -169,7 +175,7 @@ class Conv2D(Layer):
         return {**super().get_config(), "filters": self.filters,
                 "kernel_size": list(self.kernel_size), "strides": list(self.strides),
                 "padding": self.padding, "activation": self.activation,
-                "kernel_initializer": self.kernel_initializer,
+                "kernel_initializer": initializer_name(self.kernel_initializer),
                 "kernel_regularizer": regularizers.serialize(self.kernel_regularizer)}
 
 

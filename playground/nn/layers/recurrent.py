@@ -12,6 +12,7 @@ import numpy as np
 
 from playground.nn import activations, initializers, regularizers
 from playground.nn.layers.base import Layer
+from playground.nn.layers.conv import initializer_name
 
 
 def _check_sequence_shape(input_shape: tuple, layer: str) -> tuple[int, int]:
@@ -117,8 +118,8 @@ class _Recurrent(Layer):
     def get_config(self):
         return {**super().get_config(), "units": self.units,
                 "return_sequences": self.return_sequences,
-                "kernel_initializer": self.kernel_initializer,
-                "recurrent_initializer": self.recurrent_initializer,
+                "kernel_initializer": initializer_name(self.kernel_initializer),
+                "recurrent_initializer": initializer_name(self.recurrent_initializer),
                 "kernel_regularizer": regularizers.serialize(self.kernel_regularizer)}
 
 
