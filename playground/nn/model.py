@@ -162,6 +162,8 @@ class Sequential:
         replaces the optimizer (its state starts fresh)."""
         self.loss = losses_module.get(loss)
         self.optimizer = optimizers_module.get(optimizer)
+        if self.built:
+            self._gather_parameters()      # picks up layers whose ``trainable`` changed
         self.optimizer.reset()
         names = []
         for metric in metrics or ():
@@ -235,6 +237,8 @@ class Sequential:
         output = self._forward(x, True)
         loss_fn = self.loss
         loss = loss_fn(y, output)
+        # Looked up every step (a few attribute reads) so penalties changed later still count.
+        self._regularized = [layer for layer in self.layers if layer.regularizers]
         for layer in self._regularized:
             loss += layer.regularization_loss()
         if not math.isfinite(loss):
@@ -302,7 +306,8 @@ class Sequential:
         return self.loss(y, output) + self._regularization_loss()
 
     def _regularization_loss(self) -> float:
-        return float(sum(layer.regularization_loss() for layer in self._regularized))
+        return float(sum(layer.regularization_loss() for layer in self.layers
+                         if layer.regularizers))
 
     def _metric_values(self, y, output) -> dict:
         values = {}

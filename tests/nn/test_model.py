@@ -301,3 +301,21 @@ def test_summary_and_dtypes():
     assert model64.predict(np.zeros((3, 2), dtype=np.float32)).dtype == np.float64
     with pytest.raises(ValueError, match="dtype"):
         nn.Sequential([nn.Dense(1)], dtype="int32")
+
+
+def test_frozen_layers_stay_put_and_later_penalties_count():
+    rng = np.random.default_rng(6)
+    x, y = rng.normal(size=(16, 3)).astype(np.float32), rng.normal(size=(16, 2))
+    model = _model("mse", 2, "linear", dtype="float32")
+    model.layers[0].trainable = False
+    model.compile(loss="mse", optimizer=nn.optimizers.Adam(0.05))
+    frozen = [w.copy() for w in model.layers[0].params.values()]
+    model.fit(x, y, epochs=3, batch_size=4)
+    assert all(np.array_equal(a, b) for a, b in zip(frozen, model.layers[0].params.values()))
+    assert "Non-trainable params: 20" in model.summary(print_fn=None)
+    plain = model.evaluate(x, y)["loss"]
+    model.layers[2].regularizers["kernel"] = nn.regularizers.L2(1.0)
+    kernel = model.layers[2].params["kernel"]
+    assert model.evaluate(x, y)["loss"] == pytest.approx(plain + float((kernel ** 2).sum()),
+                                                         rel=1e-5)
+    assert model.train_on_batch(x, y)["loss"] > plain
