@@ -44,6 +44,11 @@ class SessionViews:
         self._metrics_at = -1        # batches count the cached splits/metrics belong to
         self._metrics_cache = None
 
+    def invalidate(self) -> None:
+        """Forget cached predictions (the weights changed without a new batch)."""
+        self._outputs_at = self._metrics_at = -1
+        self._grid_key = self._snapshot_key = None
+
     # ----- evaluation -----------------------------------------------------------------------
     def outputs(self) -> np.ndarray:
         """The model's output for every split's rows (cached per batch count)."""

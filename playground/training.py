@@ -117,6 +117,7 @@ class TrainingSession:
                 not all(math.isfinite(v) for v in norms.values()):
             # finite weights whose loss overflows: go back to the epoch's start
             self.model.set_weights(self._epoch_start_weights)
+            self._views.invalidate()
             self._order = None
             raise nn.TrainingDiverged(
                 f"The loss became too large to compute in epoch {self.epoch + 1}.")

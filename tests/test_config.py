@@ -129,3 +129,41 @@ def test_from_query_params_never_raises(params):
 def test_from_json_values_never_raise(values):
     cfg, _ = config.from_json(json.dumps(values))
     assert isinstance(cfg, ExperimentConfig)
+
+
+def _valid_value(spec):
+    """A hypothesis strategy for any valid value of one field."""
+    if spec.kind == "bool":
+        return st.booleans()
+    if spec.kind == "int":
+        return st.integers(int(spec.minimum), int(spec.maximum))
+    if spec.kind == "float":
+        return st.floats(spec.minimum, spec.maximum, allow_nan=False)
+    if spec.kind == "choice":
+        return st.sampled_from(spec.choices)
+    if spec.kind == "str":
+        return st.text(max_size=20)
+    if spec.kind == "int_list":
+        return st.lists(st.integers(int(spec.minimum), int(spec.maximum)),
+                        min_size=spec.min_items, max_size=spec.max_items).map(tuple)
+    return st.lists(st.sampled_from(spec.choices), min_size=spec.min_items,
+                    max_size=spec.max_items, unique=True).map(tuple)
+
+
+@st.composite
+def _configs(draw):
+    values = {spec.name: draw(_valid_value(spec)) for spec in config.FIELDS
+              if draw(st.booleans())}
+    if values.get("validation_fraction", 0.2) + values.get("test_fraction", 0.2) > 0.8:
+        values.pop("test_fraction", None)
+        values["validation_fraction"] = 0.3
+    return ExperimentConfig(**values)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_configs())
+def test_any_valid_config_survives_url_and_json_round_trips(cfg):
+    back, messages = config.from_query_params(config.to_query_params(cfg))
+    assert messages == [] and back == cfg
+    back, messages = config.from_json(config.to_json(cfg))
+    assert messages == [] and back == cfg
