@@ -58,7 +58,7 @@ PRESETS: dict[str, Preset] = {p.key: p for p in (
         "shrinking until it becomes infinite and training stops. Lower the learning rate "
         "tenfold and press Play again.",
         dataset="line", n_samples=100, noise=0.5, hidden_layers=(), activation="linear",
-        loss="mse", optimizer="sgd", learning_rate=3.0, batch_size=10, epochs=50),
+        loss="mse", optimizer="sgd", learning_rate=1.5, batch_size=10, epochs=50),
     _preset(
         "sigmoid_deep", "Sigmoid vs ReLU in a deep net (1: sigmoid)",
         "Eight sigmoid layers: the gradient shrinks at every layer on its way back, so the "

@@ -53,7 +53,7 @@ def test_large_learning_rate_diverges_and_the_session_reports_it():
     assert snap.epoch < PRESETS["lr_too_large"].config.epochs
     # the loss grew on the way there
     assert len(snap.history["loss"]) == 0 or snap.history["loss"][-1] > 100
-    # a hundredth of the rate trains fine on the same data
+    # a much smaller rate trains fine on the same data
     _, calm = _train("lr_too_large", learning_rate=0.03)
     assert calm.status == "training"
 
