@@ -88,7 +88,11 @@ def build_ours(case: str) -> Step:
         loss = "mse"
     model = nn.Sequential(layers, input_shape=x.shape[1:], seed=0)
     model.compile(loss=loss, optimizer=nn.optimizers.Adam(learning_rate=1e-3))
-    return lambda: model.train_on_batch(x, y)
+
+    def step():
+        return model.train_on_batch(x, y)
+    step.model = model            # for tests that compare against the other implementations
+    return step
 
 
 # ----- PyTorch -----------------------------------------------------------------------------
@@ -138,8 +142,11 @@ if torch is not None:
 
 
 # ----- bare NumPy ----------------------------------------------------------------------------
-def build_bare(case: str) -> Step:
-    """A hand-written float32 NumPy loop for a (tanh MLP) or b (relu MLP, softmax CE)."""
+def build_bare(case: str, weights: list[np.ndarray] | None = None) -> Step:
+    """A hand-written float32 NumPy loop for a (tanh MLP) or b (relu MLP, softmax CE).
+
+    weights: optional starting [kernel, bias, ...] in Keras order (e.g. our model's), else a
+    seeded glorot-uniform draw. Adam on every array separately, Keras bias correction."""
     if case not in ("a", "b"):
         raise ValueError("The bare NumPy loop exists for cases a and b only.")
     x, y = make_batch(case)
@@ -150,6 +157,8 @@ def build_bare(case: str) -> Step:
         limit = np.sqrt(6.0 / (fan_in + fan_out))
         params += [rng.uniform(-limit, limit, (fan_in, fan_out)).astype(np.float32),
                    np.zeros(fan_out, np.float32)]
+    if weights is not None:
+        params = [np.array(w, dtype=np.float32) for w in weights]
     moments = [np.zeros_like(p) for p in params]
     squares = [np.zeros_like(p) for p in params]
     scratch = [np.zeros_like(p) for p in params]
