@@ -112,7 +112,7 @@ def test_changed_fields():
 _text = st.text(max_size=12)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.dictionaries(st.sampled_from([s.name for s in config.FIELDS] + ["zzz"]),
                        st.one_of(_text, st.lists(_text, max_size=3)), max_size=8))
 def test_from_query_params_never_raises(params):
@@ -160,7 +160,7 @@ def _configs(draw):
     return ExperimentConfig(**values)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(_configs())
 def test_any_valid_config_survives_url_and_json_round_trips(cfg):
     back, messages = config.from_query_params(config.to_query_params(cfg))
