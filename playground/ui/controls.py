@@ -26,7 +26,7 @@ def render_controls(state: PageState) -> None:
     cols[2].button("Step epoch", icon=":material/skip_next:", key="btn_step_epoch", on_click=actions.step_epoch,
                    args=(state,), width="stretch", disabled=diverged,
                    help="Train exactly one more pass over the training data.")
-    cols[3].button("Step batch", icon=":material/step:", key="btn_step_batch", on_click=actions.step_batch,
+    cols[3].button("Step batch", icon=":material/redo:", key="btn_step_batch", on_click=actions.step_batch,
                    args=(state,), width="stretch", disabled=diverged,
                    help="Train on one minibatch: a single weight update.")
     cols[4].button("Reset", icon=":material/restart_alt:", key="btn_reset", on_click=actions.reset_weights,

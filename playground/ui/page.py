@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.config import ExperimentConfig, changed_fields, config_from_values, field_spec
+from playground.config import (LOSSES_BY_TASK, ExperimentConfig, changed_fields,
+                               config_from_values, field_spec)
+from playground.data import list_datasets
 from playground.ui import actions
 from playground.ui.controls import render_controls, render_notes
 from playground.ui.data_panel import render_data_panel
@@ -61,7 +63,26 @@ def config_from_widgets(state: PageState) -> tuple[ExperimentConfig, list[str]]:
     values["hide"] = cfg.hide
     values["epochs"] = cfg.epochs
     merged = {**{name: getattr(cfg, name) for name in cfg.__dataclass_fields__}, **values}
+    fit_to_dataset(cfg, merged)
     return config_from_values(merged)
+
+
+# The network type that suits each kind of data, chosen when the dataset changes kind.
+NATURAL_MODEL = {"points2d": "mlp", "table": "mlp", "image": "cnn", "sequence": "lstm"}
+
+
+def fit_to_dataset(cfg: ExperimentConfig, values: dict) -> None:
+    """When the dataset changes, pick a loss and network type that fit the new data."""
+    if values.get("dataset") == cfg.dataset:
+        return
+    infos = {info.name: info for info in list_datasets()}
+    new, old = infos.get(values.get("dataset")), infos.get(cfg.dataset)
+    if new is None:
+        return
+    if values.get("loss") not in LOSSES_BY_TASK[new.task]:
+        values["loss"] = "auto"
+    if old is None or old.kind != new.kind:
+        values["model_kind"] = NATURAL_MODEL.get(new.kind, "mlp")
 
 
 def _panel(state: PageState, name: str, title: str, render, expanded: bool = True) -> None:
@@ -89,8 +110,13 @@ def main() -> None:
     if messages:
         state.warnings = messages
     if new_cfg != state.config:
-        if not actions.apply_config(state, new_cfg, panel=_panel_of_change(state, new_cfg)):
-            st.rerun()          # set the widgets back to the working experiment
+        old_cfg = state.config
+        ok = actions.apply_config(state, new_cfg, panel=_panel_of_change(state, new_cfg))
+        if not ok or _needs_redraw(old_cfg, new_cfg):
+            # set the widgets back to the working experiment, or redraw the panels for
+            # the new data (losses and features that fit it)
+            state.resync_widgets = True
+            st.rerun()
     mirror_to_url(state)
     st.html(PAGE_CSS)
     st.markdown(f"### {TITLE}")
@@ -98,6 +124,10 @@ def main() -> None:
     render_preset_notice(state)
     render_notes(state)
     render_live(state)
+
+
+def _needs_redraw(old: ExperimentConfig, new: ExperimentConfig) -> bool:
+    return (old.dataset, old.model_kind, old.loss) != (new.dataset, new.model_kind, new.loss)
 
 
 def _panel_of_change(state: PageState, new_cfg: ExperimentConfig) -> str:

@@ -1,0 +1,305 @@
+"""AppTest (streamlit.testing.v1) tests of every panel and control path of app.py."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from playground.config import field_spec, to_json
+from playground.presets import PRESETS
+from playground.ui.state import STATE_KEY
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+TIMEOUT = 60
+
+
+def new_app(**query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def state(at: AppTest):
+    return at.session_state[STATE_KEY]
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def assert_clean(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def click(at: AppTest, key: str) -> AppTest:
+    return at.button(key=key).click().run()
+
+
+@pytest.fixture(scope="module")
+def default_app() -> AppTest:
+    return new_app()
+
+
+def test_default_page_renders_a_working_two_hidden_layer_classifier(default_app):
+    at = default_app
+    assert_clean(at)
+    assert metric(at, "Epoch") == "0"
+    cfg = state(at).config
+    assert cfg.dataset == "circle" and len(cfg.hidden_layers) == 2
+    assert {b.key for b in at.button} >= {"btn_play", "btn_pause", "btn_step_epoch",
+                                          "btn_step_batch", "btn_reset"}
+    assert not at.error
+
+
+def test_step_epoch_advances_exactly_one_epoch():
+    at = new_app()
+    click(at, "btn_step_epoch")
+    assert_clean(at)
+    assert state(at).session.epoch == 1
+    assert metric(at, "Epoch") == "1"
+    assert metric(at, "Train loss") != "–"
+    click(at, "btn_step_epoch")
+    assert state(at).session.epoch == 2 and metric(at, "Epoch") == "2"
+
+
+def test_step_batch_trains_one_minibatch():
+    at = new_app()
+    click(at, "btn_step_batch")
+    assert_clean(at)
+    session = state(at).session
+    assert session.batches == 1 and session.epoch == 0
+    click(at, "btn_step_batch")
+    assert state(at).session.batches == 2
+
+
+def test_reset_clears_history_and_keeps_the_settings():
+    at = new_app()
+    click(at, "btn_step_epoch")
+    click(at, "btn_step_epoch")
+    cfg = state(at).config
+    click(at, "btn_reset")
+    assert_clean(at)
+    assert state(at).session.epoch == 0 and metric(at, "Epoch") == "0"
+    assert state(at).config == cfg
+
+
+def test_play_trains_and_pause_stops():
+    at = new_app()
+    click(at, "btn_play")
+    assert_clean(at)
+    assert state(at).playing
+    assert state(at).session.epoch > 0          # the live fragment trained a slice
+    assert at.button(key="btn_play").disabled and not at.button(key="btn_pause").disabled
+    click(at, "btn_pause")
+    assert not state(at).playing
+    stopped_at = state(at).session.epoch
+    at.run()
+    at.run()
+    assert state(at).session.epoch == stopped_at
+
+
+def test_changing_learning_rate_keeps_training():
+    at = new_app()
+    for _ in range(3):
+        click(at, "btn_step_epoch")
+    at.select_slider(key="w_learning_rate").set_value(0.1).run()
+    assert_clean(at)
+    s = state(at)
+    assert s.config.learning_rate == 0.1
+    assert s.session.epoch == 3 and metric(at, "Epoch") == "3"
+    assert not s.notes
+    assert at.query_params["learning_rate"] in ("0.1", ["0.1"])
+
+
+def test_changing_the_architecture_resets_with_a_note():
+    at = new_app()
+    click(at, "btn_step_epoch")
+    click(at, "btn_step_epoch")
+    add = next(b for b in at.button if b.label == "Add layer")
+    add.click().run()
+    assert_clean(at)
+    s = state(at)
+    assert s.config.hidden_layers == (4, 2, 4)
+    assert s.session.epoch == 0
+    assert any("reset" in info.value for info in at.info)
+
+
+def test_units_and_activation_per_layer():
+    at = new_app()
+    at.number_input(key="w_units_0").set_value(7).run()
+    at.selectbox(key="w_act_1").set_value("relu").run()
+    assert_clean(at)
+    cfg = state(at).config
+    assert cfg.hidden_layers == (7, 2)
+    assert cfg.activation_for(0) == "tanh" and cfg.activation_for(1) == "relu"
+
+
+def test_loss_choices_fit_the_task():
+    at = new_app()
+    assert set(at.selectbox(key="w_loss").options) == {"auto", "cross_entropy", "mse"}
+    at.selectbox(key="w_dataset").set_value("line").run()
+    assert_clean(at)
+    assert set(at.selectbox(key="w_loss").options) == {"auto", "mse", "mae", "huber"}
+
+
+def test_changing_data_resets_and_regenerate_draws_new_data():
+    at = new_app()
+    click(at, "btn_step_epoch")
+    at.selectbox(key="w_dataset").set_value("xor").run()
+    assert_clean(at)
+    assert state(at).config.dataset == "xor" and state(at).session.epoch == 0
+    assert any("data changed" in info.value for info in at.info)
+    seed = state(at).config.data_seed
+    next(b for b in at.button if b.label == "Regenerate data").click().run()
+    assert state(at).config.data_seed == seed + 1
+
+
+GOOD_CSV = b"a,b,label\n" + b"".join(
+    f"{i % 7},{(i * 3) % 5},{'yes' if i % 2 else 'no'}\n".encode() for i in range(60))
+
+
+def test_csv_upload_trains_on_the_file_with_a_report():
+    at = new_app()
+    at.file_uploader(key="w_csv_upload").upload("people.csv", GOOD_CSV, "text/csv").run()
+    assert_clean(at)
+    s = state(at)
+    assert s.config.dataset == "csv" and s.csv_name == "people.csv"
+    assert s.session.prepared.dataset.class_names == ["no", "yes"]
+    assert not at.error
+    texts = " ".join(m.value for m in at.markdown)
+    assert "60 rows" in texts or "Read" in texts    # the preprocessing report is shown
+    assert at.table                                   # the preview table
+    click(at, "btn_step_epoch")
+    assert state(at).session.epoch == 1
+
+
+BAD_FILES = {
+    "empty.csv": b"",
+    "header_only.csv": b"a,b,c\n",
+    "binary.csv": bytes(range(256)) * 20,
+    "one_column.csv": b"x\n1\n2\n3\n4\n",
+    "one_class.csv": b"a,b\n1,x\n2,x\n3,x\n4,x\n5,x\n",
+    "target_missing.csv": b"a,b\n1,\n2,\n3,\n4,\n",
+    "garbage.csv": b"\xff\xfe\x00\x00not,a\"\"\"table\n\n\n;;;",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_FILES))
+def test_every_bad_file_gives_an_error_and_keeps_the_experiment(name):
+    at = new_app()
+    click(at, "btn_step_epoch")
+    at.file_uploader(key="w_csv_upload").upload(name, BAD_FILES[name], "text/csv").run()
+    assert_clean(at)
+    assert at.error, f"no error shown for {name}"
+    assert name in at.error[0].value
+    s = state(at)
+    assert s.config.dataset == "circle" and s.session.epoch == 1   # previous experiment kept
+
+
+def test_choosing_csv_without_a_file_explains_and_reverts():
+    at = new_app()
+    at.selectbox(key="w_dataset").set_value("csv").run()
+    assert_clean(at)
+    assert at.error and "CSV" in at.error[0].value.upper()
+    assert state(at).config.dataset == "circle"
+    assert at.selectbox(key="w_dataset").value == "circle"
+
+
+def test_url_applies_settings_and_clamps_out_of_range_values_with_a_warning():
+    at = new_app(learning_rate="50", hidden_layers="8,500", dataset="spiral", noise="0.1")
+    assert_clean(at)
+    cfg = state(at).config
+    assert cfg.learning_rate == field_spec("learning_rate").maximum
+    assert cfg.hidden_layers == (8, int(field_spec("hidden_layers").maximum))
+    assert cfg.dataset == "spiral" and cfg.noise == 0.1
+    warnings = " ".join(w.value for w in at.warning)
+    assert "learning_rate" in warnings and "maximum" in warnings
+    assert at.select_slider(key="w_learning_rate").value == 10.0
+
+
+def test_url_hide_hides_controls_and_panels():
+    at = new_app(hide="learning_rate,presets,controls,data_panel")
+    assert_clean(at)
+    keys = {w.key for w in at.select_slider} | {w.key for w in at.selectbox}
+    assert "w_learning_rate" not in keys and "w_preset_menu" not in keys
+    assert "w_dataset" not in keys
+    assert "btn_play" not in {b.key for b in at.button}
+    assert "w_batch_size" in {w.key for w in at.slider}      # the rest is still there
+
+
+@pytest.mark.parametrize("key", ["xor_hidden", "line_regression"])
+def test_presets_load_with_their_notice(key):
+    at = new_app()
+    at.selectbox(key="w_preset_menu").set_value(key).run()
+    assert_clean(at)
+    preset = PRESETS[key]
+    assert state(at).config.replace(hide=()) == preset.config.replace(hide=())
+    assert any(preset.title in s.value for s in at.success)
+    assert at.selectbox(key="w_dataset").value == preset.config.dataset
+
+
+def test_preset_in_the_url():
+    at = new_app(preset="xor_no_hidden")
+    assert_clean(at)
+    assert state(at).config.hidden_layers == () and state(at).config.dataset == "xor"
+
+
+def test_divergence_pauses_and_says_what_to_try():
+    at = new_app(preset="lr_too_large")
+    click(at, "btn_play")
+    for _ in range(10):
+        if state(at).session.status == "diverged":
+            break
+        at.run()
+    assert_clean(at)
+    s = state(at)
+    assert s.session.status == "diverged" and not s.playing
+    assert at.error and "learning rate" in at.error[0].value
+    for values in s.session.snapshot().history.values():
+        assert all(v == v and abs(v) != float("inf") for v in values)   # no NaN/inf shown
+
+
+def test_experiment_json_upload_round_trip_and_bad_json():
+    at = new_app()
+    cfg = state(at).config.replace(dataset="moons", learning_rate=0.3, hidden_layers=(5,))
+    at.file_uploader(key="w_json_upload").upload("exp.json", to_json(cfg).encode(),
+                                                 "application/json").run()
+    assert_clean(at)
+    assert state(at).config == cfg
+    assert at.selectbox(key="w_dataset").value == "moons"
+    at2 = new_app()
+    at2.file_uploader(key="w_json_upload").upload("bad.json", b"{not json",
+                                                  "application/json").run()
+    assert_clean(at2)
+    assert at2.error and "bad.json" in at2.error[0].value
+    assert state(at2).config.dataset == "circle"
+
+
+def test_downloads_are_offered():
+    at = new_app()
+    labels = {b.label for b in at.get("download_button")}
+    assert {"Experiment (.json)", "History (.csv)", "Model (.npz)"} <= labels
+    exp = json.loads(to_json(state(at).config))
+    assert exp["dataset"] == "circle"
+
+
+def test_two_tabs_do_not_share_a_session():
+    one, two = new_app(), new_app()
+    click(one, "btn_step_epoch")
+    assert state(one).session.epoch == 1 and state(two).session is not state(one).session
+    two.run()
+    assert state(two).session.epoch == 0
+
+
+@pytest.mark.parametrize("dataset", ["iris", "digits", "seq_sine", "line", "plane"])
+def test_other_kinds_of_data_render(dataset):
+    at = new_app(dataset=dataset, **({"model_kind": "cnn"} if dataset == "digits" else {}),
+                 **({"model_kind": "lstm"} if dataset == "seq_sine" else {}))
+    assert_clean(at)
+    assert not at.error, [e.value for e in at.error]
+    click(at, "btn_step_epoch")
+    assert_clean(at)
+    assert state(at).session.epoch == 1
