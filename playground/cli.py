@@ -165,9 +165,14 @@ def run_list(command: str, out) -> int:
     else:
         for spec in FIELDS:
             if spec.choices and spec.name != "hide":
-                allowed = "one of " + ", ".join(map(str, spec.choices))
+                word = "any of" if spec.is_list else "one of"
+                allowed = f"{word} " + ", ".join(map(str, spec.choices))
             elif spec.minimum is not None:
-                allowed = f"{spec.minimum:g} to {spec.maximum:g}"
+                low, high = spec.minimum, spec.maximum
+                if spec.kind in ("int", "int_list"):
+                    allowed = f"{int(low)} to {int(high)}"
+                else:
+                    allowed = f"{low:g} to {high:g}"
             else:
                 allowed = spec.kind
             default = config_module.format_value(spec, spec.default)
