@@ -194,8 +194,7 @@ class TrainingSession:
         if (new_cfg.regularization, new_cfg.regularization_rate) != \
                 (old.regularization, old.regularization_rate):
             set_regularization(self.model, new_cfg)
-        if self.status == "diverged" and "learning_rate" in changed or \
-                self.status == "diverged" and "optimizer" in changed:
+        if self.status == "diverged" and {"learning_rate", "optimizer"} & set(changed):
             self.status, self.message = "training" if self.epoch else "ready", ""
         return None
 
