@@ -12,8 +12,15 @@ from playground.viz.samples import image_samples_figure, sequence_figure
 from playground.viz.weights import weights_histogram_figure
 
 __all__ = [
-    "loss_figure", "gradient_norms_figure", "decision_boundary_figure",
-    "regression_figure", "confusion_matrix_figure", "metrics_table", "metrics_rows",
-    "network_figure", "weights_histogram_figure", "image_samples_figure",
+    "confusion_matrix_figure",
+    "decision_boundary_figure",
+    "gradient_norms_figure",
+    "image_samples_figure",
+    "loss_figure",
+    "metrics_rows",
+    "metrics_table",
+    "network_figure",
+    "regression_figure",
     "sequence_figure",
+    "weights_histogram_figure",
 ]

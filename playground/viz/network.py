@@ -28,6 +28,7 @@ EDGE_WIDTHS = (0.6, 1.2, 2.0, 3.0, 4.5, 6.0)
 EDGE_FADES = (0.65, 0.35, 0.1, 0.0, 0.0, 0.0)
 PX_PER_UNIT = 40          # figure height per diagram unit of height
 SQUASHING = ("sigmoid", "softmax")   # activations with outputs in [0, 1]
+LINK_COLOUR = "#C8C8C8"   # connections without one weight per edge (conv, recurrent)
 
 
 class _Column:
@@ -41,6 +42,7 @@ class _Column:
         self.layer = layer                     # None for the input column
         self.x = index * COLUMN_PITCH          # centre of the column
         self.y = (self.shown - 1) / 2 * ROW_PITCH - np.arange(self.shown) * ROW_PITCH
+        self.names: list[str] = []             # input column only: one name per input
 
 
 def _kernel(layer: LayerView) -> np.ndarray | None:
@@ -48,18 +50,30 @@ def _kernel(layer: LayerView) -> np.ndarray | None:
     return None if kernel is None else np.asarray(kernel)
 
 
+UNIT_WORDS = {"Conv2D": "filters", "SimpleRNN": "units", "LSTM": "units", "GRU": "units"}
+
+
 def _columns(layers: list[LayerView], feature_names: list[str]) -> list[_Column]:
     """Input column, then one column per layer with units (Dropout etc. are skipped)."""
     drawn = [layer for layer in layers if int(layer.units or 0) > 0]
-    n_inputs = len(feature_names)
     first_kernel = _kernel(drawn[0]) if drawn else None
-    if first_kernel is not None and first_kernel.ndim == 2:
-        n_inputs = first_kernel.shape[0]
-    columns = [_Column(0, f"Input<br>{n_inputs} features", n_inputs, None)]
+    if first_kernel is not None and first_kernel.ndim == 4:      # images into a Conv2D
+        channels = first_kernel.shape[2]
+        names = ["image"] if channels == 1 else [f"channel {k + 1}" for k in range(channels)]
+        inputs = _Column(0, "Input<br>image", channels, None)
+    else:
+        count = len(feature_names)
+        if first_kernel is not None and first_kernel.ndim == 2:
+            count = first_kernel.shape[0]
+        names = _input_names(feature_names, count)
+        inputs = _Column(0, f"Input<br>{count} feature{'s' if count != 1 else ''}",
+                         count, None)
+    inputs.names = names
+    columns = [inputs]
     for i, layer in enumerate(drawn):
         role = "Output" if i == len(drawn) - 1 else layer.name
-        activation = f" {layer.activation}" if layer.activation else ""
-        columns.append(_Column(i + 1, f"{role}<br>{layer.units}{activation}",
+        words = [str(layer.units), UNIT_WORDS.get(layer.kind, ""), layer.activation or ""]
+        columns.append(_Column(i + 1, f"{role}<br>{' '.join(w for w in words if w)}",
                                int(layer.units), layer))
     return columns
 
@@ -109,10 +123,9 @@ def _tile(cx: float, cy: float, z: np.ndarray, zmin: float, zmax: float,
     }
 
 
-def _node_traces(columns: list[_Column], maps: dict[str, np.ndarray],
-                 feature_names: list[str]) -> list[dict]:
+def _node_traces(columns: list[_Column], maps: dict[str, np.ndarray]) -> list[dict]:
     traces = []
-    names = _input_names(feature_names, columns[0].units)
+    names = columns[0].names
     for column in columns:
         label = "input" if column.layer is None else column.layer.name
         values = maps.get(label)
@@ -161,9 +174,11 @@ def _outline_trace(columns: list[_Column]) -> dict:
     cx = np.concatenate([np.full(c.shown, c.x) for c in columns])
     cy = np.concatenate([c.y for c in columns])
     xs, ys = [], []
-    for (a, b), (c, d) in (((cx - h, cy - h), (cx + h, cy - h)), ((cx + h, cy - h), (cx + h, cy + h)),
-                           ((cx + h, cy + h), (cx - h, cy + h)), ((cx - h, cy + h), (cx - h, cy - h))):
-        sx, sy = _segments(a, b, c, d)
+    left, right, low, high = cx - h, cx + h, cy - h, cy + h
+    sides = ((left, low, right, low), (right, low, right, high),
+             (right, high, left, high), (left, high, left, low))
+    for side in sides:
+        sx, sy = _segments(*side)
         xs += sx
         ys += sy
     return {"type": "scatter", "mode": "lines", "x": xs, "y": ys,
@@ -171,16 +186,22 @@ def _outline_trace(columns: list[_Column]) -> dict:
             "showlegend": False, "name": "nodes"}
 
 
-def _edge_traces(columns: list[_Column], feature_names: list[str]) -> list[dict]:
+def _edge_traces(columns: list[_Column]) -> list[dict]:
     """Edges grouped by (sign, width bucket), thin ones drawn first, then one hover trace
     of invisible midpoint markers."""
     groups: dict[tuple[bool, int], list[tuple[np.ndarray, np.ndarray]]] = {}
     mid_x, mid_y, mid_w, mid_text = [], [], [], []
-    names = _input_names(feature_names, columns[0].units)
+    names = columns[0].names
+    links = []                                  # (x0, y0, x1, y1) arrays of plain links
     for source, target in zip(columns[:-1], columns[1:]):
         kernel = _kernel(target.layer)
-        if kernel is None or kernel.ndim != 2 or kernel.shape[0] != source.units:
-            continue                            # conv/recurrent kernels: no edges drawn
+        if kernel is None or kernel.shape != (source.units, target.units):
+            # conv, recurrent or after a Flatten: connected, but not one weight per edge
+            i, j = np.meshgrid(np.arange(source.shown), np.arange(target.shown),
+                               indexing="ij")
+            links.append((np.full(i.size, source.x + NODE / 2), source.y[i.ravel()],
+                          np.full(i.size, target.x - NODE / 2), target.y[j.ravel()]))
+            continue
         w = np.asarray(kernel[:source.shown, :target.shown], dtype=np.float64)
         i, j = np.meshgrid(np.arange(source.shown), np.arange(target.shown), indexing="ij")
         i, j, w = i.ravel(), j.ravel(), w.ravel()
@@ -202,6 +223,11 @@ def _edge_traces(columns: list[_Column], feature_names: list[str]) -> list[dict]
         mid_text += [f"{src_names[a]} → {target.layer.name} unit {c + 1}"
                      for a, c in zip(i.tolist(), j.tolist())]
     traces = []
+    if links:
+        xs, ys = _segments(*(np.concatenate([link[k] for link in links]) for k in range(4)))
+        traces.append({"type": "scatter", "mode": "lines", "x": xs, "y": ys,
+                       "hoverinfo": "skip", "showlegend": False, "name": "connections",
+                       "line": {"color": LINK_COLOUR, "width": 0.6}})
     for (sign, b), parts in sorted(groups.items(), key=lambda item: item[0][::-1]):
         colour = theme.mix(theme.BLUE if sign else theme.ORANGE, theme.NEUTRAL, EDGE_FADES[b])
         traces.append({"type": "scatter", "mode": "lines",
@@ -220,7 +246,7 @@ def _edge_traces(columns: list[_Column], feature_names: list[str]) -> list[dict]
     return traces
 
 
-def _label_traces(columns: list[_Column], feature_names: list[str], top: float) -> list[dict]:
+def _label_traces(columns: list[_Column], top: float) -> list[dict]:
     """Column headers, input feature names and "+N more" notes as text traces."""
     headers = {"type": "scatter", "mode": "text", "x": [c.x for c in columns],
                "y": [top] * len(columns), "text": [c.label for c in columns],
@@ -229,7 +255,7 @@ def _label_traces(columns: list[_Column], feature_names: list[str], top: float) 
     first = columns[0]
     inputs = {"type": "scatter", "mode": "text",
               "x": np.full(first.shown, first.x - NODE / 2 - 0.15), "y": first.y,
-              "text": _input_names(feature_names, first.units)[:first.shown],
+              "text": first.names[:first.shown],
               "textposition": "middle left", "hoverinfo": "skip", "showlegend": False,
               "textfont": {"size": theme.FONT_SIZE, "color": theme.INK}}
     traces = [headers, inputs]
@@ -266,12 +292,12 @@ def network_figure(layers: list[LayerView], grid: GridView | None,
     top = half_height + 0.25
     has_more = any(c.units > c.shown for c in columns)
     bottom = -half_height - (1.0 if has_more else 0.4)
-    label_room = 0.4 + 0.2 * max((len(n) for n in _input_names(
-        feature_names, columns[0].units)[:columns[0].shown]), default=2)
-    data = _edge_traces(columns, list(feature_names or []))
-    data += _node_traces(columns, maps, list(feature_names or []))
+    label_room = 0.4 + 0.2 * max((len(n) for n in columns[0].names[:columns[0].shown]),
+                                 default=2)
+    data = _edge_traces(columns)
+    data += _node_traces(columns, maps)
     data.append(_outline_trace(columns))
-    data += _label_traces(columns, list(feature_names or []), top)
+    data += _label_traces(columns, top)
     x_range = [-NODE / 2 - label_room, columns[-1].x + NODE / 2 + 0.4]
     y_range = [bottom, top + 1.3]
     height = int(np.clip(60 + PX_PER_UNIT * (y_range[1] - y_range[0]), 300, 900))

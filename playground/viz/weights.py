@@ -63,7 +63,8 @@ def weights_histogram_figure(layers: list[LayerView]) -> go.Figure:
         data.append({
             "type": "bar", "x": centres, "y": counts, "width": edges[1] - edges[0],
             "marker": {"color": colours, "line": {"width": 0}}, "name": name,
-            "xaxis": f"x{suffix}", "yaxis": f"y{suffix}", "customdata": np.column_stack([edges[:-1], edges[1:]]),
+            "xaxis": f"x{suffix}", "yaxis": f"y{suffix}",
+            "customdata": np.column_stack([edges[:-1], edges[1:]]),
             "hovertemplate": f"{name}<br>%{{y}} weights from %{{customdata[0]:.3g}} "
                              "to %{customdata[1]:.3g}<extra></extra>",
         })

@@ -14,10 +14,18 @@ import time
 import numpy as np
 
 from playground.snapshot import SplitView
-from playground.viz import (confusion_matrix_figure, decision_boundary_figure,
-                            gradient_norms_figure, image_samples_figure, loss_figure,
-                            metrics_table, network_figure, regression_figure,
-                            sequence_figure, weights_histogram_figure)
+from playground.viz import (
+    confusion_matrix_figure,
+    decision_boundary_figure,
+    gradient_norms_figure,
+    image_samples_figure,
+    loss_figure,
+    metrics_table,
+    network_figure,
+    regression_figure,
+    sequence_figure,
+    weights_histogram_figure,
+)
 from tests.viz import samples
 
 

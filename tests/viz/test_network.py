@@ -6,7 +6,7 @@ import pytest
 
 from playground.snapshot import LayerView
 from playground.viz import network_figure, theme
-from playground.viz.network import EDGE_WIDTHS, MAX_NODES
+from playground.viz.network import EDGE_WIDTHS, LINK_COLOUR, MAX_NODES
 from tests.viz import samples
 from tests.viz.checks import assert_sound, traces_of
 
@@ -37,13 +37,14 @@ def _columns(fig) -> list[list[float]]:
     return [sorted(by_x[x], reverse=True) for x in sorted(by_x)]
 
 
-def _edges(fig):
-    """(column, source index, target index, colour, width) for every drawn edge segment."""
+def _edges(fig, plain_links: bool = False):
+    """(column, source index, target index, colour, width) for every drawn edge segment
+    (weighted edges, or with ``plain_links`` the grey links that carry no weight)."""
     columns = _columns(fig)
     xs = sorted({x for x, _ in _tile_centres(fig)})
     edges = []
     for t in traces_of(fig, "scatter"):
-        if t.mode != "lines" or t.line.color in ("#9A9A9A",):
+        if t.mode != "lines" or t.name == "nodes" or (t.line.color == LINK_COLOUR) != plain_links:
             continue
         x, y = list(t.x), list(t.y)
         for k in range(0, len(x), 3):
@@ -151,7 +152,25 @@ def test_layers_without_units_or_dense_kernels_do_not_break_the_diagram(rng):
     fig = network_figure(layers, None, ["a", "b", "c"])
     assert_sound(fig)
     assert [len(c) for c in _columns(fig)] == [3, 4, 2, 2]
-    assert len(_edges(fig)) == 3 * 4 + 4 * 2                    # no edges into the conv
+    assert len(_edges(fig)) == 3 * 4 + 4 * 2                    # no weighted edges into the conv
+    links = _edges(fig, plain_links=True)                       # but grey links, all to all
+    assert sorted((e[1], e[2]) for e in links) == [(0, 0), (0, 1), (1, 0), (1, 1)]
+    assert "2 filters relu" in [t for t in traces_of(fig, "scatter") if t.mode == "text"][0].text[3]
+
+
+def test_images_into_a_conv_layer_show_one_image_input(rng):
+    layers = [LayerView("conv2d_1", "Conv2D", 4, "relu",
+                        {"kernel": rng.normal(size=(3, 3, 1, 4)), "bias": np.zeros(4)}),
+              LayerView("flatten", "Flatten", 0, "", {}),
+              LayerView("dense_1", "Dense", 3, "softmax",
+                        {"kernel": rng.normal(size=(64, 3)), "bias": np.zeros(3)})]
+    fig = network_figure(layers, None, ["pixel"])
+    assert_sound(fig)
+    assert [len(c) for c in _columns(fig)] == [1, 4, 3]
+    labels = [t for t in traces_of(fig, "scatter") if t.mode == "text"]
+    assert list(labels[1].text) == ["image"]
+    assert _edges(fig) == []                                    # no kernel matches a link
+    assert len(_edges(fig, plain_links=True)) == 1 * 4 + 4 * 3
 
 
 def test_empty_network_and_bad_input():

@@ -5,8 +5,15 @@ import numpy as np
 import pytest
 
 from playground.snapshot import LayerView, SplitView
-from playground.viz import (confusion_matrix_figure, image_samples_figure, metrics_rows,
-                            metrics_table, sequence_figure, theme, weights_histogram_figure)
+from playground.viz import (
+    confusion_matrix_figure,
+    image_samples_figure,
+    metrics_rows,
+    metrics_table,
+    sequence_figure,
+    theme,
+    weights_histogram_figure,
+)
 from tests.viz import samples
 from tests.viz.checks import assert_sound, traces_of
 
@@ -120,8 +127,8 @@ def test_image_gallery_places_each_image_and_marks_mistakes(rng):
     found = 0
     for k in range(12):
         image = X[k, :, :, 0]
-        hits = [(r, c) for r in range(0, mosaic.shape[0] - h + 1)
-                for c in range(0, mosaic.shape[1] - w + 1)
+        hits = [(r, c) for r in range(mosaic.shape[0] - h + 1)
+                for c in range(mosaic.shape[1] - w + 1)
                 if np.array_equal(mosaic[r:r + h, c:c + w], image)]
         found += bool(hits)
     assert found == 12
