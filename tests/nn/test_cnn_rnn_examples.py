@@ -33,6 +33,25 @@ def test_rnn_model_gradients(recurrent):
     check_model_gradients(model, rng.normal(size=(3, 5, 2)), rng.normal(size=(3, 1)))
 
 
+@pytest.mark.parametrize("return_sequences", [False, True])
+def test_fused_output_gradient_through_a_recurrent_or_conv_output_layer(return_sequences):
+    """A sigmoid SimpleRNN / Conv2D as the last layer with binary cross-entropy: the model
+    hands the layer dLoss/dz directly (fused), which must still give exact gradients."""
+    rng = np.random.default_rng(7)
+    model = nn.Sequential([nn.SimpleRNN(2, activation="sigmoid",
+                                        return_sequences=return_sequences)],
+                          input_shape=(4, 3), seed=4, dtype="float64")
+    model.compile(loss="binary_crossentropy", optimizer="adam")
+    assert model.layers[-1].fused_output_gradient
+    shape = (3, 4, 2) if return_sequences else (3, 2)
+    check_model_gradients(model, rng.normal(size=(3, 4, 3)), rng.integers(0, 2, shape))
+    conv = nn.Sequential([nn.Conv2D(1, 2, activation="sigmoid")], input_shape=(3, 3, 1),
+                         seed=5, dtype="float64")
+    conv.compile(loss="binary_crossentropy", optimizer="adam")
+    assert conv.layers[-1].fused_output_gradient
+    check_model_gradients(conv, rng.normal(size=(3, 3, 3, 1)), rng.integers(0, 2, (3, 2, 2, 1)))
+
+
 def test_batchnorm_model_gradients_and_regularizer():
     rng = np.random.default_rng(3)
     model = nn.Sequential([nn.Conv2D(2, 3, kernel_regularizer=nn.regularizers.L2(0.1)),

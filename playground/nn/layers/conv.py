@@ -29,7 +29,7 @@ def _pair(value, what: str, layer: str) -> tuple[int, int]:
     else:
         try:
             pair = tuple(int(v) for v in value)
-        except TypeError:
+        except (TypeError, ValueError):
             pair = ()
         if len(pair) != 2:
             raise ValueError(f"{layer}: {what} must be an int or a pair of ints, got {value!r}.")

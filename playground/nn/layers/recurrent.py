@@ -161,10 +161,20 @@ class SimpleRNN(_Recurrent):
         grad_h, carry = self._output_gradients(grad_output)   # carry: dLoss/dh_t
         recurrent_t = self.params["recurrent_kernel"].T
         grad_z = np.empty((time, batch, self.units), dtype=hidden.dtype)
+        # fused (last layer, sigmoid/softmax + cross-entropy): the gradient from above is
+        # already dLoss/dz, only the part carried back through time needs the derivative
+        fused = self.fused_output_gradient
         for t in range(time - 1, -1, -1):
             pre = None if self._pre is None else self._pre[t]
-            dh = carry if grad_h is None else grad_h[t] + carry
-            grad_z[t] = self.activation_fn.backward(dh, hidden[t + 1], pre)
+            if not fused:
+                dh = carry if grad_h is None else grad_h[t] + carry
+                grad_z[t] = self.activation_fn.backward(dh, hidden[t + 1], pre)
+            elif grad_h is None:
+                grad_z[t] = carry if t == time - 1 else self.activation_fn.backward(
+                    carry, hidden[t + 1], pre)
+            else:
+                grad_z[t] = self.activation_fn.backward(carry, hidden[t + 1], pre)
+                grad_z[t] += grad_h[t]
             if t:
                 carry = grad_z[t] @ recurrent_t
         return self._param_and_input_grads(grad_z, hidden)
