@@ -19,6 +19,8 @@ def _check_grid(grid: GridView) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     x1 = np.asarray(grid.x1, dtype=np.float64)
     x2 = np.asarray(grid.x2, dtype=np.float64)
     output = np.asarray(grid.output)
+    if output.ndim == 3 and output.shape[2] == 1:          # one output unit: (res, res)
+        output = output[:, :, 0]
     if x1.ndim != 1 or x2.ndim != 1 or x1.size < 2 or x2.size < 2:
         raise ValueError("GridView.x1 and x2 must be 1-D coordinate arrays of length >= 2; "
                          f"got shapes {x1.shape} and {x2.shape}.")
@@ -47,7 +49,7 @@ def _binary_background(x1, x2, output, discretize: bool) -> dict:
     return {
         "type": "heatmap", "x": x1, "y": x2, "z": z, "customdata": output,
         "colorscale": theme.colorscale(theme.DIVERGING), "zmin": 0.0, "zmax": 1.0,
-        "showscale": False, "name": "model",
+        "showscale": False, "name": "model", "zsmooth": False if discretize else "best",
         "hovertemplate": "(%{x:.2f}, %{y:.2f})<br>P(class 1) = %{customdata:.2f}"
                          "<extra></extra>",
     }
@@ -109,7 +111,7 @@ def _regression_colour_range(splits: dict[str, SplitView], output) -> tuple[floa
 def _regression_background(x1, x2, output) -> dict:
     return {
         "type": "heatmap", "x": x1, "y": x2, "z": output, "coloraxis": "coloraxis",
-        "name": "model",
+        "name": "model", "zsmooth": "best",
         "hovertemplate": "(%{x:.2f}, %{y:.2f})<br>prediction = %{z:.3g}<extra></extra>",
     }
 

@@ -61,6 +61,14 @@ def test_train_points_by_class_and_test_points_only_when_asked(rng):
     assert any(t.name == "test (hollow)" for t in with_test.data)
 
 
+def test_a_single_output_column_counts_as_binary(rng):
+    grid, splits = _binary(rng)
+    column = GridView(grid.x1, grid.x2, grid.output[:, :, None], grid.neurons,
+                      grid.neuron_labels, grid.feature_names)
+    fig = decision_boundary_figure(column, splits, ["no", "yes"])
+    np.testing.assert_array_equal(traces_of(fig, "heatmap")[0].z, grid.output)
+
+
 def test_discretize_draws_hard_regions(rng):
     grid, splits = _binary(rng)
     fig = decision_boundary_figure(grid, splits, ["no", "yes"], discretize=True)
