@@ -111,13 +111,8 @@ class SessionViews:
                     else out.copy()
                 y_pred = nn_metrics.labels_from_output(out)
                 y_true = np.asarray(part.y_original)
-                average = "binary" if n_classes == 2 else "macro"
-                metrics[name] = {
-                    "accuracy": nn_metrics.accuracy(y_true, y_pred),
-                    "precision": nn_metrics.precision(y_true, y_pred, average=average),
-                    "recall": nn_metrics.recall(y_true, y_pred, average=average),
-                    "f1": nn_metrics.f1(y_true, y_pred, average=average)}
                 confusion[name] = nn_metrics.confusion_matrix(y_true, y_pred, n_classes)
+                metrics[name] = scores_from_confusion(confusion[name])
                 splits[name] = SplitView(name, part.X_original, y_true.copy(), y_pred, proba)
             else:
                 y_pred = prepared.target_to_original(out.astype(np.float64))
@@ -175,6 +170,33 @@ class SessionViews:
         x = np.linspace(float(X.min()), float(X.max()), CURVE_POINTS)
         out = self.session.model.predict(prepared.model_input(x[:, None].astype(X.dtype)))
         return CurveView(x, prepared.target_to_original(out.astype(np.float64)))
+
+
+def scores_from_confusion(matrix: np.ndarray) -> dict[str, float]:
+    """Accuracy, precision, recall, f1 from a (classes, classes) confusion matrix.
+
+    The same definitions as ``playground.nn.metrics`` (binary: of class 1; more classes:
+    macro average over the classes that occur in y_true or y_pred) from one bincount
+    instead of a pass over the labels per class and per score (a snapshot stays cheap).
+    """
+    counts = matrix.astype(np.float64)
+    true_positive = np.diag(counts)
+    predicted, actual = counts.sum(axis=0), counts.sum(axis=1)
+    precision = np.divide(true_positive, predicted, out=np.zeros_like(true_positive),
+                          where=predicted > 0)
+    recall = np.divide(true_positive, actual, out=np.zeros_like(true_positive),
+                       where=actual > 0)
+    both = precision + recall
+    f1 = np.divide(2 * precision * recall, both, out=np.zeros_like(both), where=both > 0)
+    total = counts.sum()
+    scores = {"accuracy": float(true_positive.sum() / total) if total else 0.0}
+    if len(counts) == 2:
+        scores.update(precision=float(precision[1]), recall=float(recall[1]), f1=float(f1[1]))
+    else:
+        present = (predicted + actual) > 0
+        scores.update(precision=float(precision[present].mean()),
+                      recall=float(recall[present].mean()), f1=float(f1[present].mean()))
+    return scores
 
 
 def _layer_view(layer) -> LayerView:

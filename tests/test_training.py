@@ -338,3 +338,24 @@ def test_data_error_on_apply_keeps_the_session():
         session.apply(SMALL.replace(n_samples=1))
     assert session.config == SMALL and session.epoch == 1
     assert len(session.prepared.dataset.y) == 100
+
+
+def test_scores_match_nn_metrics_and_scikit_learn():
+    from sklearn.metrics import f1_score, precision_score, recall_score
+
+    from playground.nn import metrics as nn_metrics
+    from playground.session_views import scores_from_confusion
+    rng = np.random.default_rng(3)
+    for classes, present in [(2, [0, 1]), (2, [0]), (4, [0, 1, 2, 3]), (5, [0, 2, 3])]:
+        y_true = rng.choice(present, 50)
+        y_pred = rng.choice(present, 50)
+        scores = scores_from_confusion(nn_metrics.confusion_matrix(y_true, y_pred, classes))
+        average = "binary" if classes == 2 else "macro"
+        for name, ours, sk in [
+                ("precision", nn_metrics.precision, precision_score),
+                ("recall", nn_metrics.recall, recall_score), ("f1", nn_metrics.f1, f1_score)]:
+            assert scores[name] == pytest.approx(ours(y_true, y_pred, average=average))
+            if len(set(y_true) | set(y_pred)) > 1 or average == "macro":
+                assert scores[name] == pytest.approx(
+                    sk(y_true, y_pred, average=average, zero_division=0))
+        assert scores["accuracy"] == pytest.approx(np.mean(y_true == y_pred))
