@@ -81,7 +81,7 @@ def _multiclass_background(x1, x2, output, class_names, discretize: bool) -> dic
     else:  # 1/classes (a guess) -> 0, certainty -> 1
         confidence = np.clip((top - 1.0 / n_classes) / (1.0 - 1.0 / n_classes), 0.0, 1.0)
     z = (winner + 0.999 * confidence).astype(np.float32)
-    names = np.asarray(_class_labels(class_names, n_classes), dtype=object)
+    names = np.asarray(_class_labels(class_names, n_classes), dtype=str)
     return {
         "type": "heatmap", "x": x1, "y": x2, "z": z, "zmin": 0.0, "zmax": float(n_classes),
         "colorscale": _multiclass_scale(n_classes), "showscale": False, "name": "model",

@@ -156,12 +156,15 @@ def padded_range(low: float, high: float, fraction: float = 0.05) -> list[float]
     return [low - fraction * span, high + fraction * span]
 
 
-def finite_or_none(values) -> list:
-    """A plain list with NaN/inf replaced by None (plotly draws a gap there)."""
+def finite_or_none(values) -> np.ndarray | list:
+    """The values as a float array, or, if any is NaN/inf, a list with None there
+    (plotly draws a gap at None). Arrays are kept when possible: plotly copies lists
+    item by item, which is slow for long curves."""
     arr = np.asarray(values, dtype=np.float64).ravel()
-    out = arr.tolist()
     bad = ~np.isfinite(arr)
-    if bad.any():
-        for i in np.flatnonzero(bad):
-            out[i] = None
+    if not bad.any():
+        return arr
+    out = arr.tolist()
+    for i in np.flatnonzero(bad).tolist():
+        out[i] = None
     return out
