@@ -36,10 +36,22 @@ def _parse(facts: TextFacts, raw: bytes | str, max_rows: int) -> tuple[pd.DataFr
                    quotechar='"', engine="c")
     if facts.decimal_comma:
         options.update(decimal=",", thousands=".")
+    ragged_note: list[str] = []
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            frame = pd.read_csv(buffer, **options)
+            try:
+                frame = pd.read_csv(buffer, **options)
+            except pd.errors.ParserError as error:
+                # pandas sizes the table from the first data row; when that row is short
+                # it refuses the header's names. Read exactly the named columns instead.
+                if "Too many columns specified" not in str(error):
+                    raise
+                buffer.seek(0)
+                frame = pd.read_csv(buffer, usecols=range(len(facts.names)), **options)
+                ragged_note = [f"Rows have differing numbers of values: missing values at "
+                               f"the end of a row count as missing, and values beyond the "
+                               f"{len(facts.names)} named columns were ignored."]
         except pd.errors.EmptyDataError as error:
             raise DataError("The file has no rows to read. Upload a CSV with a header row "
                             "and data rows.") from error
@@ -51,7 +63,7 @@ def _parse(facts: TextFacts, raw: bytes | str, max_rows: int) -> tuple[pd.DataFr
                                 f"the file.") from error
             raise DataError(f"The file's rows could not be split into columns ({text}). "
                             f"Check the delimiter and the quotes.") from error
-    skipped, notes = [], []
+    skipped, notes = [], ragged_note
     for warning in caught:
         message = str(warning.message)
         skipped += [int(n) for n in SKIPPED_LINE.findall(message)]

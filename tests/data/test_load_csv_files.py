@@ -293,3 +293,12 @@ def test_quoted_decimal_commas_in_a_comma_file():
     np.testing.assert_allclose(ds.y, [2.5, 1.0, 4.25])
     report_has(ds, "Read 'x' as numbers with a decimal comma",
                "Read 'y' as numbers with a decimal comma")
+
+
+def test_a_short_first_data_row_does_not_break_reading():
+    # The header names 2 columns, most rows hold 3, and the first data row only 2.
+    ds = load_csv(b"a;b\n1;2\n4;5;6\n6;7;8\n9;1;2\n", target="b")
+    assert ds.feature_names == ["a", "column 3"]
+    np.testing.assert_allclose(ds.X[:, 1], [16 / 3, 6, 8, 2], rtol=1e-6)   # gap filled
+    report_has(ds, "the extra columns were called 'column 3'",
+               "Rows have differing numbers of values", "Filled 1 missing value in 'column 3'")
