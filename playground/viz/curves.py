@@ -111,7 +111,7 @@ def loss_figure(history: dict[str, list[float]], log_y: bool = False) -> go.Figu
             data.append(_line(epochs, series[key], f"{split} accuracy", split, "x2", "y2",
                               ".1%", LOSS_KEYS_BY_SPLIT[split] not in series, n_epochs))
 
-    loss_domain = [0.0, 0.46] if has_accuracy else [0.0, 1.0]
+    loss_domain = [0.0, 0.42] if has_accuracy else [0.0, 1.0]
     loss_axis = theme.axis("loss (log scale)" if log_y else "loss", anchor="x")
     if log_y:
         log_range = _log_range(loss_arrays)
@@ -127,7 +127,7 @@ def loss_figure(history: dict[str, list[float]], log_y: bool = False) -> go.Figu
     layout["margin"] = dict(theme.MARGIN, t=95)
     annotations = []
     if has_accuracy:
-        layout["xaxis2"] = theme.axis("epoch", domain=[0.56, 1.0],
+        layout["xaxis2"] = theme.axis("epoch", domain=[0.6, 1.0],
                                       range=_epoch_range(n_epochs), anchor="y2")
         layout["yaxis2"] = theme.axis("accuracy", anchor="x2", range=[0.0, 1.02],
                                       tickformat=".0%")
