@@ -53,6 +53,7 @@ class Sequential:
         self.stop_training = False            # set by callbacks to end fit() after this epoch
         self.stop_reason: str | None = None   # why the last fit() stopped early, if it did
         self.epochs_trained = 0               # epochs finished by fit() over the model's life
+        self.gradient_norm = 0.0              # global L2 norm of the last step's gradients
         self._flat_params: np.ndarray | None = None  # every trainable weight, concatenated
         self._flat_grads: np.ndarray | None = None   # their gradients, same layout
         self._param_list: list[np.ndarray] = []      # [flat params], reused every step
@@ -249,8 +250,11 @@ class Sequential:
         for layer in self._regularized:
             layer.add_regularization_gradients()
         self._resync_views()
-        if not math.isfinite(np.add.reduce(self._flat_grads)):
+        # One BLAS dot product: NaN and infinity propagate, so this checks every gradient.
+        squared_norm = float(np.dot(self._flat_grads, self._flat_grads))
+        if not math.isfinite(squared_norm):
             self._diverged(loss, x, y, gradients=True)
+        self.gradient_norm = math.sqrt(squared_norm)
         return loss, output
 
     def _diverged(self, loss: float, x, y, gradients: bool = False):
@@ -367,6 +371,22 @@ class Sequential:
         self.history = history
         for callback in callback_list:
             callback.on_train_begin({})
+        # Overflow on the way to divergence is expected: it is detected and reported in
+        # history.stop_reason, so NumPy's warnings would only repeat it.
+        with np.errstate(over="ignore", invalid="ignore"):
+            self._fit_epochs(x, y, x_val, y_val, epochs, initial_epoch, batch_size, shuffle,
+                             callback_list)
+        history.stop_reason = self.stop_reason
+        for callback in callback_list:
+            callback.on_train_end({})
+        if verbose:
+            last = {k: round(v[-1], 6) for k, v in history.history.items() if v}
+            print(f"{len(history.epoch)} epochs: {last}" +
+                  (f"\n{self.stop_reason}" if self.stop_reason else ""))
+        return history
+
+    def _fit_epochs(self, x, y, x_val, y_val, epochs, initial_epoch, batch_size, shuffle,
+                    callback_list) -> None:
         count = len(x)
         for epoch in range(initial_epoch, epochs):
             for callback in callback_list:
@@ -404,14 +424,6 @@ class Sequential:
                     callback.on_epoch_end(epoch, epoch_logs)
             if self.stop_training:
                 break
-        history.stop_reason = self.stop_reason
-        for callback in callback_list:
-            callback.on_train_end({})
-        if verbose:
-            last = {k: round(v[-1], 6) for k, v in history.history.items() if v}
-            print(f"{len(history.epoch)} epochs: {last}" +
-                  (f"\n{self.stop_reason}" if self.stop_reason else ""))
-        return history
 
     def evaluate(self, x, y, batch_size=None, verbose=0) -> dict:
         """{"loss": ..., metric: ...} over all of (x, y), inference mode."""
