@@ -29,7 +29,7 @@ def apply_config(state: PageState, new_cfg: ExperimentConfig, panel: str = "data
         return False
     if note:
         state.notes = [note]
-        state.playing = False
+        state.trainer.stop(state)
     return True
 
 
@@ -95,37 +95,42 @@ def handle_csv_upload(state: PageState, data: bytes, filename: str) -> bool:
     except Exception as error:   # DataError and anything unexpected: a message, no traceback
         state.errors["data_panel"] = f"{filename} could not be used: {error}"
         return False
+    state.trainer.stop(state)
     state.session = session
     state.csv_bytes, state.csv_name = data, filename
     state.notes = [f"Loaded {filename}: the network was rebuilt for its columns."]
-    state.playing = False
     state.preset_key = None
     state.resync_widgets = True
     return True
 
 
 def step_epoch(state: PageState) -> None:
-    state.playing = False
-    state.session.step_epochs(1)
+    state.trainer.stop(state)
+    with state.trainer.lock:
+        state.session.step_epochs(1)
 
 
 def step_batch(state: PageState) -> None:
-    state.playing = False
-    state.session.step_batches(1)
+    state.trainer.stop(state)
+    with state.trainer.lock:
+        state.session.step_batches(1)
 
 
 def reset_weights(state: PageState) -> None:
-    state.playing = False
+    state.trainer.stop(state)
     state.notes = []
-    state.session.reset_weights()
+    with state.trainer.lock:
+        state.session.reset_weights()
 
 
 def play(state: PageState) -> None:
+    """Start training in the background (the live view shows it)."""
     if state.session.status == "diverged":
         return
     state.playing = True
     state.notes = []
+    state.trainer.start(state)
 
 
 def pause(state: PageState) -> None:
-    state.playing = False
+    state.trainer.stop(state)

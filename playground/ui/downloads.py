@@ -18,15 +18,20 @@ def _remember_json() -> None:
 def render_downloads(state: PageState) -> None:
     hidden = state.config.hide
     if "downloads" not in hidden:
+        def locked(read):
+            def call():
+                with state.trainer.lock:
+                    return read()
+            return call
         session = state.session
         st.download_button("Experiment (.json)", to_json(state.config),
                            file_name="experiment.json", mime="application/json",
                            width="stretch", on_click="ignore",
                            help="All settings; upload it later to repeat the experiment.")
-        st.download_button("History (.csv)", session.history_csv,
+        st.download_button("History (.csv)", locked(session.history_csv),
                            file_name="history.csv", mime="text/csv", width="stretch",
                            on_click="ignore", help="Loss and accuracy per epoch.")
-        st.download_button("Model (.npz)", session.model_npz_bytes,
+        st.download_button("Model (.npz)", locked(session.model_npz_bytes),
                            file_name="model.npz", mime="application/octet-stream",
                            width="stretch", on_click="ignore",
                            help="The trained weights; playground.nn.load_model reads it.")

@@ -1,10 +1,10 @@
-"""The live part of the page: train for a time slice, then redraw the status and charts.
+"""The live part of the page: the status line and the charts, redrawn while training.
 
-While Play is on, ``render_live`` runs as an ``st.fragment(run_every=REFRESH_S)``: each run
-trains for ``TRAIN_SLICE_S`` seconds and refreshes only this fragment. The controls live
-outside the fragment, so a Pause click starts a full rerun that stops the timer (a widget
-inside a running fragment could not interrupt it). Charts go through ``live_chart``, which
-updates them in place with Plotly.react (no flicker).
+While Play is on, a background thread trains (``trainer.py``) and ``render_live`` runs as
+an ``st.fragment(run_every=REFRESH_S)`` that takes a snapshot and refreshes only itself.
+The controls live outside the fragment, so a Pause click starts a full rerun that stops the
+timer (a widget inside a running fragment could not interrupt it). Charts go through
+``live_chart``, which updates them in place with Plotly.react (no flicker).
 """
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from playground.snapshot import Snapshot
 from playground.ui.live_chart import live_chart
 from playground.ui.state import PageState
 
-TRAIN_SLICE_S = 0.15       # training time per refresh while playing
 REFRESH_S = 0.2            # how often the browser asks for the next refresh
 DETAIL_KEY = "w_detail_view"
 DETAIL_VIEWS = ("Metrics", "Confusion", "Weights", "Gradients")
@@ -125,18 +124,20 @@ def render_charts(state: PageState, snap: Snapshot) -> None:
 
 
 def _live_body(state: PageState) -> None:
-    session = state.session
-    if state.playing:
-        session.train_for(TRAIN_SLICE_S)
-        if session.status == "diverged":
-            state.playing = False
-            st.rerun(scope="app")      # stops the refresh timer and shows the reason
-    snap = session.snapshot()
+    trainer = state.trainer
+    trainer.heartbeat()
+    if state.playing and not trainer.running:
+        trainer.start(state)
+    if state.refreshing and not state.playing:
+        st.rerun(scope="app")      # training stopped by itself (diverged): stop the timer
+    with trainer.lock:
+        snap = state.session.snapshot()
     render_status(snap)
     render_charts(state, snap)
 
 
 def render_live(state: PageState) -> None:
     """Status and charts; refreshed every REFRESH_S seconds while playing."""
+    state.refreshing = state.playing
     run_every = REFRESH_S if state.playing else None
     st.fragment(run_every=run_every)(_live_body)(state)

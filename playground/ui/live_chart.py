@@ -24,7 +24,7 @@ PLOTLY_JS_DIR = os.path.join(os.path.dirname(plotly.__file__), "package_data")
 _JS = r"""
 export default function(component) {
   const { data, parentElement } = component;
-  const stats = (window.__npStats = window.__npStats || {refreshes: 0, created: {}, last: {}});
+  const stats = (window.__npStats = window.__npStats || {refreshes: 0, created: {}, perKey: {}});
   let div = parentElement.querySelector('.np-chart');
   if (!div) {
     div = document.createElement('div');
@@ -45,10 +45,13 @@ export default function(component) {
   }
   const figure = JSON.parse(data.figure);
   window.__npPlotly.then((Plotly) => {
+    const started = performance.now();
     Plotly.react(div, figure.data, figure.layout,
                  {displaylogo: false, responsive: true, modeBarButtonsToRemove: ['lasso2d', 'select2d']});
+    stats.reactMs = (stats.reactMs || 0) + performance.now() - started;
+    stats.msPerKey = stats.msPerKey || {}; stats.msPerKey[data.key] = (stats.msPerKey[data.key] || 0) + performance.now() - started;
     stats.refreshes += 1;
-    stats.last[data.key] = {epoch: data.epoch, loss: data.loss, time: performance.now()};
+    stats.perKey[data.key] = (stats.perKey[data.key] || 0) + 1;
     stats.lastEpoch = data.epoch;
     stats.lastLoss = data.loss;
   }).catch((error) => { div.textContent = String(error); });

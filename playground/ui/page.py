@@ -104,6 +104,19 @@ def render_sidebar(state: PageState) -> None:
 
 def main() -> None:
     state = page_state()
+    with state.trainer.lock:      # the training thread waits while the panels use the session
+        update_experiment(state)
+    mirror_to_url(state)
+    st.html(PAGE_CSS)
+    st.markdown(f"### {TITLE}")
+    render_controls(state)
+    render_preset_notice(state)
+    render_notes(state)
+    render_live(state)
+
+
+def update_experiment(state: PageState) -> None:
+    """Files, presets and widget changes -> the session (or an error and the old one)."""
     take_pending(state)
     render_sidebar(state)
     new_cfg, messages = config_from_widgets(state)
@@ -117,13 +130,6 @@ def main() -> None:
             # the new data (losses and features that fit it)
             state.resync_widgets = True
             st.rerun()
-    mirror_to_url(state)
-    st.html(PAGE_CSS)
-    st.markdown(f"### {TITLE}")
-    render_controls(state)
-    render_preset_notice(state)
-    render_notes(state)
-    render_live(state)
 
 
 def _needs_redraw(old: ExperimentConfig, new: ExperimentConfig) -> bool:

@@ -13,6 +13,7 @@ import streamlit as st
 from playground.config import ExperimentConfig, config_from_values, default_config, to_dict
 from playground.presets import PRESETS
 from playground.training import TrainingSession
+from playground.ui.trainer import BackgroundTrainer
 
 STATE_KEY = "np_page_state"
 # Hand-offs from widget callbacks (or tests) to the next script run, processed before the
@@ -36,6 +37,8 @@ class PageState:
     csv_bytes: bytes | None = None
     preset_key: str | None = None      # the preset last loaded (its notice is shown)
     url_params: dict[str, str] = field(default_factory=dict)  # last mirrored to the URL
+    trainer: BackgroundTrainer = field(default_factory=BackgroundTrainer)  # thread + lock
+    refreshing: bool = False           # the live view was drawn with a refresh timer
 
     @property
     def config(self) -> ExperimentConfig:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -86,19 +87,31 @@ def test_reset_clears_history_and_keeps_the_settings():
     assert state(at).config == cfg
 
 
-def test_play_trains_and_pause_stops():
+def run_until(at: AppTest, condition, seconds: float = 20.0) -> AppTest:
+    """Rerun (as the refresh timer would) until ``condition(at)`` or the time is up."""
+    deadline = time.monotonic() + seconds
+    while not condition(at) and time.monotonic() < deadline:
+        time.sleep(0.2)
+        at.run()
+    return at
+
+
+def test_play_trains_in_the_background_and_pause_stops_it():
     at = new_app()
     click(at, "btn_play")
     assert_clean(at)
     assert state(at).playing
-    assert state(at).session.epoch > 0          # the live fragment trained a slice
     assert at.button(key="btn_play").disabled and not at.button(key="btn_pause").disabled
+    run_until(at, lambda a: state(a).session.epoch >= 2)
+    assert state(at).session.epoch >= 2
+    assert metric(at, "Epoch") != "0"
     click(at, "btn_pause")
-    assert not state(at).playing
+    assert not state(at).playing and not at.button(key="btn_play").disabled
     stopped_at = state(at).session.epoch
-    at.run()
+    time.sleep(0.3)
     at.run()
     assert state(at).session.epoch == stopped_at
+    assert not state(at).trainer.running
 
 
 def test_changing_learning_rate_keeps_training():
@@ -250,10 +263,8 @@ def test_preset_in_the_url():
 def test_divergence_pauses_and_says_what_to_try():
     at = new_app(preset="lr_too_large")
     click(at, "btn_play")
-    for _ in range(10):
-        if state(at).session.status == "diverged":
-            break
-        at.run()
+    run_until(at, lambda a: not state(a).playing)
+    at.run()
     assert_clean(at)
     s = state(at)
     assert s.session.status == "diverged" and not s.playing

@@ -1,0 +1,65 @@
+"""Training in a background thread while Play is on, so training speed does not depend on
+how fast the browser asks for the next picture.
+
+One ``BackgroundTrainer`` per tab (kept in the tab's PageState, never module-level). Its
+thread trains the session in short slices while ``state.playing`` is True; every other use
+of the session (snapshots, Step, Reset, settings changes, downloads) holds ``lock``, so the
+session is never used by two threads at once. Pause sets ``playing`` to False and waits for
+the slice in progress to end. A tab that stops asking for pictures (closed) is noticed
+after ORPHAN_S seconds and its training stops.
+"""
+from __future__ import annotations
+
+import threading
+import time
+
+SLICE_S = 0.04        # training per lock hold; the page waits at most this long for a picture
+ORPHAN_S = 15.0       # no heartbeat from the page for this long: the tab is gone, stop
+
+
+class BackgroundTrainer:
+    """The training thread of one tab and the lock that guards its session."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()          # held by anyone using the session
+        self._thread: threading.Thread | None = None
+        self._last_seen = time.monotonic()     # last time the page drew this tab
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def heartbeat(self) -> None:
+        """The page is still open (called on every refresh)."""
+        self._last_seen = time.monotonic()
+
+    def start(self, state) -> None:
+        """Train ``state.session`` until ``state.playing`` turns False (or divergence)."""
+        self.heartbeat()
+        if self.running:
+            return
+        self._thread = threading.Thread(target=self._loop, args=(state,), daemon=True,
+                                        name="playground-trainer")
+        self._thread.start()
+
+    def stop(self, state) -> None:
+        """Pause: no slice starts after this returns (the thread re-checks ``playing``
+        under the lock), and the one in progress has ended (taking the lock waits for it)."""
+        state.playing = False
+        with self.lock:
+            pass
+
+    def _loop(self, state) -> None:
+        while state.playing:
+            if time.monotonic() - self._last_seen > ORPHAN_S:
+                state.playing = False
+                break
+            with self.lock:
+                if not state.playing:
+                    break
+                session = state.session
+                if session.status == "diverged":
+                    state.playing = False
+                    break
+                session.train_for(SLICE_S)
+            time.sleep(0.002)     # let a waiting page refresh take the lock
