@@ -23,6 +23,9 @@ class DatasetInfo:
     description: str   # one line
     kind: str          # "points2d", "table", "image" or "sequence"
     task: str          # "classification" or "regression"
+    default_samples: int | None = None   # n_samples when None is passed; None: fixed real data
+    default_noise: float | None = None   # noise when None is passed; None: takes no noise
+    options: tuple[str, ...] = ()        # extra keyword options, e.g. ("n_classes",)
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,11 @@ class _Entry:
 
 
 def _entry(name, description, kind, task, build, samples, noise):
-    return _Entry(DatasetInfo(name, description, kind, task), build, samples, noise)
+    fixed = ("name", "n_samples", "noise", "rng")
+    signature = inspect.signature(sequences.windows if kind == "sequence" else build)
+    options = tuple(p for p in signature.parameters if p not in fixed) if samples else ()
+    info = DatasetInfo(name, description, kind, task, samples, noise, options)
+    return _Entry(info, build, samples, noise)
 
 
 _CLS, _REG = "classification", "regression"

@@ -158,3 +158,16 @@ def test_fixed_tables():
 def test_bad_requests_say_what_to_change(call, words):
     with pytest.raises(DataError, match=words):
         call()
+
+
+def test_infos_state_the_defaults_make_dataset_uses():
+    for info in INFOS.values():
+        ds = make_dataset(info.name)
+        if info.name in FIXED:
+            assert info.default_samples is None and info.options == ()
+        else:
+            assert len(ds.y) == info.default_samples
+            assert f"noise {info.default_noise}" in ds.report[0]
+    assert INFOS["blobs"].options == ("n_classes",)
+    assert set(INFOS["seq_sine"].options) >= {"window", "horizon"}
+    assert set(INFOS["shapes"].options) == {"size", "n_classes"}
