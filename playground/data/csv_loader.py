@@ -30,7 +30,7 @@ def _parse(facts: TextFacts, raw: bytes | str, max_rows: int) -> tuple[pd.DataFr
     else:
         buffer, encoding = io.StringIO(facts.text), None
     options = dict(sep=facts.delimiter, header=0 if facts.has_header else None,
-                   names=facts.names, index_col=False, na_values=MISSING_TOKENS,
+                   names=facts.names, index_col=False, na_values=list(MISSING_TOKENS),
                    keep_default_na=False, skipinitialspace=True, skip_blank_lines=True,
                    on_bad_lines="warn", nrows=max_rows + 1, encoding=encoding,
                    quotechar='"', engine="c")

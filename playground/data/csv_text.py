@@ -19,8 +19,8 @@ SAMPLE_CHARS = 65_536           # text sniffed for the delimiter and number form
 SAMPLE_ROWS = 200
 DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_NAMES = {",": "','", ";": "';'", "\t": "tab", "|": "'|'"}
-MISSING_TOKENS = ["", "NA", "N/A", "n/a", "na", "NaN", "nan", "NAN", "?", "null", "NULL",
-                  "Null", "None", "none", "#N/A", "-nan"]
+MISSING_TOKENS = ("", "NA", "N/A", "n/a", "na", "NaN", "nan", "NAN", "?", "null", "NULL",
+                  "Null", "None", "none", "#N/A", "-nan")
 
 # Files that are plainly not text tables: the start of the file -> what it is.
 BINARY_SIGNATURES = {
@@ -81,7 +81,9 @@ def read_source(source) -> tuple[bytes | str, str]:
                             f"and that the file is readable.") from error
     if hasattr(source, "read"):
         try:
-            content = source.read(MAX_BYTES + 1)
+            # getvalue (BytesIO, Streamlit's UploadedFile) ignores where earlier reads stopped.
+            getvalue = getattr(source, "getvalue", None)
+            content = getvalue() if callable(getvalue) else source.read(MAX_BYTES + 1)
         except (OSError, ValueError, UnicodeError) as error:
             raise DataError(f"Could not read the uploaded file: {error}.") from error
         if not isinstance(content, (bytes, str)):
@@ -99,11 +101,11 @@ def _too_big(size: int) -> str:
 def decode(raw: bytes | str) -> TextFacts:
     """Decode the bytes, refusing binary files; UTF-8 (with or without BOM), UTF-16 with a
     BOM, and otherwise Windows-1252 / Latin-1."""
+    if len(raw) > MAX_BYTES:
+        raise DataError(_too_big(len(raw)))
     if isinstance(raw, str):
         text, codec, label = raw, "utf-8", "already decoded (text file object)"
     else:
-        if len(raw) > MAX_BYTES:
-            raise DataError(_too_big(len(raw)))
         for signature, what in BINARY_SIGNATURES.items():
             if raw.startswith(signature):
                 raise DataError(f"This looks like {what}, not a CSV text file. Open it in "

@@ -127,6 +127,7 @@ def plane(n_samples: int, noise: float, rng: np.random.Generator):
 
 GAUSSIAN_BUMPS = np.array([[-4, 2.5, 1], [0, 2.5, -1], [4, 2.5, 1],
                            [-4, -2.5, -1], [0, -2.5, 1], [4, -2.5, -1]], dtype=np.float64)
+GAUSSIAN_BUMPS.flags.writeable = False   # (centre x1, centre x2, sign) of each bump
 
 
 def gaussian(n_samples: int, noise: float, rng: np.random.Generator):

@@ -302,3 +302,9 @@ def test_a_short_first_data_row_does_not_break_reading():
     np.testing.assert_allclose(ds.X[:, 1], [16 / 3, 6, 8, 2], rtol=1e-6)   # gap filled
     report_has(ds, "the extra columns were called 'column 3'",
                "Rows have differing numbers of values", "Filled 1 missing value in 'column 3'")
+
+
+def test_an_upload_read_before_is_read_again_in_full():
+    upload = io.BytesIO(table().encode())
+    upload.read()                     # e.g. the app peeked at it first
+    assert load_csv(upload).X.shape == (6, 2)
