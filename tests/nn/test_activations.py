@@ -112,3 +112,28 @@ def test_unknown_name_is_refused_with_the_choices():
     with pytest.raises(ValueError, match="relu6.*Use one of"):
         activations.get("relu6")
     assert activations.get(None).name == "linear"
+
+
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from hypothesis.extra.numpy import arrays  # noqa: E402
+
+# Up to 1e38: the spread of two logits must itself be a float32 (< 3.4e38).
+_ANY_FLOAT32 = st.floats(min_value=float(np.float32(-1e38)), max_value=float(np.float32(1e38)),
+                         width=32)
+
+
+@settings(max_examples=60, deadline=None)
+@given(z=arrays(np.float32, st.tuples(st.integers(1, 4), st.integers(1, 5)),
+                elements=_ANY_FLOAT32))
+def test_sigmoid_and_softmax_are_probabilities_for_any_finite_input(z):
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        s = activations.get("sigmoid").forward(z.copy())
+        p = activations.get("softmax").forward(z.copy())
+    assert s.dtype == p.dtype == np.float32
+    assert ((s >= 0) & (s <= 1)).all()
+    assert ((p >= 0) & (p <= 1)).all()
+    np.testing.assert_allclose(p.sum(axis=1), 1.0, rtol=1e-5)
+    # the largest logit always gets the largest probability
+    np.testing.assert_array_equal(p[np.arange(len(z)), z.argmax(axis=1)], p.max(axis=1))
