@@ -83,8 +83,7 @@ def as_number_or_text(series: pd.Series) -> tuple[pd.Series, bool, str | None]:
 def clean_numbers(values: pd.Series, name: str) -> tuple[pd.Series, list[str]]:
     """Infinities and values beyond float32's range become missing, with a note."""
     array = values.to_numpy(dtype=np.float64)
-    finite = np.isfinite(array)
-    too_big = np.isinf(array) | (np.abs(np.where(finite, array, 0.0)) > FLOAT32_LIMIT)
+    too_big = np.abs(array) > FLOAT32_LIMIT      # true for +-inf, false for NaN
     if not too_big.any():
         return values, []
     count = int(too_big.sum())

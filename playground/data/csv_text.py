@@ -139,7 +139,7 @@ def decode(raw: bytes | str) -> TextFacts:
     if "\x00" in sample or controls > max(2, len(sample) // 100):
         raise DataError("The file contains binary data (control characters), so it is not "
                         "a CSV text file. Export the table as CSV (UTF-8) and upload that.")
-    if not text.strip():
+    if not text or text.isspace():
         raise DataError("The file is empty. Upload a CSV with a header row and data rows.")
     return TextFacts(text, codec, label)
 
