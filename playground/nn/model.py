@@ -140,6 +140,7 @@ class Sequential:
             self._bindings.append((layer, key, param_view, grad_view))
             offset += value.size
         self._flat_params, self._flat_grads = flat_params, flat_grads
+        self._params_before_step = np.empty_like(flat_params)   # undo buffer for one update
         self._param_list, self._grad_list = [flat_params], [flat_grads]   # what apply() takes
         self._regularized = [layer for layer in self.layers if layer.regularizers]
         if self.optimizer is not None:
@@ -273,7 +274,17 @@ class Sequential:
 
     def _step(self, x: np.ndarray, y: np.ndarray) -> dict:
         loss, output = self._loss_and_gradients(x, y)
+        params = self._flat_params
+        np.copyto(self._params_before_step, params)
         self.optimizer.apply(self._param_list, self._grad_list)
+        if not math.isfinite(float(np.dot(params, params))):   # an update too big for floats
+            np.copyto(params, self._params_before_step)
+            where = self._context or f"training step {self.optimizer.iterations}"
+            lr = self.optimizer.learning_rate
+            raise TrainingDiverged(
+                f"Training diverged: the update at {where} would have made the weights "
+                f"infinite, so it was undone. Try a smaller learning rate (now {lr:g}).",
+                loss=loss, learning_rate=lr)
         logs = {"loss": loss}
         if self.metrics:
             logs.update(self._metric_values(y, output))

@@ -321,3 +321,17 @@ def test_frozen_layers_stay_put_and_later_penalties_count():
     assert model.evaluate(x, y)["loss"] == pytest.approx(plain + float((kernel ** 2).sum()),
                                                          rel=1e-5)
     assert model.train_on_batch(x, y)["loss"] > plain
+
+
+def test_an_update_that_would_overflow_the_weights_is_undone():
+    x = np.ones((4, 1), dtype=np.float32)
+    y = np.full((4, 1), 1e4, dtype=np.float32)
+    model = nn.Sequential([nn.Dense(1)], input_shape=(1,), seed=0)
+    model.compile(loss="mse", optimizer=nn.optimizers.SGD(learning_rate=1e36))
+    before = model.get_weights()
+    with np.errstate(over="ignore"), pytest.raises(nn.TrainingDiverged, match="undone"):
+        model.train_on_batch(x, y)
+    assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
+    history = model.fit(x, y, epochs=3)
+    assert "would have made the weights infinite" in history.stop_reason
+    assert history.epoch == [] and all(np.isfinite(w).all() for w in model.get_weights())
