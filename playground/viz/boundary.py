@@ -234,8 +234,8 @@ def decision_boundary_figure(grid: GridView, splits: dict[str, SplitView],
         "Decision boundary" if class_names is not None else "Prediction over the plane",
         revision="boundary", height=480,
         xaxis=theme.axis(name1, range=_plane_range(x1), showgrid=False, constrain="domain"),
-        yaxis=theme.axis(name2, range=_plane_range(x2), showgrid=False,
-                         scaleanchor="x", scaleratio=1, constrain="domain"),
+        yaxis=theme.axis(name2, range=_plane_range(x2), showgrid=False, scaleanchor="x",
+                         scaleratio=1, constrain="domain", constraintoward="top"),
         **layout_extra,
     )
     layout["margin"] = dict(theme.MARGIN, t=95)

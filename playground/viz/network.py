@@ -26,7 +26,7 @@ TILE_RESOLUTION = 20      # node heatmaps are subsampled to at most this many ce
 WEIGHT_BUCKETS = (0.1, 0.25, 0.5, 1.0, 2.0)
 EDGE_WIDTHS = (0.6, 1.2, 2.0, 3.0, 4.5, 6.0)
 EDGE_FADES = (0.65, 0.35, 0.1, 0.0, 0.0, 0.0)
-PX_PER_UNIT = 40          # figure height per diagram unit of height
+PX_PER_UNIT = 32          # figure height per diagram unit of height (px)
 SQUASHING = ("sigmoid", "softmax")   # activations with outputs in [0, 1]
 LINK_COLOUR = "#C8C8C8"   # connections without one weight per edge (conv, recurrent)
 
@@ -298,14 +298,14 @@ def network_figure(layers: list[LayerView], grid: GridView | None,
     data += _node_traces(columns, maps)
     data.append(_outline_trace(columns))
     data += _label_traces(columns, top)
-    x_range = [-NODE / 2 - label_room, columns[-1].x + NODE / 2 + 0.4]
+    x_range = [-NODE / 2 - label_room, columns[-1].x + NODE / 2 + 1.0]   # room for headers
     y_range = [bottom, top + 1.3]
-    height = int(np.clip(60 + PX_PER_UNIT * (y_range[1] - y_range[0]), 300, 900))
+    height = int(np.clip(60 + PX_PER_UNIT * (y_range[1] - y_range[0]), 300, 760))
     layout = theme.base_layout(
         "Network", revision="network", height=height,
         xaxis=theme.hidden_axis(range=x_range, constrain="domain"),
         yaxis=theme.hidden_axis(range=y_range, scaleanchor="x", scaleratio=1,
-                                constrain="domain"),
+                                constrain="domain", constraintoward="top"),
         showlegend=False, hovermode="closest",
     )
     layout["margin"] = {"l": 10, "r": 10, "t": 40, "b": 10}
