@@ -4,7 +4,7 @@ import io
 import numpy as np
 import pytest
 
-from playground.data import DataError, load_csv
+from playground.data import DataError, load_csv, make_dataset
 from playground.data import csv_text
 
 
@@ -308,3 +308,15 @@ def test_an_upload_read_before_is_read_again_in_full():
     upload = io.BytesIO(table().encode())
     upload.read()                     # e.g. the app peeked at it first
     assert load_csv(upload).X.shape == (6, 2)
+
+
+def test_a_built_in_table_saved_as_csv_loads_back_the_same():
+    import plotly.data
+    raw = plotly.data.tips().to_csv(index=False, sep=";", decimal=",").encode("utf-16")
+    from_csv = load_csv(raw, target="tip")
+    built_in = make_dataset("tips")
+    assert from_csv.feature_names == built_in.feature_names
+    np.testing.assert_allclose(from_csv.X, built_in.X)
+    np.testing.assert_allclose(from_csv.y, built_in.y)
+    report_has(from_csv, "Read 244 rows and 7 columns", "delimiter ';'", "UTF-16 with BOM",
+               "decimal comma")
