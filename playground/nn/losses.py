@@ -42,7 +42,8 @@ class Loss:
     def fused_gradient(self, y_true, y_pred) -> np.ndarray:
         raise NotImplementedError(f"Loss '{self.name}' has no fused output gradient.")
 
-    def get_config(self) -> str:
+    def get_config(self) -> str | dict:
+        """The name, or a dict with the settings for losses that have some (Huber)."""
         return self.name
 
 
@@ -85,6 +86,9 @@ class Huber(Loss):
         d = np.abs(y_pred - y_true)
         quadratic = np.minimum(d, self.delta)
         return float((0.5 * quadratic * quadratic + self.delta * (d - quadratic)).mean())
+
+    def get_config(self):
+        return {"type": self.name, "delta": self.delta}
 
     def gradient(self, y_true, y_pred):
         grad = np.clip(y_pred - y_true, -self.delta, self.delta)
@@ -244,9 +248,13 @@ _ALIASES = {"mean_squared_error": "mse", "mean_absolute_error": "mae", "huber_lo
 
 
 def get(identifier) -> Loss:
-    """A Loss from its name ("mse", "binary_crossentropy", ...) or a Loss instance."""
+    """A Loss from its name ("mse", "binary_crossentropy", ...), a Loss instance or a
+    saved config such as {"type": "huber", "delta": 2.0}."""
     if isinstance(identifier, Loss):
         return identifier
+    if isinstance(identifier, dict) and identifier.get("type") in LOSSES:
+        config = dict(identifier)
+        return LOSSES[config.pop("type")](**config)
     if isinstance(identifier, str):
         key = identifier.strip().lower()
         key = _ALIASES.get(key, key)

@@ -42,8 +42,15 @@ class Sequential:
             raise ValueError(f"dtype must be 'float32' or 'float64', got {dtype}.")
         self.dtype = dtype.type               # np.float32 (default) or np.float64
         self.name = name or "sequential"
-        self.seed = seed                      # int or None; kept for save()
-        self.rng = np.random.default_rng(seed)  # the one generator: init, shuffling, dropout
+        if isinstance(seed, np.random.Generator):
+            self.seed, self.rng = None, seed  # a caller's generator: used as it is
+        else:
+            if seed is not None and (isinstance(seed, bool) or
+                                     not isinstance(seed, (int, np.integer)) or seed < 0):
+                raise ValueError(f"seed must be a whole number >= 0 or None, got {seed!r}.")
+            self.seed = None if seed is None else int(seed)   # kept for save()
+            self.rng = np.random.default_rng(self.seed)  # the one generator: init, shuffling,
+            #                                               dropout
         self.layers: list[Layer] = []
         self.input_shape: tuple | None = None   # per-sample input shape once built
         self.built = False

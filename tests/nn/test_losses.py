@@ -116,3 +116,9 @@ def test_targets_that_do_not_fit_the_loss_are_refused(name, y, shape, message):
 def test_unknown_loss_name_lists_the_choices():
     with pytest.raises(ValueError, match="Unknown loss 'hinge'.*mse"):
         losses.get("hinge")
+
+
+def test_configs_round_trip_including_huber_delta():
+    for name in losses.LOSSES:
+        assert type(losses.get(losses.get(name).get_config())) is losses.LOSSES[name]
+    assert losses.get(losses.Huber(2.5).get_config()).delta == 2.5
