@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from types import MappingProxyType
 
 import numpy as np
 import plotly.graph_objects as go
@@ -9,11 +10,11 @@ import plotly.graph_objects as go
 from playground.viz import theme
 
 # history key -> split, for the two panels of the loss figure
-LOSS_KEYS = {"loss": "train", "val_loss": "validation", "test_loss": "test"}
+LOSS_KEYS = MappingProxyType({"loss": "train", "val_loss": "validation", "test_loss": "test"})
 # accuracy traces share a legend entry with the loss of the same split
-LOSS_KEYS_BY_SPLIT = {split: key for key, split in LOSS_KEYS.items()}
-ACCURACY_KEYS = {"accuracy": "train", "val_accuracy": "validation",
-                 "test_accuracy": "test"}
+LOSS_KEYS_BY_SPLIT = MappingProxyType({split: key for key, split in LOSS_KEYS.items()})
+ACCURACY_KEYS = MappingProxyType({"accuracy": "train", "val_accuracy": "validation",
+                                  "test_accuracy": "test"})
 MIN_EPOCH_SPAN = 10       # the epoch axis starts out 1..10 and grows with training
 MARKERS_UP_TO = 40        # draw point markers while curves are this short
 

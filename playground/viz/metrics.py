@@ -1,14 +1,17 @@
 """Tables of numbers: the confusion matrix and the per-split metrics."""
 from __future__ import annotations
 
+from types import MappingProxyType
+
 import numpy as np
 import plotly.graph_objects as go
 
 from playground.viz import theme
 
 # metric key -> label shown in tables, in display order
-METRIC_LABELS = {"accuracy": "accuracy", "precision": "precision", "recall": "recall",
-                 "f1": "F1", "mse": "MSE", "mae": "MAE", "r2": "R²"}
+METRIC_LABELS = MappingProxyType({
+    "accuracy": "accuracy", "precision": "precision", "recall": "recall",
+    "f1": "F1", "mse": "MSE", "mae": "MAE", "r2": "R²"})
 SPLIT_ORDER = ("train", "validation", "test")
 
 

@@ -10,6 +10,7 @@ heatmap coloured by its bias. Edges are grouped into a few line traces by sign a
 from __future__ import annotations
 
 import math
+from types import MappingProxyType
 
 import numpy as np
 import plotly.graph_objects as go
@@ -50,7 +51,8 @@ def _kernel(layer: LayerView) -> np.ndarray | None:
     return None if kernel is None else np.asarray(kernel)
 
 
-UNIT_WORDS = {"Conv2D": "filters", "SimpleRNN": "units", "LSTM": "units", "GRU": "units"}
+UNIT_WORDS = MappingProxyType({"Conv2D": "filters", "SimpleRNN": "units", "LSTM": "units",
+                               "GRU": "units"})
 
 
 def _columns(layers: list[LayerView], feature_names: list[str]) -> list[_Column]:

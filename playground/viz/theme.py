@@ -12,6 +12,7 @@ re-validate every figure by rebuilding it with ``go.Figure(fig.to_dict())``.
 from __future__ import annotations
 
 import math
+from types import MappingProxyType
 
 import numpy as np
 import plotly.graph_objects as go
@@ -28,9 +29,10 @@ WRONG = "#C0392B"         # labels of misclassified samples
 CLASS_COLOURS = (ORANGE, BLUE, "#009E73", "#AA3377", "#CCBB44", "#66CCEE", "#666666",
                  "#EE6677", "#332288", "#999933")
 # Line colour and dash per data split (dash keeps them apart without colour too).
-SPLIT_COLOURS = {"train": "#0877BD", "validation": "#E66100", "test": "#009E73"}
-SPLIT_DASHES = {"train": "solid", "validation": "dash", "test": "dot"}
-SPLIT_LABELS = {"train": "train", "validation": "validation", "test": "test"}
+SPLIT_COLOURS = MappingProxyType({"train": "#0877BD", "validation": "#E66100",
+                                  "test": "#009E73"})
+SPLIT_DASHES = MappingProxyType({"train": "solid", "validation": "dash", "test": "dot"})
+SPLIT_LABELS = MappingProxyType({"train": "train", "validation": "validation", "test": "test"})
 
 # Diverging orange -> light grey -> blue, for probabilities, signs and regression values.
 DIVERGING = ((0.0, ORANGE), (0.5, NEUTRAL), (1.0, BLUE))
@@ -44,7 +46,7 @@ FONT_SIZE = 14
 TITLE_SIZE = 18
 SMALL_SIZE = 12           # tick labels inside dense diagrams only
 HEIGHT = 400              # default figure height in px
-MARGIN = {"l": 70, "r": 30, "t": 80, "b": 60}
+MARGIN = MappingProxyType({"l": 70, "r": 30, "t": 80, "b": 60})
 
 
 def class_colour(index: int) -> str:

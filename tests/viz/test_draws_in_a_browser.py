@@ -13,9 +13,14 @@ import numpy as np
 import plotly
 import pytest
 
-from playground.viz import (confusion_matrix_figure, decision_boundary_figure,
-                            image_samples_figure, loss_figure, network_figure,
-                            weights_histogram_figure)
+from playground.viz import (
+    confusion_matrix_figure,
+    decision_boundary_figure,
+    image_samples_figure,
+    loss_figure,
+    network_figure,
+    weights_histogram_figure,
+)
 from tests.viz import samples
 
 pytestmark = pytest.mark.browser
