@@ -9,16 +9,51 @@
 
 No Streamlit, Plotly or pandas in here: only NumPy.
 """
-from playground.nn import (activations, callbacks, initializers, losses, metrics, optimizers,
-                           regularizers)
+from playground.nn import (
+                           activations,
+                           callbacks,
+                           initializers,
+                           losses,
+                           metrics,
+                           optimizers,
+                           regularizers,
+)
 from playground.nn.io import load_model, save_model
-from playground.nn.layers import (LSTM, BatchNormalization, Conv2D, Dense, Dropout, Flatten,
-                                  Layer, MaxPool2D, SimpleRNN)
+from playground.nn.layers import (
+                           LSTM,
+                           BatchNormalization,
+                           Conv2D,
+                           Dense,
+                           Dropout,
+                           Flatten,
+                           Layer,
+                           MaxPool2D,
+                           SimpleRNN,
+)
 from playground.nn.model import Sequential, TrainingDiverged
 
 MaxPooling2D = MaxPool2D
 
-__all__ = ["Sequential", "TrainingDiverged", "load_model", "save_model", "Layer", "Dense",
-           "Dropout", "Flatten", "Conv2D", "MaxPool2D", "MaxPooling2D", "SimpleRNN", "LSTM",
-           "BatchNormalization", "activations", "callbacks", "initializers", "losses",
-           "metrics", "optimizers", "regularizers"]
+__all__ = [
+                           "LSTM",
+                           "BatchNormalization",
+                           "Conv2D",
+                           "Dense",
+                           "Dropout",
+                           "Flatten",
+                           "Layer",
+                           "MaxPool2D",
+                           "MaxPooling2D",
+                           "Sequential",
+                           "SimpleRNN",
+                           "TrainingDiverged",
+                           "activations",
+                           "callbacks",
+                           "initializers",
+                           "load_model",
+                           "losses",
+                           "metrics",
+                           "optimizers",
+                           "regularizers",
+                           "save_model",
+]

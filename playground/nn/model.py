@@ -13,7 +13,6 @@ import re
 import numpy as np
 
 from playground.nn import losses as losses_module
-from playground.nn import metrics as metrics_module
 from playground.nn import optimizers as optimizers_module
 from playground.nn.callbacks import Callback, History
 from playground.nn.layers.base import Layer
@@ -368,7 +367,7 @@ class Sequential:
             if not 0.0 < float(validation_split) < 1.0:
                 raise ValueError(f"validation_split must be between 0 and 1, got "
                                  f"{validation_split}.")
-            cut = len(x) - int(round(len(x) * float(validation_split)))
+            cut = len(x) - round(len(x) * float(validation_split))
             if cut < 1 or cut == len(x):
                 raise ValueError(f"validation_split={validation_split} leaves no training or "
                                  f"no validation samples out of {len(x)}.")

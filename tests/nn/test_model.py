@@ -96,7 +96,7 @@ def _trained(seed, epochs=3):
 def test_same_seed_gives_bit_identical_history_and_weights():
     first, history_1, _, _ = _trained(seed=5)
     second, history_2, _, _ = _trained(seed=5)
-    other, history_3, _, _ = _trained(seed=6)
+    _, history_3, _, _ = _trained(seed=6)
     assert history_1.history == history_2.history
     assert set(history_1.history) == {"loss", "accuracy", "val_loss", "val_accuracy"}
     assert all(np.array_equal(a, b) for a, b in zip(first.get_weights(), second.get_weights()))

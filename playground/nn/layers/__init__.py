@@ -24,5 +24,16 @@ def layer_from_config(class_name: str, config: dict) -> Layer:
         raise ValueError(f"Cannot rebuild layer {class_name} from config {config}: {error}") from None
 
 
-__all__ = ["Layer", "Dense", "Dropout", "Flatten", "Conv2D", "MaxPool2D", "SimpleRNN", "LSTM",
-           "BatchNormalization", "LAYERS", "layer_from_config"]
+__all__ = [
+    "LAYERS",
+    "LSTM",
+    "BatchNormalization",
+    "Conv2D",
+    "Dense",
+    "Dropout",
+    "Flatten",
+    "Layer",
+    "MaxPool2D",
+    "SimpleRNN",
+    "layer_from_config",
+]
