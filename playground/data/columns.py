@@ -101,7 +101,8 @@ def drop_reason(name: str, values: pd.Series, numeric: bool, position: int,
         return f"Dropped column '{name}': every value is missing."
     if is_constant(present):
         return (f"Dropped column '{name}': it holds the same value "
-                f"({_short(format_label(present.iloc[0]))}) in every row, so it cannot help predict.")
+                f"({_short(format_label(present.iloc[0]))}) in every row, so it cannot help "
+                f"predict.")
     if numeric:
         id_like = ID_NAME.search(name) or (position == 0 and blank_header)
         if id_like and n_rows >= 3 and len(present) == n_rows \

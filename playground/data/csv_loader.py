@@ -1,7 +1,6 @@
 """load_csv: any CSV the user uploads -> a Dataset, or a DataError that says what to fix."""
 from __future__ import annotations
 
-import csv
 import io
 import re
 import warnings
@@ -18,7 +17,8 @@ MAX_COLUMNS = 1_000
 SKIPPED_LINE = re.compile(r"line (\d+)")
 
 
-def _parse(facts: TextFacts, raw: bytes | str, max_rows: int) -> tuple[pd.DataFrame, list[int], list[str]]:
+def _parse(facts: TextFacts, raw: bytes | str,
+           max_rows: int) -> tuple[pd.DataFrame, list[int], list[str]]:
     """The whole table as a DataFrame (pandas' C parser), the line numbers it had to skip
     and notes on anything else pandas warned about."""
     if len(facts.names) > MAX_COLUMNS:
