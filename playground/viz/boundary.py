@@ -144,7 +144,7 @@ def _class_points(split: SplitView, names: list[str], hollow: bool,
                    "line": {"width": 2.5, "color": colour}} if hollow else
                   {"symbol": "circle", "size": POINT_SIZE, "color": colour,
                    "line": {"width": 1, "color": "white"}})
-        predicted = np.asarray(names, dtype=object)[np.clip(y_pred[mask], 0, len(names) - 1)]
+        predicted = np.asarray(names, dtype=str)[np.clip(y_pred[mask], 0, len(names) - 1)]
         traces.append({
             "type": "scatter", "mode": "markers", "x": X[mask, 0], "y": X[mask, 1],
             "name": name, "legendgroup": name, "showlegend": in_legend,

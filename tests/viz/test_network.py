@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from playground.snapshot import LayerView
 from playground.viz import network_figure, theme
@@ -188,3 +190,18 @@ def test_layout_is_the_same_when_only_weights_change(rng):
     second = network_figure(other, samples.grid_for(other, 20), ["x1", "x2"])
     assert first.layout == second.layout
     assert _tile_centres(first) == _tile_centres(second)
+
+
+@settings(max_examples=25, deadline=None)
+@given(sizes=st.lists(st.integers(1, 40), min_size=2, max_size=5),
+       with_grid=st.booleans(), seed=st.integers(0, 2**16))
+def test_any_dense_network_draws_with_capped_columns(sizes, with_grid, seed):
+    rng = np.random.default_rng(seed)
+    sizes = [2] + sizes if with_grid else sizes
+    layers = samples.dense_layers(sizes, rng)
+    grid = samples.grid_for(layers, 12) if with_grid else None
+    fig = network_figure(layers, grid, [f"f{k}" for k in range(sizes[0])])
+    assert_sound(fig)
+    shown = [min(n, MAX_NODES) for n in sizes]
+    assert [len(c) for c in _columns(fig)] == shown
+    assert len(_edges(fig)) == sum(a * b for a, b in zip(shown[:-1], shown[1:]))
