@@ -171,18 +171,15 @@ def _segments(x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray
 
 
 def _outline_trace(columns: list[_Column]) -> dict:
-    """Thin grey squares around every node, as one line trace with gaps."""
+    """Thin grey squares around every node: one closed 5-point path per node, None between."""
     h = NODE / 2
     cx = np.concatenate([np.full(c.shown, c.x) for c in columns])
     cy = np.concatenate([c.y for c in columns])
-    xs, ys = [], []
-    left, right, low, high = cx - h, cx + h, cy - h, cy + h
-    sides = ((left, low, right, low), (right, low, right, high),
-             (right, high, left, high), (left, high, left, low))
-    for side in sides:
-        sx, sy = _segments(*side)
-        xs += sx
-        ys += sy
+    gap = np.zeros(cx.size)
+    xs = np.column_stack([cx - h, cx + h, cx + h, cx - h, cx - h, gap]).ravel().tolist()
+    ys = np.column_stack([cy - h, cy - h, cy + h, cy + h, cy - h, gap]).ravel().tolist()
+    xs[5::6] = [None] * cx.size
+    ys[5::6] = [None] * cx.size
     return {"type": "scatter", "mode": "lines", "x": xs, "y": ys,
             "hoverinfo": "skip", "line": {"color": "#9A9A9A", "width": 1},
             "showlegend": False, "name": "nodes"}
