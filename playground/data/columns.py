@@ -66,7 +66,8 @@ def as_number_or_text(series: pd.Series) -> tuple[pd.Series, bool, str | None]:
     if pd.api.types.is_bool_dtype(series):
         return series.astype(object).map(str), False, None
     if pd.api.types.is_numeric_dtype(series):
-        return series.astype(np.float64), True, None
+        as_float = series if series.dtype == np.float64 else series.astype(np.float64)
+        return as_float, True, None
     text = text_values(series)
     numbers = _numbers_from_text(text)
     if numbers is not None:
@@ -95,7 +96,7 @@ def clean_numbers(values: pd.Series, name: str) -> tuple[pd.Series, list[str]]:
 def drop_reason(name: str, values: pd.Series, numeric: bool, position: int,
                 blank_header: bool, max_categories: int) -> str | None:
     """Why this feature column carries no usable pattern, or None to keep it."""
-    present = values.dropna()
+    present = values.dropna() if values.hasnans else values
     n_rows = len(values)
     if present.empty:
         return f"Dropped column '{name}': every value is missing."
@@ -128,7 +129,8 @@ def drop_reason(name: str, values: pd.Series, numeric: bool, position: int,
 def is_constant(present: pd.Series) -> bool:
     """True when the non-missing values are all equal (cheap min == max for numbers)."""
     if pd.api.types.is_numeric_dtype(present):
-        return bool(present.min() == present.max())
+        numbers = present.to_numpy()
+        return bool(numbers.min() == numbers.max())
     return present.nunique() < 2
 
 

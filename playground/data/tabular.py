@@ -38,12 +38,20 @@ def _find_target(frame: pd.DataFrame, target: str | None) -> str:
                     f"{' ...' if len(columns) > 30 else ''}.")
 
 
+def _all_whole(numbers: np.ndarray) -> bool:
+    """True when every number is a whole number (checks the first 1000 first: cheap no)."""
+    head = numbers[:1000]
+    if not np.array_equal(head, np.round(head)):
+        return False
+    return bool(np.array_equal(numbers, np.round(numbers)))
+
+
 def _target(values: pd.Series, numeric: bool, name: str, task: str | None,
             report: list[str]) -> tuple[np.ndarray, str, list[str] | None]:
     """(y, task, class_names) from the target column, rows with a target only."""
-    present = values.dropna()
+    present = values.dropna() if values.hasnans else values
     # Whole numbers with few values are classes; the count is only needed then.
-    whole = not numeric or bool(np.all(np.mod(present.to_numpy(), 1) == 0))
+    whole = not numeric or _all_whole(present.to_numpy())
     distinct = present.unique() if whole or task == "classification" else None
     if task is None:
         if not numeric:
@@ -123,8 +131,8 @@ def frame_to_dataset(frame: pd.DataFrame, *, target: str | None = None,
     if not isinstance(max_categories, (int, np.integer)) or max_categories < 2:
         raise DataError(f"max_categories must be a whole number of at least 2; "
                         f"got {max_categories!r}.")
-    frame = frame.copy()
-    frame.columns = [str(c) for c in frame.columns]
+    if not all(isinstance(c, str) for c in frame.columns):
+        frame = frame.set_axis([str(c) for c in frame.columns], axis=1)
     if frame.shape[1] < 2:
         raise DataError("The table has only one column; it needs at least one input column "
                         "and a target column. If the file has several columns, check that "
