@@ -238,7 +238,10 @@ def decision_boundary_figure(grid: GridView, splits: dict[str, SplitView],
                          scaleratio=1, constrain="domain", constraintoward="top"),
         **layout_extra,
     )
-    layout["margin"] = dict(theme.MARGIN, t=95)
+    entries = sum(1 for trace in data if trace.get("showlegend", True)
+                  and trace["type"] == "scatter")
+    layout["legend"] = theme.legend(entries)
+    layout["margin"] = dict(theme.MARGIN, t=95 if entries <= 4 else 50)
     return theme.new_figure(data, layout)
 
 

@@ -173,9 +173,9 @@ def gradient_norms_figure(grad_norms: dict[str, list[float]]) -> go.Figure:
         xaxis=theme.axis("epoch", range=_epoch_range(n_epochs)),
         yaxis=theme.axis("gradient L2 norm (log scale)", type="log", range=log_range,
                          **_log_ticks(log_range)),
-        hovermode="x unified",
+        hovermode="x unified", legend=theme.legend(len(data)),
     )
-    layout["margin"] = dict(theme.MARGIN, t=95)
+    layout["margin"] = dict(theme.MARGIN, t=95 if len(data) <= 4 else 50)
     if n_epochs == 0:
         layout["annotations"] = [theme.message_annotation("No epochs yet: press Play")]
     return theme.new_figure(data, layout)

@@ -106,14 +106,23 @@ def base_layout(title: str, revision: str, height: int = HEIGHT, **overrides) ->
         "paper_bgcolor": "white", "plot_bgcolor": "white",
         "height": int(height), "margin": dict(MARGIN),
         "hoverlabel": {"font": {"size": FONT_SIZE, "family": FONT_FAMILY}},
-        "legend": {"orientation": "h", "x": 0.0, "xanchor": "left", "y": 1.02,
-                   "yanchor": "bottom", "font": {"size": FONT_SIZE},
-                   "bgcolor": "rgba(255,255,255,0)"},
+        "legend": legend(1),
         "uirevision": revision,
         "xaxis": axis(), "yaxis": axis(),
     }
     layout.update(overrides)
     return layout
+
+
+def legend(entries: int) -> dict:
+    """Legend placement: one row above the plot for a few entries, a column on the right
+    for many (a wrapped row above would run into the title)."""
+    if entries <= 4:
+        return {"orientation": "h", "x": 0.0, "xanchor": "left", "y": 1.02,
+                "yanchor": "bottom", "font": {"size": FONT_SIZE},
+                "bgcolor": "rgba(255,255,255,0)"}
+    return {"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1.0, "yanchor": "top",
+            "font": {"size": FONT_SIZE}, "bgcolor": "rgba(255,255,255,0)"}
 
 
 def message_annotation(text: str, x: float = 0.5, y: float = 0.5) -> dict:
