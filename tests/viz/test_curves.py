@@ -94,3 +94,11 @@ def test_gradient_norms_empty():
     fig = gradient_norms_figure({})
     assert_sound(fig)
     assert len(fig.data) == 0 and fig.layout.annotations
+
+
+def test_many_layers_move_the_legend_beside_the_plot():
+    few = gradient_norms_figure(samples.grad_norms(5, ["a", "b", "c"]))
+    many = gradient_norms_figure(samples.grad_norms(5, [f"layer_{k}" for k in range(8)]))
+    assert few.layout.legend.orientation == "h" and few.layout.legend.y > 1
+    assert many.layout.legend.orientation == "v" and many.layout.legend.x > 1
+    assert_sound(many)
