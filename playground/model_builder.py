@@ -86,9 +86,6 @@ def set_regularization(model, cfg: ExperimentConfig) -> None:
             layer.regularizers.pop("kernel", None)
         else:
             layer.regularizers["kernel"] = regularizer
-    # the model keeps a list of the layers that have penalties (see nn.Sequential)
-    if hasattr(model, "_regularized"):
-        model._regularized = [layer for layer in model.layers if layer.regularizers]
 
 
 def _dense_stack(cfg: ExperimentConfig, regularizer) -> list:

@@ -54,7 +54,7 @@ def orthogonal(shape, fan_in, fan_out, rng, dtype=np.float32):
     q *= np.sign(np.diag(r))              # a uniform distribution over orthogonal matrices
     if rows < cols:
         q = q.T
-    return q[:rows, :cols].reshape(shape).astype(dtype)
+    return np.ascontiguousarray(q[:rows, :cols].reshape(shape), dtype=dtype)
 
 
 def _truncated_normal(shape, stddev, rng, dtype):
