@@ -88,8 +88,9 @@ FIELDS: tuple[FieldSpec, ...] = (
        "How many examples to generate (0 = the dataset's own size; ignored for CSV files).",
        minimum=0, maximum=5000, effect="data"),
     _F("noise", "float", 0.0, "data", "Noise",
-       "How much the points are jittered: 0 is clean, 0.5 is very noisy.",
-       minimum=0.0, maximum=0.5, effect="data"),
+       "Jitter of the points: 0 is clean, 0.5 is very noisy (line, sine, sequences: "
+       "the standard deviation added to y).",
+       minimum=0.0, maximum=2.0, effect="data"),
     _F("data_seed", "int", 0, "data", "Data seed",
        "Change it to draw a new random dataset of the same kind.",
        minimum=0, maximum=2**31 - 1, effect="data"),

@@ -110,14 +110,12 @@ def load_dataset(cfg: ExperimentConfig, csv_bytes: bytes | None = None) -> Datas
         return pdata.load_csv(csv_bytes, target=cfg.csv_target or None,
                               task=None if cfg.csv_task == "auto" else cfg.csv_task,
                               missing=cfg.missing)
-    try:
-        return pdata.make_dataset(cfg.dataset, n_samples=cfg.n_samples or None,
-                                  noise=cfg.noise, seed=cfg.data_seed)
-    except pdata.DataError as error:
-        # real tables and images have a fixed size and no noise: samples/noise do not apply
-        if "fixed" not in str(error):
-            raise
-        return pdata.make_dataset(cfg.dataset, seed=cfg.data_seed)
+    info = next(i for i in pdata.list_datasets() if i.name == cfg.dataset)
+    # real tables and images have a fixed size and no noise: samples/noise do not apply
+    n_samples = None if info.default_samples is None else (cfg.n_samples or None)
+    noise = None if info.default_noise is None else cfg.noise
+    return pdata.make_dataset(cfg.dataset, n_samples=n_samples, noise=noise,
+                              seed=cfg.data_seed)
 
 
 def prepare(cfg: ExperimentConfig, dataset: Dataset) -> PreparedData:

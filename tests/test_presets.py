@@ -42,7 +42,8 @@ def test_line_preset_recovers_w_and_b_in_original_units():
     session, snap = _train("line_regression")
     w, b = session.linear_fit()
     assert w == pytest.approx(2.0, abs=0.1) and b == pytest.approx(3.0, abs=0.3)
-    assert snap.metrics["test"]["r2"] > 0.95
+    # with N(0, 1) noise on x in [1, 10] the best possible R² is about 0.965
+    assert snap.metrics["test"]["r2"] > 0.9
     assert snap.curve is not None
 
 
