@@ -1,6 +1,6 @@
 """Print how long each figure takes to build (and to serialise, as Streamlit does).
 
-Run: python -m tests.viz.bench_figures [--resolution 50] [--repeats 30]
+Run: python benchmarks/bench_figures.py [--resolution 50] [--repeats 30]
 Default sizes: the 2-8-8-1 tanh network on a 50 x 50 grid, 2-4-2-1 too, 200 train and
 80 test points, 100 epochs of history. Prints min, median and 90th-percentile build
 milliseconds (min is the least disturbed by other processes on a shared machine) and
@@ -9,12 +9,16 @@ the median time of fig.to_json() (what Streamlit pays to ship the figure).
 from __future__ import annotations
 
 import argparse
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 
-from playground.snapshot import SplitView
-from playground.viz import (
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # run from anywhere
+
+from playground.snapshot import SplitView  # noqa: E402
+from playground.viz import (  # noqa: E402
     confusion_matrix_figure,
     decision_boundary_figure,
     gradient_norms_figure,
@@ -26,7 +30,7 @@ from playground.viz import (
     sequence_figure,
     weights_histogram_figure,
 )
-from tests.viz import samples
+from tests.viz import samples  # noqa: E402
 
 
 def _cases(resolution: int) -> dict:
