@@ -1,5 +1,12 @@
 """Neural Playground: `streamlit run app.py`. The page itself lives in playground.ui."""
+import sys
+
 import streamlit as st
+
+# Training runs in a background thread while Play is on. Python hands the GIL over every
+# switch interval (5 ms by default); the server's event loop needs many handovers to read
+# one click, so a shorter interval keeps Pause responsive while training.
+sys.setswitchinterval(0.001)
 
 st.set_page_config(page_title="Neural Playground", page_icon="🧠", layout="wide",
                    initial_sidebar_state="expanded")

@@ -1,14 +1,17 @@
 """The live part of the page: the status line and the charts, redrawn while training.
 
 While Play is on, a background thread trains (``trainer.py``) and ``render_live`` runs as
-an ``st.fragment(run_every=REFRESH_S)`` that takes a snapshot and refreshes only itself.
-The controls live outside the fragment, so a Pause click starts a full rerun that stops the
-timer (a widget inside a running fragment could not interrupt it). Charts go through
+a fragment that takes a snapshot and refreshes only itself. The browser sets the pace: once
+the loss chart is drawn it asks for the next run (at most every PACE_MS), so refreshes never
+pile up in a busy browser; a slow ``run_every=REFRESH_S`` timer is the safety net. The
+controls live outside the fragment, so a Pause click starts a full rerun that stops both
+(a widget inside a running fragment could not interrupt it). Charts go through
 ``live_chart``, which updates them in place with Plotly.react (no flicker).
 """
 from __future__ import annotations
 
 import math
+import time
 
 import streamlit as st
 
@@ -17,7 +20,10 @@ from playground.snapshot import Snapshot
 from playground.ui.live_chart import live_chart
 from playground.ui.state import PageState
 
-REFRESH_S = 0.2            # how often the browser asks for the next refresh
+PACE_MS = 200              # while playing, the loss chart asks for the next refresh once
+                           # drawn, at most this often (the browser sets the pace)
+REFRESH_S = 1.0            # safety net: a timed refresh in case a request was lost
+DETAIL_EVERY_S = 0.6       # the lower-right chart refreshes at most this often
 DETAIL_KEY = "w_detail_view"
 DETAIL_VIEWS = ("Metrics", "Confusion", "Weights", "Gradients")
 
@@ -85,22 +91,24 @@ def output_figure(state: PageState, snap: Snapshot):
     return None
 
 
-def detail_figures(view: str, snap: Snapshot) -> list:
+def detail_figure(view: str, snap: Snapshot):
+    """The lower-right chart picked with the selector next to the controls."""
     if view == "Weights":
-        return [viz.weights_histogram_figure(snap.layers)]
+        return viz.weights_histogram_figure(snap.layers)
     if view == "Gradients":
-        return [viz.gradient_norms_figure(snap.grad_norms)]
+        return viz.gradient_norms_figure(snap.grad_norms)
     if view == "Confusion" and snap.confusion:
         name = "test" if "test" in snap.confusion else next(iter(snap.confusion))
-        return [viz.confusion_matrix_figure(snap.confusion[name], snap.class_names or [],
-                                            f"Confusion matrix ({name})")]
-    return [viz.metrics_table(snap.metrics)]
+        return viz.confusion_matrix_figure(snap.confusion[name], snap.class_names or [],
+                                           f"Confusion matrix ({name})")
+    return viz.metrics_table(snap.metrics)
 
 
 def render_charts(state: PageState, snap: Snapshot) -> None:
     hidden = state.config.hide
     loss = _last(snap.history, "loss")
     stamp = {"epoch": snap.epoch, "loss": loss}
+    pace = {"pace_ms": PACE_MS} if state.playing else {}
     left, right = st.columns([1.1, 1], gap="medium")
     with left:
         figure = output_figure(state, snap) if "output_chart" not in hidden else None
@@ -115,12 +123,23 @@ def render_charts(state: PageState, snap: Snapshot) -> None:
     with left:
         if "loss_chart" not in hidden:
             live_chart(viz.loss_figure(snap.history, log_y=state.config.log_scale),
-                       key="loss_chart", **stamp)
+                       key="loss_chart", track=True, **pace, **stamp)
     with right:
         view = st.session_state.get(DETAIL_KEY, DETAIL_VIEWS[0])
         if view and "metrics" not in hidden:
-            for i, fig in enumerate(detail_figures(view, snap)):
-                live_chart(fig, key=f"detail_chart_{i}", **stamp)
+            live_chart(_detail_json(state, view, snap), key="detail_chart",
+                       height=state.detail_cache[2], **stamp)
+
+
+def _detail_json(state: PageState, view: str, snap: Snapshot) -> str:
+    """The lower-right chart's JSON, rebuilt at most every DETAIL_EVERY_S while playing
+    (it changes slowly, and the browser's time is better spent on the main charts)."""
+    now = time.monotonic()
+    cached_at, cached_view, _, text = state.detail_cache
+    if not (state.playing and cached_view == view and now - cached_at < DETAIL_EVERY_S):
+        figure = detail_figure(view, snap)
+        state.detail_cache = (now, view, int(figure.layout.height or 420), figure.to_json())
+    return state.detail_cache[3]
 
 
 def _live_body(state: PageState) -> None:

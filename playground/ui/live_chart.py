@@ -23,7 +23,7 @@ PLOTLY_JS_DIR = os.path.join(os.path.dirname(plotly.__file__), "package_data")
 
 _JS = r"""
 export default function(component) {
-  const { data, parentElement } = component;
+  const { data, parentElement, setTriggerValue } = component;
   const stats = (window.__npStats = window.__npStats || {refreshes: 0, created: {}, perKey: {}});
   let div = parentElement.querySelector('.np-chart');
   if (!div) {
@@ -43,18 +43,34 @@ export default function(component) {
       document.head.appendChild(script);
     });
   }
-  const figure = JSON.parse(data.figure);
-  window.__npPlotly.then((Plotly) => {
+  // Latest wins: if updates arrive faster than the browser draws, only the newest is drawn.
+  div.__npPending = data;
+  if (div.__npScheduled) return;
+  div.__npScheduled = true;
+  window.__npPlotly.then((Plotly) => requestAnimationFrame(() => {
+    div.__npScheduled = false;
+    const next = div.__npPending;
+    if (next.pace) {
+      // The pacing chart asks for the next refresh once this one is drawn, at most every
+      // pace ms: the server never runs ahead of what the browser can show.
+      // The request waits for an idle moment too, so clicks are never queued behind draws.
+      const wait = Math.max(0, next.pace - (performance.now() - (window.__npLastAsk || 0)));
+      const ask = () => { window.__npLastAsk = performance.now();
+                          setTriggerValue('drawn', next.epoch); };
+      setTimeout(() => (window.requestIdleCallback ?
+                        requestIdleCallback(ask, {timeout: 1000}) : ask()), wait);
+    }
+    if (next.figure === div.__npDrawn) return;       // same picture: nothing to do
+    const figure = JSON.parse(next.figure);
     const started = performance.now();
     Plotly.react(div, figure.data, figure.layout,
                  {displaylogo: false, responsive: true, modeBarButtonsToRemove: ['lasso2d', 'select2d']});
+    div.__npDrawn = next.figure;
     stats.reactMs = (stats.reactMs || 0) + performance.now() - started;
-    stats.msPerKey = stats.msPerKey || {}; stats.msPerKey[data.key] = (stats.msPerKey[data.key] || 0) + performance.now() - started;
     stats.refreshes += 1;
-    stats.perKey[data.key] = (stats.perKey[data.key] || 0) + 1;
-    stats.lastEpoch = data.epoch;
-    stats.lastLoss = data.loss;
-  }).catch((error) => { div.textContent = String(error); });
+    stats.perKey[next.key] = (stats.perKey[next.key] || 0) + 1;
+    if (next.track) { stats.lastEpoch = next.epoch; stats.lastLoss = next.loss; }
+  })).catch((error) => { div.textContent = String(error); });
 }
 """
 
@@ -72,15 +88,29 @@ def plotly_asset_url() -> str:
     return f"component/{assets.name}/plotly.min.js"
 
 
-def live_chart(figure: go.Figure, key: str, height: int | None = None,
-               epoch: int = 0, loss: float | None = None) -> None:
-    """Show ``figure`` under ``key``; later calls with the same key update it in place.
+def _next_refresh() -> None:
+    """The pacing chart was drawn: its trigger reruns the enclosing fragment."""
 
-    epoch, loss: written to ``window.__npStats`` in the browser so the live benchmark and
-    the browser test can see what the page is showing.
+
+def live_chart(figure: go.Figure | str, key: str, height: int | None = None,
+               epoch: int = 0, loss: float | None = None, track: bool = False,
+               pace_ms: int = 0) -> None:
+    """Show ``figure`` (a Figure or its JSON) under ``key``; later calls with the same key
+    update it in place.
+
+    pace_ms: if > 0, once drawn the chart asks for the next run of the fragment it is in,
+    at most every ``pace_ms`` milliseconds (the live loop is paced by the browser).
+
+    epoch, loss: with ``track``, written to ``window.__npStats`` in the browser so the live
+    benchmark can see what the page shows.
     """
-    layout_height = figure.layout.height
-    height = int(height or layout_height or 420)
-    _live_chart(key=key, height=height + 10, data={
-        "figure": figure.to_json(), "key": key, "height": height, "src": plotly_asset_url(),
-        "epoch": int(epoch), "loss": None if loss is None else float(loss)})
+    if isinstance(figure, str):
+        text = figure
+        height = height or 420
+    else:
+        text = figure.to_json()
+        height = height or figure.layout.height or 420
+    _live_chart(key=key, height=int(height) + 10, on_drawn_change=_next_refresh, data={
+        "figure": text, "key": key, "height": int(height), "src": plotly_asset_url(),
+        "epoch": int(epoch), "loss": None if loss is None else float(loss), "track": track,
+        "pace": int(pace_ms)})

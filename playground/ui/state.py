@@ -39,6 +39,8 @@ class PageState:
     url_params: dict[str, str] = field(default_factory=dict)  # last mirrored to the URL
     trainer: BackgroundTrainer = field(default_factory=BackgroundTrainer)  # thread + lock
     refreshing: bool = False           # the live view was drawn with a refresh timer
+    # lower-right chart: (built at monotonic time, view name, height px, figure JSON)
+    detail_cache: tuple[float, str, int, str] = (0.0, "", 420, "")
 
     @property
     def config(self) -> ExperimentConfig:
