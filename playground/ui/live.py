@@ -24,6 +24,9 @@ PACE_MS = 200              # while playing, the loss chart asks for the next ref
                            # drawn, at most this often (the browser sets the pace)
 REFRESH_S = 1.0            # safety net: a timed refresh in case a request was lost
 DETAIL_EVERY_S = 0.6       # the lower-right chart refreshes at most this often
+TOP_ROW_PX = 420           # output picture and network diagram
+MAX_NETWORK_PX = 640       # a tall network diagram (many neurons) may grow to this
+BOTTOM_ROW_PX = 330        # loss curves and the chart picked on the right
 DETAIL_KEY = "w_detail_view"
 DETAIL_VIEWS = ("Metrics", "Confusion", "Weights", "Gradients")
 
@@ -109,21 +112,22 @@ def render_charts(state: PageState, snap: Snapshot) -> None:
     loss = _last(snap.history, "loss")
     stamp = {"epoch": snap.epoch, "loss": loss}
     pace = {"pace_ms": PACE_MS} if state.playing else {}
-    left, right = st.columns([1.1, 1], gap="medium")
+    left, right = st.columns([1, 1.1], gap="medium")
     with left:
         figure = output_figure(state, snap) if "output_chart" not in hidden else None
         if figure is not None:
-            live_chart(figure, key="output_chart", **stamp)
+            live_chart(figure, key="output_chart", height=TOP_ROW_PX, **stamp)
     with right:
         if "network_chart" not in hidden:
             feature_names = list(state.session.prepared.feature_names)
-            live_chart(viz.network_figure(snap.layers, snap.grid, feature_names),
-                       key="network_chart", **stamp)
+            figure = viz.network_figure(snap.layers, snap.grid, feature_names)
+            height = max(TOP_ROW_PX, min(figure.layout.height or TOP_ROW_PX, MAX_NETWORK_PX))
+            live_chart(figure, key="network_chart", height=height, **stamp)
     left, right = st.columns([1.1, 1], gap="medium")
     with left:
         if "loss_chart" not in hidden:
             live_chart(viz.loss_figure(snap.history, log_y=state.config.log_scale),
-                       key="loss_chart", track=True, **pace, **stamp)
+                       key="loss_chart", height=BOTTOM_ROW_PX, track=True, **pace, **stamp)
     with right:
         view = st.session_state.get(DETAIL_KEY, DETAIL_VIEWS[0])
         if view and "metrics" not in hidden:
@@ -138,7 +142,9 @@ def _detail_json(state: PageState, view: str, snap: Snapshot) -> str:
     cached_at, cached_view, _, text = state.detail_cache
     if not (state.playing and cached_view == view and now - cached_at < DETAIL_EVERY_S):
         figure = detail_figure(view, snap)
-        state.detail_cache = (now, view, int(figure.layout.height or 420), figure.to_json())
+        height = max(BOTTOM_ROW_PX, int(figure.layout.height or BOTTOM_ROW_PX))
+        figure.layout.height = height
+        state.detail_cache = (now, view, height, figure.to_json())
     return state.detail_cache[3]
 
 

@@ -25,15 +25,6 @@ _JS = r"""
 export default function(component) {
   const { data, parentElement, setTriggerValue } = component;
   const stats = (window.__npStats = window.__npStats || {refreshes: 0, created: {}, perKey: {}});
-  let div = parentElement.querySelector('.np-chart');
-  if (!div) {
-    div = document.createElement('div');
-    div.className = 'np-chart';
-    parentElement.appendChild(div);
-    stats.created[data.key] = (stats.created[data.key] || 0) + 1;
-  }
-  div.style.height = data.height + 'px';
-  div.style.width = '100%';
   if (!window.__npPlotly) {
     window.__npPlotly = new Promise((resolve, reject) => {
       const script = document.createElement('script');
@@ -43,6 +34,16 @@ export default function(component) {
       document.head.appendChild(script);
     });
   }
+  if (data.preload) return;             // only start loading plotly.js
+  let div = parentElement.querySelector('.np-chart');
+  if (!div) {
+    div = document.createElement('div');
+    div.className = 'np-chart';
+    parentElement.appendChild(div);
+    stats.created[data.key] = (stats.created[data.key] || 0) + 1;
+  }
+  div.style.height = data.height + 'px';
+  div.style.width = '100%';
   // Latest wins: if updates arrive faster than the browser draws, only the newest is drawn.
   div.__npPending = data;
   if (div.__npScheduled) return;
@@ -88,6 +89,11 @@ def plotly_asset_url() -> str:
     return f"component/{assets.name}/plotly.min.js"
 
 
+def preload_plotly() -> None:
+    """Start loading plotly.js at once (call at the top of the page, before slow parts)."""
+    _live_chart(key="plotly_preload", height=1, data={"preload": True, "src": plotly_asset_url()})
+
+
 def _next_refresh() -> None:
     """The pacing chart was drawn: its trigger reruns the enclosing fragment."""
 
@@ -108,8 +114,9 @@ def live_chart(figure: go.Figure | str, key: str, height: int | None = None,
         text = figure
         height = height or 420
     else:
-        text = figure.to_json()
         height = height or figure.layout.height or 420
+        figure.layout.height = int(height)
+        text = figure.to_json()
     _live_chart(key=key, height=int(height) + 10, on_drawn_change=_next_refresh, data={
         "figure": text, "key": key, "height": int(height), "src": plotly_asset_url(),
         "epoch": int(epoch), "loss": None if loss is None else float(loss), "track": track,

@@ -17,6 +17,7 @@ from playground.ui.controls import render_controls, render_notes
 from playground.ui.data_panel import render_data_panel
 from playground.ui.downloads import render_downloads
 from playground.ui.live import render_live
+from playground.ui.live_chart import preload_plotly
 from playground.ui.network_panel import (layers_from_widgets, render_network_panel,
                                          sync_layer_widgets)
 from playground.ui.presets_menu import MENU_KEY, render_preset_notice, render_presets_menu
@@ -30,7 +31,7 @@ from playground.ui.widgets_from_config import (fill_missing_widgets, sync_widget
 TITLE = "Neural Playground"
 # Less empty space above the title: on a projector every line counts.
 PAGE_CSS = """<style>
-[data-testid="stMainBlockContainer"] { padding-top: 2.2rem; padding-bottom: 1rem; }
+[data-testid="stMainBlockContainer"] { padding-top: 3.8rem; padding-bottom: 1rem; }
 [data-testid="stSidebarHeader"] { height: 1rem; }
 </style>"""
 
@@ -94,6 +95,7 @@ def _panel(state: PageState, name: str, title: str, render, expanded: bool = Tru
 
 def render_sidebar(state: PageState) -> None:
     with st.sidebar:
+        st.markdown(f"## {TITLE}")
         render_presets_menu(state)
     _panel(state, "data_panel", "Data", render_data_panel)
     _panel(state, "network_panel", "Network", render_network_panel)
@@ -103,12 +105,12 @@ def render_sidebar(state: PageState) -> None:
 
 
 def main() -> None:
+    preload_plotly()
     state = page_state()
     with state.trainer.lock:      # the training thread waits while the panels use the session
         update_experiment(state)
     mirror_to_url(state)
     st.html(PAGE_CSS)
-    st.markdown(f"### {TITLE}")
     render_controls(state)
     render_preset_notice(state)
     render_notes(state)

@@ -1,0 +1,147 @@
+"""The real app in a real browser: streamlit run app.py, headless Chromium via Playwright.
+
+Press Play, see the epoch counter advance and the loss fall, upload a CSV file, press
+Pause, and save screenshots (tmp dir; also ./screenshots/ when run locally, not in CI).
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM) and not os.environ.get("CI"),
+                       reason=f"{CHROMIUM} is missing (in CI this test must run)"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server_url():
+    port = free_port()
+    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+               "--server.headless", "true", "--server.port", str(port),
+               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health",
+                                            timeout=1):
+                    break
+            except OSError:
+                if time.time() > deadline or server.poll() is not None:
+                    raise RuntimeError("streamlit run app.py did not start") from None
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def metric(page, label: str) -> str:
+    box = page.locator('[data-testid="stMetric"]').filter(
+        has=page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(f"^{label}$")))
+    return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def number(text: str) -> float:
+    return float(text.replace(",", "")) if text not in ("–", "") else float("nan")
+
+
+def save(page, tmp_path: Path, name: str) -> Path:
+    page.evaluate("document.querySelector('[data-testid=\"stMain\"]')?.scrollTo(0, 0)")
+    time.sleep(0.3)
+    path = tmp_path / name
+    page.screenshot(path=str(path))
+    if not os.environ.get("CI"):
+        local = ROOT / "screenshots"
+        local.mkdir(exist_ok=True)
+        shutil.copy(path, local / name)
+    return path
+
+
+def wait_for(condition, seconds: float, what: str):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_play_trains_live_and_pause_stops(server_url, browser, tmp_path):
+    page = browser.new_page(viewport={"width": 1600, "height": 900})
+    page.goto(server_url)
+    page.wait_for_function("window.__npStats && window.__npStats.refreshes >= 3",
+                           timeout=60_000)
+    assert metric(page, "Epoch") == "0"
+    page.get_by_role("button", name="Play").click()
+    wait_for(lambda: number(metric(page, "Epoch")) >= 3, 30, "the first epochs")
+    first_loss = number(metric(page, "Train loss"))
+    wait_for(lambda: number(metric(page, "Epoch")) >= 60, 40, "60 epochs")
+    later_loss = wait_for(lambda: (v := number(metric(page, "Train loss"))) < first_loss and v,
+                          10, "the loss to fall")
+    assert later_loss < first_loss
+    assert page.evaluate("Object.values(window.__npStats.created).every(n => n === 1)"), \
+        "a chart was re-created (it would flicker)"
+    save(page, tmp_path, "playing_1600x900.png")
+    page.get_by_role("button", name="Pause").click()
+    time.sleep(1.5)
+    stopped = metric(page, "Epoch")
+    time.sleep(1.5)
+    assert metric(page, "Epoch") == stopped
+    save(page, tmp_path, "paused_1600x900.png")
+    page.close()
+
+
+def test_csv_upload_in_the_browser(server_url, browser, tmp_path):
+    page = browser.new_page(viewport={"width": 1600, "height": 900})
+    page.goto(server_url)
+    page.wait_for_function("window.__npStats && window.__npStats.refreshes >= 1",
+                           timeout=60_000)
+    rows = "\n".join(f"{i % 9},{(i * 7) % 11},{'big' if i % 9 > 4 else 'small'}"
+                     for i in range(80))
+    csv_file = tmp_path / "sizes.csv"
+    csv_file.write_text("width,height,size\n" + rows + "\n")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(
+        str(csv_file))
+    page.get_by_text("Current file: sizes.csv").wait_for(timeout=30_000)
+    page.get_by_text("Loaded sizes.csv").wait_for(timeout=10_000)
+    bad = tmp_path / "empty.csv"
+    bad.write_bytes(b"")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(str(bad))
+    page.locator('[data-testid="stAlertContentError"]').first.wait_for(timeout=30_000)
+    assert "empty.csv" in page.locator('[data-testid="stAlertContentError"]').first.inner_text()
+    save(page, tmp_path, "csv_upload_1600x900.png")
+    page.close()
