@@ -32,7 +32,10 @@ window.__npBlank = {frames: 0, blankFrames: 0};
   const charts = document.querySelectorAll('.np-chart');
   window.__npBlank.frames += 1;
   for (const c of charts) {
-    if (c.dataset.drawn && !c.querySelector('.main-svg')) { window.__npBlank.blankFrames += 1; break; }
+    if (c.dataset.drawn && !c.querySelector('.main-svg')) {
+      window.__npBlank.blankFrames += 1;
+      break;
+    }
     if (c.querySelector('.main-svg')) c.dataset.drawn = '1';
   }
   requestAnimationFrame(watch);

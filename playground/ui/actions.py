@@ -17,7 +17,7 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 def apply_config(state: PageState, new_cfg: ExperimentConfig, panel: str = "data_panel") -> bool:
     """Switch the session to ``new_cfg``; a reset note or an error goes on ``state``.
 
-    Returns False (and asks for the widgets to be set back) if the config cannot run.
+    Returns False if the config cannot run (the page then sets the widgets back).
     """
     if new_cfg == state.config:
         return True
@@ -25,7 +25,6 @@ def apply_config(state: PageState, new_cfg: ExperimentConfig, panel: str = "data
         note = state.session.apply(new_cfg)
     except Exception as error:   # the panel boundary: the message, never a traceback
         state.errors[panel] = f"That change could not be used: {error}"
-        state.resync_widgets = True
         return False
     if note:
         state.notes = [note]

@@ -17,21 +17,22 @@ def render_controls(state: PageState) -> None:
     if "controls" in state.config.hide:
         return
     diverged = state.session.status == "diverged"
-    cols = st.columns([1, 1, 1.2, 1.2, 1, 3])
-    cols[0].button("Play", icon=":material/play_arrow:", key="btn_play", type="primary", on_click=actions.play,
-                   args=(state,), disabled=state.playing or diverged, width="stretch",
-                   help="Train continuously and watch the charts change.")
-    cols[1].button("Pause", icon=":material/pause:", key="btn_pause", on_click=actions.pause, args=(state,),
-                   disabled=not state.playing, width="stretch")
-    cols[2].button("Step epoch", icon=":material/skip_next:", key="btn_step_epoch", on_click=actions.step_epoch,
-                   args=(state,), width="stretch", disabled=diverged,
-                   help="Train exactly one more pass over the training data.")
-    cols[3].button("Step batch", icon=":material/redo:", key="btn_step_batch", on_click=actions.step_batch,
-                   args=(state,), width="stretch", disabled=diverged,
-                   help="Train on one minibatch: a single weight update.")
-    cols[4].button("Reset", icon=":material/restart_alt:", key="btn_reset", on_click=actions.reset_weights,
-                   args=(state,), width="stretch",
-                   help="New random starting weights (from the seed) and an empty history.")
+    cols = st.columns([1, 1, 1.2, 1.2, 1.4, 2.6])
+    buttons = (
+        ("Play", "play_arrow", "btn_play", actions.play, state.playing or diverged,
+         "Train continuously and watch the charts change."),
+        ("Pause", "pause", "btn_pause", actions.pause, not state.playing, None),
+        ("Step epoch", "skip_next", "btn_step_epoch", actions.step_epoch, diverged,
+         "Train exactly one more pass over the training data."),
+        ("Step batch", "redo", "btn_step_batch", actions.step_batch, diverged,
+         "Train on one minibatch: a single weight update."),
+        ("Reset weights", "restart_alt", "btn_reset", actions.reset_weights, False,
+         "New random starting weights (from the seed) and an empty history."),
+    )
+    for col, (label, icon, key, action, disabled, help_text) in zip(cols, buttons):
+        col.button(label, icon=f":material/{icon}:", key=key, on_click=action, args=(state,),
+                   disabled=disabled, help=help_text, width="stretch",
+                   type="primary" if key == "btn_play" else "secondary")
     cols[5].segmented_control("Lower-right chart", DETAIL_VIEWS, key=DETAIL_KEY,
                               default=DETAIL_VIEWS[0], label_visibility="collapsed")
 

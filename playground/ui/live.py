@@ -39,7 +39,9 @@ def _last(history: dict[str, list[float]], key: str) -> float | None:
 def _fmt(value: float | None, percent: bool = False) -> str:
     if value is None or not math.isfinite(value):
         return "–"
-    return f"{value:.1%}" if percent else f"{value:.4f}"
+    if percent:
+        return f"{value:.1%}"
+    return f"{value:.3e}" if abs(value) >= 1e4 else f"{value:.4f}"
 
 
 def render_status(snap: Snapshot) -> None:

@@ -64,8 +64,8 @@ export default function(component) {
     if (next.figure === div.__npDrawn) return;       // same picture: nothing to do
     const figure = JSON.parse(next.figure);
     const started = performance.now();
-    Plotly.react(div, figure.data, figure.layout,
-                 {displaylogo: false, responsive: true, modeBarButtonsToRemove: ['lasso2d', 'select2d']});
+    Plotly.react(div, figure.data, figure.layout, {displaylogo: false, responsive: true,
+                 modeBarButtonsToRemove: ['lasso2d', 'select2d']});
     div.__npDrawn = next.figure;
     stats.reactMs = (stats.reactMs || 0) + performance.now() - started;
     stats.refreshes += 1;

@@ -69,10 +69,12 @@ def _render_layers(state: PageState) -> None:
     count = int(st.session_state.get(LAYERS_KEY, len(state.config.hidden_layers)))
     st.session_state[LAYERS_KEY] = count
     add, remove = st.columns(2)
-    add.button("Add layer", icon=":material/add:", on_click=_add_layer, disabled=count >= MAX_LAYERS,
-               width="stretch", help=f"Up to {MAX_LAYERS} hidden layers.")
-    remove.button("Remove layer", icon=":material/remove:", on_click=_remove_layer, disabled=count == 0,
-                  width="stretch", help="With no hidden layer the model is linear.")
+    add.button("Add layer", icon=":material/add:", on_click=_add_layer,
+               disabled=count >= MAX_LAYERS, width="stretch",
+               help=f"Up to {MAX_LAYERS} hidden layers.")
+    remove.button("Remove layer", icon=":material/remove:", on_click=_remove_layer,
+                  disabled=count == 0, width="stretch",
+                  help="With no hidden layer the model is linear.")
     if count == 0:
         st.caption("No hidden layer: the network draws a single straight boundary.")
     for i in range(count):

@@ -1,16 +1,24 @@
-"""The page: sidebar panels, controls, notes and the live charts, in that order of work.
+"""The page: controls, notes and live charts in the main area; settings in the sidebar.
 
-Each run: (1) take over what callbacks handed on (uploaded files, a chosen preset) and set
-the widgets from the config when it changed outside them; (2) draw the panels; (3) read the
-widgets back into a config and hand it to the session (``apply`` keeps training or resets
-with a reason); (4) mirror the config into the URL; (5) draw controls and the live view.
+Each run: (1) take over what callbacks handed on (uploaded files, a chosen preset);
+(2) read the widget values (in session state before any widget is drawn) into a config and
+hand it to the session: ``apply`` keeps training or resets with a reason, and a config
+that cannot run leaves the old one with an error; (3) set every widget to the session's
+config, so widgets always show the experiment that runs; (4) mirror it into the URL;
+(5) draw the controls and the live view first (the charts reach the browser early), then
+the sidebar panels.
 """
 from __future__ import annotations
 
 import streamlit as st
 
-from playground.config import (LOSSES_BY_TASK, ExperimentConfig, changed_fields,
-                               config_from_values, field_spec)
+from playground.config import (
+    LOSSES_BY_TASK,
+    ExperimentConfig,
+    changed_fields,
+    config_from_values,
+    field_spec,
+)
 from playground.data import list_datasets
 from playground.ui import actions
 from playground.ui.controls import render_controls, render_notes
@@ -18,15 +26,27 @@ from playground.ui.data_panel import render_data_panel
 from playground.ui.downloads import render_downloads
 from playground.ui.live import render_live
 from playground.ui.live_chart import preload_plotly
-from playground.ui.network_panel import (layers_from_widgets, render_network_panel,
-                                         sync_layer_widgets)
+from playground.ui.network_panel import (
+    LAYERS_KEY,
+    layers_from_widgets,
+    render_network_panel,
+    sync_layer_widgets,
+)
 from playground.ui.presets_menu import MENU_KEY, render_preset_notice, render_presets_menu
 from playground.ui.settings_panel import render_training_panel, render_view_panel
-from playground.ui.state import (PENDING_CSV_KEY, PENDING_JSON_KEY, PENDING_PRESET_KEY,
-                                 PageState, page_state)
+from playground.ui.state import (
+    PENDING_CSV_KEY,
+    PENDING_JSON_KEY,
+    PENDING_PRESET_KEY,
+    PageState,
+    page_state,
+)
 from playground.ui.url_state import mirror_to_url
-from playground.ui.widgets_from_config import (fill_missing_widgets, sync_widgets,
-                                               values_from_widgets)
+from playground.ui.widgets_from_config import (
+    fill_missing_widgets,
+    sync_widgets,
+    values_from_widgets,
+)
 
 TITLE = "Neural Playground"
 # Less empty space above the title: on a projector every line counts.
@@ -37,7 +57,7 @@ PAGE_CSS = """<style>
 
 
 def take_pending(state: PageState) -> None:
-    """Process files and presets handed over by callbacks (or tests) before any widget."""
+    """Process files and presets handed over by callbacks (or tests)."""
     pending = st.session_state.pop(PENDING_CSV_KEY, None)
     if pending is not None:
         actions.handle_csv_upload(state, *pending)
@@ -47,12 +67,25 @@ def take_pending(state: PageState) -> None:
     pending = st.session_state.pop(PENDING_PRESET_KEY, None)
     if pending is not None:
         actions.load_preset(state, pending)
-    if state.resync_widgets:
-        sync_widgets(state.config)
+
+
+def update_experiment(state: PageState) -> None:
+    """Pending files/presets and widget changes -> the session; then widgets <- config."""
+    take_pending(state)
+    fill_missing_widgets(state.config)
+    if LAYERS_KEY not in st.session_state:
         sync_layer_widgets(state.config)
+    if not state.resync_widgets:       # after a load the widgets still show the old config
+        new_cfg, messages = config_from_widgets(state)
+        if new_cfg != state.config:
+            panel = _panel_of_change(state, new_cfg)
+            if actions.apply_config(state, new_cfg, panel=panel):
+                state.warnings = messages  # earlier warnings (URL, file) no longer apply
+    else:
         st.session_state[MENU_KEY] = state.preset_key or ""
         state.resync_widgets = False
-    fill_missing_widgets(state.config)
+    sync_widgets(state.config)
+    sync_layer_widgets(state.config)
 
 
 def config_from_widgets(state: PageState) -> tuple[ExperimentConfig, list[str]]:
@@ -107,7 +140,7 @@ def render_sidebar(state: PageState) -> None:
 def main() -> None:
     preload_plotly()
     state = page_state()
-    with state.trainer.lock:      # the training thread waits while the panels use the session
+    with state.trainer.lock:      # the training thread waits while the session changes
         update_experiment(state)
     mirror_to_url(state)
     st.html(PAGE_CSS)
@@ -115,27 +148,8 @@ def main() -> None:
     render_preset_notice(state)
     render_notes(state)
     render_live(state)
-
-
-def update_experiment(state: PageState) -> None:
-    """Files, presets and widget changes -> the session (or an error and the old one)."""
-    take_pending(state)
-    render_sidebar(state)
-    new_cfg, messages = config_from_widgets(state)
-    if messages:
-        state.warnings = messages
-    if new_cfg != state.config:
-        old_cfg = state.config
-        ok = actions.apply_config(state, new_cfg, panel=_panel_of_change(state, new_cfg))
-        if not ok or _needs_redraw(old_cfg, new_cfg):
-            # set the widgets back to the working experiment, or redraw the panels for
-            # the new data (losses and features that fit it)
-            state.resync_widgets = True
-            st.rerun()
-
-
-def _needs_redraw(old: ExperimentConfig, new: ExperimentConfig) -> bool:
-    return (old.dataset, old.model_kind, old.loss) != (new.dataset, new.model_kind, new.loss)
+    with state.trainer.lock:
+        render_sidebar(state)
 
 
 def _panel_of_change(state: PageState, new_cfg: ExperimentConfig) -> str:
