@@ -23,7 +23,8 @@ from playground.ui.state import PageState
 PACE_MS = 200              # while playing, the loss chart asks for the next refresh once
                            # drawn, at most this often (the browser sets the pace)
 REFRESH_S = 1.0            # safety net: a timed refresh in case a request was lost
-DETAIL_EVERY_S = 0.6       # the lower-right chart refreshes at most this often
+DETAIL_EVERY_S = 0.6       # while playing, the lower-right chart refreshes at most this often
+NETWORK_EVERY_S = 0.35     # and the network diagram this often
 TOP_ROW_PX = 420           # output picture and network diagram
 MAX_NETWORK_PX = 640       # a tall network diagram (many neurons) may grow to this
 BOTTOM_ROW_PX = 330        # loss curves and the chart picked on the right
@@ -121,10 +122,9 @@ def render_charts(state: PageState, snap: Snapshot) -> None:
             live_chart(figure, key="output_chart", height=TOP_ROW_PX, **stamp)
     with right:
         if "network_chart" not in hidden:
-            feature_names = list(state.session.prepared.feature_names)
-            figure = viz.network_figure(snap.layers, snap.grid, feature_names)
-            height = max(TOP_ROW_PX, min(figure.layout.height or TOP_ROW_PX, MAX_NETWORK_PX))
-            live_chart(figure, key="network_chart", height=height, **stamp)
+            height, text = _throttled(state, "network_chart", "", NETWORK_EVERY_S,
+                                      lambda: _network_figure(state, snap))
+            live_chart(text, key="network_chart", height=height, **stamp)
     left, right = st.columns([1.1, 1], gap="medium")
     with left:
         if "loss_chart" not in hidden:
@@ -133,21 +133,32 @@ def render_charts(state: PageState, snap: Snapshot) -> None:
     with right:
         view = st.session_state.get(DETAIL_KEY, DETAIL_VIEWS[0])
         if view and "metrics" not in hidden:
-            live_chart(_detail_json(state, view, snap), key="detail_chart",
-                       height=state.detail_cache[2], **stamp)
+            height, text = _throttled(state, "detail_chart", view, DETAIL_EVERY_S,
+                                      lambda: detail_figure(view, snap))
+            live_chart(text, key="detail_chart", height=max(height, BOTTOM_ROW_PX), **stamp)
 
 
-def _detail_json(state: PageState, view: str, snap: Snapshot) -> str:
-    """The lower-right chart's JSON, rebuilt at most every DETAIL_EVERY_S while playing
-    (it changes slowly, and the browser's time is better spent on the main charts)."""
+def _network_figure(state: PageState, snap: Snapshot):
+    feature_names = list(state.session.prepared.feature_names)
+    figure = viz.network_figure(snap.layers, snap.grid, feature_names)
+    figure.layout.height = max(TOP_ROW_PX, min(figure.layout.height or TOP_ROW_PX,
+                                               MAX_NETWORK_PX))
+    return figure
+
+
+def _throttled(state: PageState, key: str, tag: str, every_s: float, build
+               ) -> tuple[int, str]:
+    """(height, figure JSON) for a secondary chart, rebuilt at most every ``every_s`` while
+    playing (the browser's time is better spent on the output picture and the loss), and
+    on every run otherwise, or when ``tag`` (e.g. the chosen view) changes."""
     now = time.monotonic()
-    cached_at, cached_view, _, text = state.detail_cache
-    if not (state.playing and cached_view == view and now - cached_at < DETAIL_EVERY_S):
-        figure = detail_figure(view, snap)
-        height = max(BOTTOM_ROW_PX, int(figure.layout.height or BOTTOM_ROW_PX))
-        figure.layout.height = height
-        state.detail_cache = (now, view, height, figure.to_json())
-    return state.detail_cache[3]
+    cached = state.chart_cache.get(key)
+    if cached is None or not state.playing or cached[1] != tag or now - cached[0] >= every_s:
+        figure = build()
+        height = int(figure.layout.height or BOTTOM_ROW_PX)
+        cached = (now, tag, height, figure.to_json())
+        state.chart_cache[key] = cached
+    return cached[2], cached[3]
 
 
 def _live_body(state: PageState) -> None:

@@ -34,7 +34,6 @@ export default function(component) {
       document.head.appendChild(script);
     });
   }
-  if (data.preload) return;             // only start loading plotly.js
   let div = parentElement.querySelector('.np-chart');
   if (!div) {
     div = document.createElement('div');
@@ -89,9 +88,24 @@ def plotly_asset_url() -> str:
     return f"component/{assets.name}/plotly.min.js"
 
 
+# Starts loading plotly.js from a plain HTML element: it runs as soon as the page's first
+# message arrives, well before the first component is mounted; the charts share the promise.
+_PRELOAD_HTML = """<script>
+if (!window.__npPlotly) {
+  window.__npPlotly = new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = new URL('%s', window.location.href).href;
+    script.onload = () => resolve(window.Plotly);
+    script.onerror = () => reject(new Error('plotly.js could not be loaded'));
+    document.head.appendChild(script);
+  });
+}
+</script>"""
+
+
 def preload_plotly() -> None:
-    """Start loading plotly.js at once (call at the top of the page, before slow parts)."""
-    _live_chart(key="plotly_preload", height=1, data={"preload": True, "src": plotly_asset_url()})
+    """Start loading plotly.js at once (call first thing on the page)."""
+    st.html(_PRELOAD_HTML % plotly_asset_url(), unsafe_allow_javascript=True)
 
 
 def _next_refresh() -> None:

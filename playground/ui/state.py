@@ -39,8 +39,9 @@ class PageState:
     url_params: dict[str, str] = field(default_factory=dict)  # last mirrored to the URL
     trainer: BackgroundTrainer = field(default_factory=BackgroundTrainer)  # thread + lock
     refreshing: bool = False           # the live view was drawn with a refresh timer
-    # lower-right chart: (built at monotonic time, view name, height px, figure JSON)
-    detail_cache: tuple[float, str, int, str] = (0.0, "", 420, "")
+    # secondary charts refreshed less often while playing:
+    # key -> (built at monotonic time, tag such as the chosen view, height px, figure JSON)
+    chart_cache: dict[str, tuple[float, str, int, str]] = field(default_factory=dict)
 
     @property
     def config(self) -> ExperimentConfig:
