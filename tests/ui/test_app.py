@@ -314,3 +314,47 @@ def test_other_kinds_of_data_render(dataset):
     click(at, "btn_step_epoch")
     assert_clean(at)
     assert state(at).session.epoch == 1
+
+
+@pytest.mark.parametrize("view", ["Confusion", "Weights", "Gradients", "Metrics"])
+def test_every_lower_right_view_renders(view):
+    at = new_app()
+    click(at, "btn_step_epoch")
+    at.segmented_control(key="w_detail_view").set_value(view).run()
+    assert_clean(at)
+    assert state(at).session.epoch == 1
+
+
+def test_view_options_change_only_the_pictures():
+    at = new_app()
+    click(at, "btn_step_epoch")
+    for key in ("w_log_scale", "w_discretize", "w_show_test"):
+        at.checkbox(key=key).check().run()
+    assert_clean(at)
+    cfg = state(at).config
+    assert cfg.log_scale and cfg.discretize and cfg.show_test
+    assert state(at).session.epoch == 1 and not state(at).notes
+
+
+def test_optimizer_and_regularization_changes_keep_training():
+    at = new_app()
+    click(at, "btn_step_epoch")
+    at.selectbox(key="w_optimizer").set_value("adam").run()
+    at.selectbox(key="w_regularization").set_value("l2").run()
+    assert_clean(at)
+    cfg = state(at).config
+    assert cfg.optimizer == "adam" and cfg.regularization == "l2"
+    assert state(at).session.epoch == 1
+    click(at, "btn_step_epoch")
+    assert state(at).session.epoch == 2
+
+
+def test_feature_crosses_only_for_two_dimensional_points():
+    at = new_app()
+    at.multiselect(key="w_features").set_value(["x1", "x2", "x1²", "x2²"]).run()
+    assert_clean(at)
+    assert state(at).config.features == ("x1", "x2", "x1²", "x2²")
+    assert state(at).session.epoch == 0
+    at.selectbox(key="w_dataset").set_value("iris").run()
+    assert_clean(at)
+    assert "w_features" not in {w.key for w in at.multiselect}
