@@ -111,31 +111,48 @@ def detail_figure(view: str, snap: Snapshot):
 
 
 def render_charts(state: PageState, snap: Snapshot) -> None:
+    """Output picture and network diagram on top, loss and the chosen view below.
+
+    While playing, the first chart shown also paces the loop (asks for the next refresh
+    once drawn); the loss chart when it is shown, since it changes with every epoch.
+    """
     hidden = state.config.hide
-    loss = _last(snap.history, "loss")
-    stamp = {"epoch": snap.epoch, "loss": loss}
-    pace = {"pace_ms": PACE_MS} if state.playing else {}
+    stamp = {"epoch": snap.epoch, "loss": _last(snap.history, "loss")}
+    output = output_figure(state, snap) if "output_chart" not in hidden else None
+    shown = [key for key, on in (("loss_chart", "loss_chart" not in hidden),
+                                 ("output_chart", output is not None),
+                                 ("network_chart", "network_chart" not in hidden),
+                                 ("detail_chart", "metrics" not in hidden)) if on]
+    first = shown[0] if shown else None
+
+    def extra(key: str) -> dict:
+        if key != first:
+            return {}
+        return {"track": True, "pace_ms": PACE_MS if state.playing else 0}
+
     left, right = st.columns([1, 1.1], gap="medium")
     with left:
-        figure = output_figure(state, snap) if "output_chart" not in hidden else None
-        if figure is not None:
-            live_chart(figure, key="output_chart", height=TOP_ROW_PX, **stamp)
+        if output is not None:
+            live_chart(output, key="output_chart", height=TOP_ROW_PX, **stamp,
+                       **extra("output_chart"))
     with right:
         if "network_chart" not in hidden:
             height, text = _throttled(state, "network_chart", "", NETWORK_EVERY_S,
                                       lambda: _network_figure(state, snap))
-            live_chart(text, key="network_chart", height=height, **stamp)
+            live_chart(text, key="network_chart", height=height, **stamp,
+                       **extra("network_chart"))
     left, right = st.columns([1.1, 1], gap="medium")
     with left:
         if "loss_chart" not in hidden:
             live_chart(viz.loss_figure(snap.history, log_y=state.config.log_scale),
-                       key="loss_chart", height=BOTTOM_ROW_PX, track=True, **pace, **stamp)
+                       key="loss_chart", height=BOTTOM_ROW_PX, **stamp, **extra("loss_chart"))
     with right:
-        view = st.session_state.get(DETAIL_KEY, DETAIL_VIEWS[0])
-        if view and "metrics" not in hidden:
+        view = st.session_state.get(DETAIL_KEY) or DETAIL_VIEWS[0]
+        if "metrics" not in hidden:
             height, text = _throttled(state, "detail_chart", view, DETAIL_EVERY_S,
                                       lambda: detail_figure(view, snap))
-            live_chart(text, key="detail_chart", height=max(height, BOTTOM_ROW_PX), **stamp)
+            live_chart(text, key="detail_chart", height=max(height, BOTTOM_ROW_PX), **stamp,
+                       **extra("detail_chart"))
 
 
 def _network_figure(state: PageState, snap: Snapshot):
