@@ -1,0 +1,85 @@
+"""The background trainer, URL parsing and widget conversions, without a Streamlit page."""
+from __future__ import annotations
+
+import time
+from types import SimpleNamespace
+
+import pytest
+
+from playground.config import ExperimentConfig, field_spec
+from playground.presets import PRESETS
+from playground.training import TrainingSession
+from playground.ui import trainer as trainer_module
+from playground.ui.state import config_from_url
+from playground.ui.trainer import BackgroundTrainer
+from playground.ui.widgets_from_config import step_options, to_widget_value, uses_steps
+
+
+def page(cfg: ExperimentConfig | None = None):
+    """The two attributes of a PageState the trainer uses."""
+    return SimpleNamespace(session=TrainingSession(cfg or ExperimentConfig()), playing=True)
+
+
+def wait(condition, seconds: float = 20.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return condition()
+
+
+def test_trainer_trains_until_paused_and_not_after():
+    state, trainer = page(), BackgroundTrainer()
+    trainer.start(state)
+    assert wait(lambda: state.session.epoch >= 2)
+    trainer.stop(state)
+    stopped = (state.session.epoch, state.session.batches)
+    time.sleep(0.2)
+    assert (state.session.epoch, state.session.batches) == stopped
+    assert wait(lambda: not trainer.running, 2.0)
+
+
+def test_trainer_stops_by_itself_when_training_diverges():
+    state, trainer = page(PRESETS["lr_too_large"].config), BackgroundTrainer()
+    trainer.start(state)
+    assert wait(lambda: not state.playing)
+    assert state.session.status == "diverged"
+    assert wait(lambda: not trainer.running, 2.0)
+
+
+def test_trainer_stops_when_the_tab_is_gone(monkeypatch):
+    monkeypatch.setattr(trainer_module, "ORPHAN_S", 0.3)
+    state, trainer = page(), BackgroundTrainer()
+    trainer.start(state)
+    assert wait(lambda: not state.playing, 5.0)     # no heartbeat from a page
+    assert wait(lambda: not trainer.running, 2.0)
+
+
+def test_url_preset_then_parameters_on_top():
+    cfg, messages, key = config_from_url({"preset": "xor_hidden", "learning_rate": "0.1"})
+    assert key == "xor_hidden" and messages == []
+    assert cfg.dataset == "xor" and cfg.hidden_layers == (4,) and cfg.learning_rate == 0.1
+
+
+def test_url_unknown_preset_and_bad_values_give_messages():
+    cfg, messages, key = config_from_url({"preset": "nope", "batch_size": "0",
+                                          "noise": "loud", "colour": "red"})
+    assert key is None
+    text = " ".join(messages)
+    assert "nope" in text and "batch_size" in text and "noise" in text and "colour" in text
+    assert cfg.batch_size == field_spec("batch_size").minimum
+    assert cfg.noise == field_spec("noise").default
+
+
+def test_log_scale_steps_keep_the_current_value():
+    spec = field_spec("learning_rate")
+    assert uses_steps(spec) and not uses_steps(field_spec("noise"))
+    steps = step_options(spec, 0.05)
+    assert 0.05 in steps and steps == sorted(steps)
+    assert all(spec.minimum <= v <= spec.maximum for v in steps)
+
+
+@pytest.mark.parametrize("name, value, shown", [
+    ("hidden_layers", (8, 4), "8,4"), ("features", ("x1", "x2"), ["x1", "x2"]),
+    ("noise", 0, 0.0), ("dataset", "xor", "xor")])
+def test_widget_values(name, value, shown):
+    assert to_widget_value(field_spec(name), value) == shown
