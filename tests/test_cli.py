@@ -29,7 +29,7 @@ def test_preset_run_gives_the_same_metrics_as_a_session():
     result = json.loads(text)
     session = TrainingSession(PRESETS["xor_hidden"].config.replace(epochs=15))
     snap = session.step_epochs(15)
-    assert result["epochs"] == 15 and result["status"] == "training"
+    assert result["epochs"] == 15 and result["status"] == "done"
     assert result["metrics"] == snap.metrics
     assert result["final"]["val_loss"] == snap.history["val_loss"][-1]
 
