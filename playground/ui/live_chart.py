@@ -44,33 +44,48 @@ export default function(component) {
   div.style.height = data.height + 'px';
   div.style.width = '100%';
   // Latest wins: if updates arrive faster than the browser draws, only the newest is drawn.
+  // Charts wait in one page-wide queue and are drawn one per animation frame, so a click
+  // (Pause) is handled between two charts instead of after all of them.
   div.__npPending = data;
-  if (div.__npScheduled) return;
-  div.__npScheduled = true;
-  window.__npPlotly.then((Plotly) => requestAnimationFrame(() => {
-    div.__npScheduled = false;
-    const next = div.__npPending;
-    if (next.pace) {
-      // The pacing chart asks for the next refresh once this one is drawn, at most every
-      // pace ms: the server never runs ahead of what the browser can show.
-      // The request waits for an idle moment too, so clicks are never queued behind draws.
-      const wait = Math.max(0, next.pace - (performance.now() - (window.__npLastAsk || 0)));
-      const ask = () => { window.__npLastAsk = performance.now();
-                          setTriggerValue('drawn', next.epoch); };
-      setTimeout(() => (window.requestIdleCallback ?
-                        requestIdleCallback(ask, {timeout: 1000}) : ask()), wait);
-    }
-    if (next.figure === div.__npDrawn) return;       // same picture: nothing to do
-    const figure = JSON.parse(next.figure);
-    const started = performance.now();
-    Plotly.react(div, figure.data, figure.layout, {displaylogo: false, responsive: true,
-                 modeBarButtonsToRemove: ['lasso2d', 'select2d']});
-    div.__npDrawn = next.figure;
-    stats.reactMs = (stats.reactMs || 0) + performance.now() - started;
-    stats.refreshes += 1;
-    stats.perKey[next.key] = (stats.perKey[next.key] || 0) + 1;
-    if (next.track) { stats.lastEpoch = next.epoch; stats.lastLoss = next.loss; }
-  })).catch((error) => { div.textContent = String(error); });
+  const queue = (window.__npQueue = window.__npQueue || []);
+  if (!queue.includes(div)) queue.push(div);
+  window.__npPlotly.then((Plotly) => {
+    if (window.__npFrame) return;
+    const drawNext = () => {
+      window.__npFrame = 0;
+      const target = queue.shift();
+      try {
+        if (target) drawChart(Plotly, target, stats, setTriggerValue);
+      } catch (error) {
+        target.textContent = 'This chart could not be drawn: ' + error;
+      }
+      if (queue.length) window.__npFrame = requestAnimationFrame(drawNext);
+    };
+    window.__npFrame = requestAnimationFrame(drawNext);
+  }).catch((error) => { div.textContent = String(error); });
+}
+
+function drawChart(Plotly, div, stats, setTriggerValue) {
+  const next = div.__npPending;
+  if (next.pace) {
+    // The pacing chart asks for the next refresh once it is drawn, at most every pace ms
+    // and at an idle moment: the server never runs ahead of what the browser can show.
+    const wait = Math.max(0, next.pace - (performance.now() - (window.__npLastAsk || 0)));
+    const ask = () => { window.__npLastAsk = performance.now();
+                        setTriggerValue('drawn', next.epoch); };
+    setTimeout(() => (window.requestIdleCallback ?
+                      requestIdleCallback(ask, {timeout: 1000}) : ask()), wait);
+  }
+  if (next.figure === div.__npDrawn) return;       // same picture: nothing to do
+  const figure = JSON.parse(next.figure);
+  const started = performance.now();
+  Plotly.react(div, figure.data, figure.layout, {displaylogo: false, responsive: true,
+               modeBarButtonsToRemove: ['lasso2d', 'select2d']});
+  div.__npDrawn = next.figure;
+  stats.reactMs = (stats.reactMs || 0) + performance.now() - started;
+  stats.refreshes += 1;
+  stats.perKey[next.key] = (stats.perKey[next.key] || 0) + 1;
+  if (next.track) { stats.lastEpoch = next.epoch; stats.lastLoss = next.loss; }
 }
 """
 
