@@ -45,8 +45,11 @@ def _fmt(value: float | None, percent: bool = False) -> str:
     return f"{value:.3e}" if abs(value) >= 1e4 else f"{value:.4f}"
 
 
-def render_status(snap: Snapshot) -> None:
-    """Epoch counter and train/validation/test loss (and accuracy), always visible."""
+def render_status(snap: Snapshot, line: tuple[float, float] | None = None) -> None:
+    """Epoch counter and train/validation/test loss (and accuracy), always visible.
+
+    line: (w, b) of a one-input linear model in the data's units, shown as y = w x + b.
+    """
     h = snap.history
     cols = st.columns([1, 1, 1, 1, 1.2])
     cols[0].metric("Epoch", f"{snap.epoch:,}", help=f"{snap.batches:,} batches in all")
@@ -59,6 +62,9 @@ def render_status(snap: Snapshot) -> None:
     else:
         test = snap.metrics.get("test") or snap.metrics.get("validation") or {}
         cols[4].metric("Test R²", _fmt(test.get("r2")))
+    if line is not None and all(math.isfinite(v) for v in line):
+        st.markdown(f"**Fitted line:** y = {line[0]:.3f} · x {'+' if line[1] >= 0 else '−'} "
+                    f"{abs(line[1]):.3f}")
     if snap.status == "diverged":
         st.error(snap.message or "Training diverged: try a smaller learning rate.")
     elif snap.message:
@@ -187,7 +193,8 @@ def _live_body(state: PageState) -> None:
         st.rerun(scope="app")      # training stopped by itself (diverged): stop the timer
     with trainer.lock:
         snap = state.session.snapshot()
-    render_status(snap)
+        line = state.session.linear_fit()
+    render_status(snap, line)
     render_charts(state, snap)
 
 

@@ -254,6 +254,16 @@ def test_presets_load_with_their_notice(key):
     assert at.selectbox(key="w_dataset").value == preset.config.dataset
 
 
+def test_linear_regression_preset_shows_the_fitted_line():
+    at = new_app(preset="line_regression")
+    for _ in range(3):
+        click(at, "btn_step_epoch")
+    assert_clean(at)
+    w, b = state(at).session.linear_fit()
+    shown = [m.value for m in at.markdown if "Fitted line" in m.value]
+    assert shown and f"{w:.3f}" in shown[0] and f"{abs(b):.3f}" in shown[0]
+
+
 def test_preset_in_the_url():
     at = new_app(preset="xor_no_hidden")
     assert_clean(at)
