@@ -189,6 +189,20 @@ def test_csv_upload_trains_on_the_file_with_a_report():
     assert state(at).session.epoch == 1
 
 
+def test_csv_target_column_and_task_override():
+    at = new_app()
+    at.file_uploader(key="w_csv_upload").upload("people.csv", GOOD_CSV, "text/csv").run()
+    at.text_input(key="w_csv_target").input("nope").run()
+    assert_clean(at)
+    assert at.error and "'a', 'b', 'label'" in at.error[0].value     # names the columns
+    assert state(at).config.csv_target == ""                         # old target kept
+    at.text_input(key="w_csv_target").input("a").run()
+    at.selectbox(key="w_csv_task").set_value("regression").run()
+    assert_clean(at)
+    s = state(at)
+    assert s.config.csv_target == "a" and s.session.prepared.task == "regression"
+
+
 BAD_FILES = {
     "empty.csv": b"",
     "header_only.csv": b"a,b,c\n",
