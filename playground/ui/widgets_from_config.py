@@ -129,4 +129,5 @@ def field_widget(name: str, container=None, format_func: Callable[[Any], str] | 
         box.slider(label, min_value=float(spec.minimum), max_value=float(spec.maximum),
                    step=float(step), **common)
     else:   # str and int_list: typed text, checked by the config parser
-        box.text_input(label, **common)
+        placeholder = "(empty: the default)" if spec.default in ("", ()) else None
+        box.text_input(label, placeholder=placeholder, **common)

@@ -247,6 +247,13 @@ def test_url_applies_settings_and_clamps_out_of_range_values_with_a_warning():
     assert at.select_slider(key="w_learning_rate").value == 10.0
 
 
+def test_url_that_cannot_run_falls_back_to_the_default_with_an_error():
+    at = new_app(dataset="csv")                # a CSV experiment, but no file uploaded
+    assert_clean(at)
+    assert at.error and "could not start" in at.error[0].value
+    assert state(at).config.dataset == "circle"
+
+
 def test_url_hide_hides_controls_and_panels():
     at = new_app(hide="learning_rate,presets,controls,data_panel")
     assert_clean(at)
