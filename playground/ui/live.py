@@ -25,9 +25,9 @@ PACE_MS = 200              # while playing, the loss chart asks for the next ref
 REFRESH_S = 1.0            # safety net: a timed refresh in case a request was lost
 DETAIL_EVERY_S = 0.6       # while playing, the lower-right chart refreshes at most this often
 NETWORK_EVERY_S = 0.35     # and the network diagram this often
-TOP_ROW_PX = 420           # output picture and network diagram
+TOP_ROW_PX = 390           # output picture and network diagram
 MAX_NETWORK_PX = 640       # a tall network diagram (many neurons) may grow to this
-BOTTOM_ROW_PX = 330        # loss curves and the chart picked on the right
+BOTTOM_ROW_PX = 290        # loss curves and the chart picked on the right
 DETAIL_KEY = "w_detail_view"
 DETAIL_VIEWS = ("Metrics", "Confusion", "Weights", "Gradients")
 
