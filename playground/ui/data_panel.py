@@ -6,9 +6,12 @@ import streamlit as st
 
 from playground.data import list_datasets
 from playground.ui.state import PENDING_CSV_KEY, PageState
-from playground.ui.widgets_from_config import field_widget, widget_key
+from playground.ui.widgets_from_config import field_widget, other_fields, widget_key
 
 UPLOAD_KEY = "w_csv_upload"
+# The data settings this panel places itself (any other "data" setting goes at the end).
+DATA_FIELDS = ("dataset", "csv_target", "csv_task", "missing", "n_samples", "noise",
+               "data_seed", "validation_fraction", "test_fraction", "scaling")
 PREVIEW_ROWS = 8
 
 
@@ -73,6 +76,8 @@ def render_data_panel(state: PageState) -> None:
     for name in ("validation_fraction", "test_fraction", "scaling"):
         if not is_hidden(state, name):
             field_widget(name)
+    for name in other_fields(("data",), DATA_FIELDS, state.config.hide):
+        field_widget(name)
     if not is_hidden(state, "upload"):
         st.file_uploader("Upload a CSV file", type=["csv", "txt", "tsv"], key=UPLOAD_KEY,
                          on_change=_remember_upload,

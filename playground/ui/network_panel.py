@@ -11,13 +11,16 @@ import streamlit as st
 
 from playground.config import ACTIVATIONS, LOSSES_BY_TASK, ExperimentConfig, field_spec
 from playground.ui.state import PageState
-from playground.ui.widgets_from_config import field_widget
+from playground.ui.widgets_from_config import field_widget, other_fields
 
 LAYERS_KEY = "w_layers_n"
 SAME = "same"                       # per-layer activation: use the Activation setting
 MAX_LAYERS = int(field_spec("hidden_layers").max_items)
 MAX_UNITS = int(field_spec("hidden_layers").maximum)
 NEW_LAYER_UNITS = 4
+# The settings this panel places itself (any other network setting goes at the end).
+NETWORK_FIELDS = ("features", "model_kind", "activation", "conv_filters", "rnn_units",
+                  "dropout", "loss")
 
 
 def units_key(i: int) -> str:
@@ -111,3 +114,5 @@ def render_network_panel(state: PageState) -> None:
             field_widget(name)
     if "loss" not in hidden:
         field_widget("loss", options=list(LOSSES_BY_TASK[prepared.task]))
+    for name in other_fields(("network", "features"), NETWORK_FIELDS, hidden):
+        field_widget(name)

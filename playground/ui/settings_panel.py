@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from playground.ui.state import PageState
-from playground.ui.widgets_from_config import field_widget
+from playground.ui.widgets_from_config import field_widget, other_fields
 
 TRAINING_FIELDS = ("optimizer", "learning_rate", "batch_size", "regularization",
                    "regularization_rate", "seed")
@@ -19,9 +19,13 @@ def render_training_panel(state: PageState) -> None:
     for name in TRAINING_FIELDS:
         if name not in state.config.hide:
             field_widget(name)
+    for name in other_fields(("training",), TRAINING_FIELDS, state.config.hide):
+        field_widget(name)
 
 
 def render_view_panel(state: PageState) -> None:
     for name in VIEW_FIELDS:
         if name not in state.config.hide:
             field_widget(name)
+    for name in other_fields(("view",), VIEW_FIELDS, state.config.hide):
+        field_widget(name)

@@ -82,6 +82,14 @@ def values_from_widgets(cfg: ExperimentConfig) -> dict[str, Any]:
     return values
 
 
+def other_fields(groups: tuple[str, ...], known: tuple[str, ...], hidden: tuple[str, ...]
+                 ) -> list[str]:
+    """Settings of ``groups`` that a panel does not place itself (e.g. added to the table
+    later): the panel draws them at its end, so every setting has a widget."""
+    return [spec.name for spec in FIELDS if spec.group in groups and spec.name not in known
+            and spec.name not in CUSTOM_FIELDS and spec.name not in hidden]
+
+
 def _number_format(value: float) -> str:
     return f"{value:g}"
 

@@ -389,3 +389,18 @@ def test_feature_crosses_only_for_two_dimensional_points():
     at.selectbox(key="w_dataset").set_value("iris").run()
     assert_clean(at)
     assert "w_features" not in {w.key for w in at.multiselect}
+
+
+def test_every_setting_in_the_table_has_a_widget():
+    from playground.config import FIELDS
+    from playground.ui.widgets_from_config import CUSTOM_FIELDS, widget_key
+    at = new_app()
+    drawn = {w.key for kind in ("slider", "select_slider", "selectbox", "multiselect",
+                                "number_input", "checkbox", "text_input")
+             for w in getattr(at, kind)}
+    conditional = {"csv_target", "csv_task", "missing",      # shown for CSV data
+                   "conv_filters", "rnn_units"}              # shown for cnn / rnn
+    missing = [s.name for s in FIELDS if s.name not in CUSTOM_FIELDS
+               and s.name not in conditional and widget_key(s.name) not in drawn]
+    assert not missing
+    assert {"w_layers_n"} and {"w_units_0", "w_units_1", "w_act_0"} <= drawn
