@@ -403,4 +403,4 @@ def test_every_setting_in_the_table_has_a_widget():
     missing = [s.name for s in FIELDS if s.name not in CUSTOM_FIELDS
                and s.name not in conditional and widget_key(s.name) not in drawn]
     assert not missing
-    assert {"w_layers_n"} and {"w_units_0", "w_units_1", "w_act_0"} <= drawn
+    assert {"w_units_0", "w_units_1", "w_act_0"} <= drawn
