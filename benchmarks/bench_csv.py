@@ -4,17 +4,16 @@ Run: python benchmarks/bench_csv.py   (prints seconds for each and their ratio; 
 """
 from __future__ import annotations
 
+import sys
 import tempfile
 import time
 from pathlib import Path
-
-import sys
 
 import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # run from anywhere
-from playground.data import load_csv  # noqa: E402
+from playground.data import load_csv
 
 ROWS = 200_000
 REPEATS = 7

@@ -30,15 +30,15 @@ import argparse
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
 if __package__ in (None, ""):     # run as a script: make `playground` importable
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from playground import nn  # noqa: E402
+from playground import nn
 
 try:
     import torch

@@ -17,8 +17,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # run from anywhere
 
-from playground.snapshot import SplitView  # noqa: E402
-from playground.viz import (  # noqa: E402
+from playground.snapshot import SplitView
+from playground.viz import (
     confusion_matrix_figure,
     decision_boundary_figure,
     gradient_norms_figure,
@@ -30,7 +30,7 @@ from playground.viz import (  # noqa: E402
     sequence_figure,
     weights_histogram_figure,
 )
-from tests.viz import samples  # noqa: E402
+from tests.viz import samples
 
 
 def _cases(resolution: int) -> dict:

@@ -14,8 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from playground.config import ExperimentConfig  # noqa: E402
-from playground.training import TrainingSession  # noqa: E402
+from playground.config import ExperimentConfig
+from playground.training import TrainingSession
 
 CONFIGS = {
     "default (circle, 4-2 tanh, sgd)": ExperimentConfig(),
@@ -45,7 +45,7 @@ def main() -> None:
         epochs = session.train_for(seconds)
         rate = epochs / (time.perf_counter() - start)
 
-        def fresh():
+        def fresh(session=session):
             session.train_for(1e-6)                 # one batch, no snapshot
             start_snap = time.perf_counter()
             session.snapshot()

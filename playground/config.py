@@ -21,8 +21,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from playground.config_fields import (  # noqa: F401  (re-exported: the table's public API)
-    ACTIVATIONS, EFFECTS, FIELDS, GROUPS, KINDS, LOSSES, LOSSES_BY_TASK, MAX_STR_LENGTH,
-    MODEL_KINDS, OPTIMIZERS, PANELS, FieldSpec, field_spec, fields_in_group)
+    ACTIVATIONS,
+    EFFECTS,
+    FIELDS,
+    GROUPS,
+    KINDS,
+    LOSSES,
+    LOSSES_BY_TASK,
+    MAX_STR_LENGTH,
+    MODEL_KINDS,
+    OPTIMIZERS,
+    PANELS,
+    FieldSpec,
+    field_spec,
+    fields_in_group,
+)
 
 _BY_NAME = {spec.name: spec for spec in FIELDS}
 
@@ -146,7 +159,7 @@ class ExperimentConfig:
             return self.layer_activations[layer_index]
         return self.activation
 
-    def replace(self, **changes) -> "ExperimentConfig":
+    def replace(self, **changes) -> ExperimentConfig:
         """A copy with some settings changed (checked like the constructor)."""
         return dataclasses.replace(self, **changes)
 
@@ -218,7 +231,8 @@ def parse_value(spec: FieldSpec, raw, messages: list[str]):
     """
     name = spec.name
     unreadable = (f"{name} {raw!r} could not be read as "
-                  f"{_KIND_WORDS[spec.kind]}; using the default {format_value(spec, spec.default)}.")
+                  f"{_KIND_WORDS[spec.kind]}; "
+                  f"using the default {format_value(spec, spec.default)}.")
     if spec.kind == "bool":
         if isinstance(raw, bool):
             return raw

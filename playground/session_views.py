@@ -9,7 +9,7 @@ import numpy as np
 
 from playground.model_builder import model_targets
 from playground.nn import metrics as nn_metrics
-from playground.snapshot import CurveView, GridView, LayerView, SplitView, Snapshot
+from playground.snapshot import CurveView, GridView, LayerView, Snapshot, SplitView
 
 _HISTORY_PREFIX = {"train": "", "validation": "val_", "test": "test_"}
 GRID_MARGIN = 0.1       # the boundary grid reaches this share of the data range past it

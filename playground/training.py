@@ -24,8 +24,13 @@ from playground import nn
 from playground.config import ExperimentConfig, changed_fields, field_spec, to_json
 from playground.data import Dataset
 from playground.experiment_data import ExperimentError, PreparedData, load_dataset, prepare
-from playground.model_builder import (build_model, compile_model, loss_name, model_targets,
-                                      set_regularization)
+from playground.model_builder import (
+    build_model,
+    compile_model,
+    loss_name,
+    model_targets,
+    set_regularization,
+)
 from playground.session_views import SessionViews
 from playground.snapshot import Snapshot
 

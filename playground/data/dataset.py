@@ -23,7 +23,8 @@ class Dataset:
     X: np.ndarray
     y: np.ndarray
     task: str                                # one of TASKS
-    feature_names: list[str]                 # one per column of X (points2d/table); ["pixel"] etc. otherwise
+    # one per column of X (points2d/table); ["pixel"] etc. otherwise
+    feature_names: list[str]
     class_names: list[str] | None = None     # classification only
     report: list[str] = field(default_factory=list)  # every preprocessing step, in plain words
     name: str = ""                           # e.g. "spiral", "iris", "uploaded.csv"
@@ -33,7 +34,7 @@ class Dataset:
     def n_classes(self) -> int:
         return len(self.class_names) if self.class_names else 0
 
-    def subset(self, index: np.ndarray) -> "Dataset":
+    def subset(self, index: np.ndarray) -> Dataset:
         """The same dataset restricted to rows ``index`` (report and names shared)."""
         return Dataset(self.X[index], self.y[index], self.task, list(self.feature_names),
                        None if self.class_names is None else list(self.class_names),

@@ -31,7 +31,7 @@ class Scaler:
     def fitted(self) -> bool:
         return self.offset is not None
 
-    def fit(self, X_train: np.ndarray) -> "Scaler":
+    def fit(self, X_train: np.ndarray) -> Scaler:
         """Learn offset and scale from the training inputs X_train: (n, ..., features)."""
         X = np.asarray(X_train, dtype=np.float64)
         if X.ndim < 2 or X.shape[0] == 0:
@@ -84,7 +84,7 @@ class Scaler:
                 "scale": None if self.scale is None else self.scale.tolist()}
 
     @classmethod
-    def from_dict(cls, state: dict) -> "Scaler":
+    def from_dict(cls, state: dict) -> Scaler:
         """Rebuild a scaler saved with to_dict."""
         try:
             scaler = cls(state["method"])

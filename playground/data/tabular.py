@@ -8,8 +8,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .columns import (Column, as_number_or_text, clean_numbers, drop_reason, format_label,
-                      is_constant)
+from .columns import (
+    Column,
+    as_number_or_text,
+    clean_numbers,
+    drop_reason,
+    format_label,
+    is_constant,
+)
 from .dataset import TASKS, Dataset
 from .errors import DataError
 

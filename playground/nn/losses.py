@@ -118,7 +118,8 @@ class BinaryCrossentropy(Loss):
         log_q = np.subtract(1.0, y_pred)
         np.maximum(log_q, eps, out=log_q)
         np.log(log_q, out=log_q)                       # log(1 - p), 1 - p clipped to >= eps
-        log_p -= log_q                                 # y log p + (1-y) log q = y (log p - log q) + log q
+        # y log p + (1-y) log q = y (log p - log q) + log q
+        log_p -= log_q
         total = float(np.vdot(y_true, log_p)) + float(np.add.reduce(log_q, axis=None))
         return -total / y_pred.size
 

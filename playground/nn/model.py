@@ -27,7 +27,7 @@ class TrainingDiverged(ArithmeticError):
 
     def __init__(self, message: str, loss: float = math.nan, learning_rate: float = math.nan):
         super().__init__(message)
-        self.loss = loss                      # the non-finite loss (or the finite one with bad grads)
+        self.loss = loss            # the non-finite loss (or the finite one with bad grads)
         self.learning_rate = learning_rate    # the learning rate at the time
 
 
@@ -489,7 +489,8 @@ class Sequential:
                     for key, value in layer.params.items()]
         if len(weights) != len(expected):
             raise ValueError(f"set_weights got {len(weights)} arrays but the model has "
-                             f"{len(expected)} ({', '.join(f'{l.name}.{k}' for l, k, _ in expected)}).")
+                             f"{len(expected)} "
+                             f"({', '.join(f'{lay.name}.{k}' for lay, k, _ in expected)}).")
         for (layer, key, value), new in zip(expected, weights):
             new = np.asarray(new)
             if new.shape != value.shape:
@@ -497,7 +498,7 @@ class Sequential:
                                  f"{new.shape}.")
             if new.dtype.kind not in "biuf" or not np.isfinite(new).all():
                 raise ValueError(f"Layer {layer.name}: {key} must hold finite numbers.")
-        for (layer, key, value), new in zip(expected, weights):
+        for (_, _, value), new in zip(expected, weights):
             value[...] = new
 
     def count_params(self) -> int:
@@ -528,7 +529,8 @@ class Sequential:
         save_model(self, file)
 
     def __repr__(self) -> str:
-        return f"Sequential({[layer.name for layer in self.layers]}, input_shape={self.input_shape})"
+        names = [layer.name for layer in self.layers]
+        return f"Sequential({names}, input_shape={self.input_shape})"
 
 
 def _positive_int(value, what: str, allow_zero: bool = False) -> int:

@@ -4,8 +4,7 @@ import io
 import numpy as np
 import pytest
 
-from playground.data import DataError, load_csv, make_dataset
-from playground.data import csv_text
+from playground.data import DataError, csv_text, load_csv, make_dataset
 
 
 def report_has(ds, *words):
@@ -50,7 +49,7 @@ def test_encodings(codec, label):
 
 
 def test_decimal_comma_with_semicolons_and_thousands_dots():
-    raw = "x;y;label\n1,5;2,25;a\n1.234,5;3,0;b\n-0,75;1.000.000,5;a\n2,0;0,5;b\n".encode()
+    raw = b"x;y;label\n1,5;2,25;a\n1.234,5;3,0;b\n-0,75;1.000.000,5;a\n2,0;0,5;b\n"
     ds = load_csv(raw)
     np.testing.assert_allclose(ds.X[:, 0], [1.5, 1234.5, -0.75, 2.0])
     np.testing.assert_allclose(ds.X[:, 1], [2.25, 3.0, 1000000.5, 0.5])
@@ -58,11 +57,11 @@ def test_decimal_comma_with_semicolons_and_thousands_dots():
 
 
 def test_quoted_fields_with_delimiters_newlines_and_thousands():
-    raw = ('name,note,amount,size,kind\n'
-           '"Smith, Jo","line one\nline two",1.5,"1,234.5",a\n'
-           '"Doe, Al","plain",2.5,"2,000",b\n'
-           '"Roe, Bo","a ""quoted"" word",3.5,17,a\n'
-           '"Poe, Ed","x, y",4.5,"12,345,678.25",b\n').encode()
+    raw = (b'name,note,amount,size,kind\n'
+           b'"Smith, Jo","line one\nline two",1.5,"1,234.5",a\n'
+           b'"Doe, Al","plain",2.5,"2,000",b\n'
+           b'"Roe, Bo","a ""quoted"" word",3.5,17,a\n'
+           b'"Poe, Ed","x, y",4.5,"12,345,678.25",b\n')
     ds = load_csv(raw)
     assert len(ds.y) == 4
     assert "size" in ds.feature_names and "amount" in ds.feature_names
@@ -161,14 +160,14 @@ def test_blank_first_header_with_a_row_index_is_dropped():
     report_has(ds, "Dropped column 'column 1'")
 
 
-MISSING_FILE = ("a,b,c,y\n"
-                "1,x,10,0.5\n"
-                ",x,NA,1.5\n"          # a missing, c missing
-                "3,?,N/A,2.5\n"        # b missing, c missing
-                "4,z,null,3.5\n"
-                "NaN,z,20,4.5\n"
-                "8,n/a,30,5.5\n"
-                "5,x,None,6.5\n").encode()
+MISSING_FILE = (b"a,b,c,y\n"
+                b"1,x,10,0.5\n"
+                b",x,NA,1.5\n"          # a missing, c missing
+                b"3,?,N/A,2.5\n"        # b missing, c missing
+                b"4,z,null,3.5\n"
+                b"NaN,z,20,4.5\n"
+                b"8,n/a,30,5.5\n"
+                b"5,x,None,6.5\n")
 
 
 @pytest.mark.parametrize("strategy, a_fill, c_fill", [

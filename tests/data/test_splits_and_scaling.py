@@ -5,8 +5,15 @@ import numpy as np
 import pytest
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
-from playground.data import (FEATURE_CROSSES, DataError, Dataset, Scaler, add_feature_crosses,
-                             make_dataset, split_dataset)
+from playground.data import (
+    FEATURE_CROSSES,
+    DataError,
+    Dataset,
+    Scaler,
+    add_feature_crosses,
+    make_dataset,
+    split_dataset,
+)
 
 
 def _classes(counts, seed=0):

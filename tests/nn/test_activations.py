@@ -115,9 +115,9 @@ def test_unknown_name_is_refused_with_the_choices():
 
 
 hypothesis = pytest.importorskip("hypothesis")
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from hypothesis.extra.numpy import arrays
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from hypothesis.extra.numpy import arrays  # noqa: E402
 
 # Up to 1e38: the spread of two logits must itself be a float32 (< 3.4e38).
 _ANY_FLOAT32 = st.floats(min_value=float(np.float32(-1e38)), max_value=float(np.float32(1e38)),

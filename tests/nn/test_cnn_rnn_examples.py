@@ -83,7 +83,7 @@ def test_backward_writes_gradients_in_place(make, input_shape):
 
 def test_first_layer_skips_the_input_gradient():
     for first, shape in ((nn.LSTM(2), (3, 1)), (nn.Conv2D(2, 3), (4, 4, 1))):
-        model = nn.Sequential([first, nn.Flatten(), nn.Dense(1)], input_shape=shape, seed=0)
+        nn.Sequential([first, nn.Flatten(), nn.Dense(1)], input_shape=shape, seed=0)
         assert first.needs_input_gradient is False
         out = first.forward(np.ones((2, *shape), np.float32), training=True)
         assert first.backward(np.ones_like(out)) is None       # no wasted input gradient

@@ -5,7 +5,6 @@ import numpy as np
 import pytest
 
 from playground.nn.layers.conv import Conv2D, MaxPool2D
-
 from tests.nn.gradcheck import check_layer_gradients, relative_error
 
 REL_TOL = 1e-6
@@ -17,7 +16,8 @@ def check_layer(layer, x, rng):
 
 
 @pytest.mark.parametrize("padding,strides,kernel", [
-    ("valid", 1, 3), ("same", 1, 3), ("same", 1, 1), ("valid", 2, 3), ("same", 2, 3), ("same", 2, (2, 3)),
+    ("valid", 1, 3), ("same", 1, 3), ("same", 1, 1), ("valid", 2, 3), ("same", 2, 3),
+    ("same", 2, (2, 3)),
     ("same", (1, 2), 4),
 ])
 def test_conv2d_gradients(padding, strides, kernel):

@@ -109,7 +109,7 @@ def test_save_load_round_trip_to_path_and_file_object(tmp_path):
     model.save(str(path))
     loaded = nn.load_model(str(path))
     np.testing.assert_array_equal(loaded.predict(x), model.predict(x))
-    assert [type(l).__name__ for l in loaded.layers] == ["Dense", "Dropout", "Dense"]
+    assert [type(layer).__name__ for layer in loaded.layers] == ["Dense", "Dropout", "Dense"]
     assert loaded.predict(x).dtype == np.float32
     # Training continues identically: optimizer state and random generator were saved.
     model.fit(x, y, epochs=1, batch_size=8)

@@ -21,7 +21,8 @@ def layer_from_config(class_name: str, config: dict) -> Layer:
     try:
         return LAYERS[class_name](**config)
     except TypeError as error:
-        raise ValueError(f"Cannot rebuild layer {class_name} from config {config}: {error}") from None
+        raise ValueError(
+            f"Cannot rebuild layer {class_name} from config {config}: {error}") from None
 
 
 __all__ = [
