@@ -2,8 +2,9 @@
 
 While Play is on, a background thread trains (``trainer.py``) and ``render_live`` runs as
 a fragment that takes a snapshot and refreshes only itself. The browser sets the pace: once
-the loss chart is drawn it asks for the next run (at most every PACE_MS), so refreshes never
-pile up in a busy browser; a slow ``run_every=REFRESH_S`` timer is the safety net. The
+the first chart (the loss) is drawn it asks for the next run (at most every PACE_MS, at an
+idle moment), so refreshes never pile up in a busy browser; a slow ``run_every=REFRESH_S``
+timer is the safety net. The
 controls live outside the fragment, so a Pause click starts a full rerun that stops both
 (a widget inside a running fragment could not interrupt it). Charts go through
 ``live_chart``, which updates them in place with Plotly.react (no flicker).
@@ -20,7 +21,7 @@ from playground.snapshot import Snapshot
 from playground.ui.live_chart import live_chart
 from playground.ui.state import PageState
 
-PACE_MS = 200              # while playing, the loss chart asks for the next refresh once
+PACE_MS = 200              # while playing, the first chart asks for the next refresh once
                            # drawn, at most this often (the browser sets the pace)
 REFRESH_S = 1.0            # safety net: a timed refresh in case a request was lost
 DETAIL_EVERY_S = 0.6       # while playing, the lower-right chart refreshes at most this often
@@ -199,7 +200,7 @@ def _live_body(state: PageState) -> None:
 
 
 def render_live(state: PageState) -> None:
-    """Status and charts; refreshed every REFRESH_S seconds while playing."""
+    """Status and charts; while playing, a fragment refreshed at the browser's pace."""
     state.refreshing = state.playing
     run_every = REFRESH_S if state.playing else None
     st.fragment(run_every=run_every)(_live_body)(state)

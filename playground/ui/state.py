@@ -32,7 +32,7 @@ class PageState:
     notes: list[str] = field(default_factory=list)       # info: why weights were reset, ...
     warnings: list[str] = field(default_factory=list)    # URL values clamped, ...
     errors: dict[str, str] = field(default_factory=dict)  # panel name -> plain error text
-    resync_widgets: bool = True        # widgets must be set from the config before drawing
+    resync_widgets: bool = True        # widgets show an older config (a load): do not read them
     csv_name: str | None = None        # name of the uploaded CSV file, if any
     csv_bytes: bytes | None = None
     preset_key: str | None = None      # the preset last loaded (its notice is shown)
