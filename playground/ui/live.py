@@ -117,48 +117,63 @@ def detail_figure(view: str, snap: Snapshot):
     return viz.metrics_table(snap.metrics)
 
 
+def _drawn_or_warning(build, what: str):
+    """``build()``, or None with a plain warning if it fails: one broken chart must not take
+    the whole live view (and the controls' feedback) with it."""
+    try:
+        return build()
+    except Exception as error:   # the live view's boundary: a message, not a traceback
+        st.warning(f"The {what} could not be drawn: {error}")
+        return None
+
+
 def render_charts(state: PageState, snap: Snapshot) -> None:
     """Output picture and network diagram on top, loss and the chosen view below.
 
-    While playing, the first chart shown also paces the loop (asks for the next refresh
-    once drawn); the loss chart when it is shown, since it changes with every epoch.
+    The first chart shown (the loss, unless hidden) also paces the loop while playing: it
+    asks for the next refresh once drawn.
     """
     hidden = state.config.hide
+    view = st.session_state.get(DETAIL_KEY) or DETAIL_VIEWS[0]
+    output = network = loss = detail = None
+    if "output_chart" not in hidden:
+        output = _drawn_or_warning(lambda: output_figure(state, snap), "output picture")
+    if "network_chart" not in hidden:
+        network = _drawn_or_warning(lambda: _throttled(
+            state, "network_chart", "", NETWORK_EVERY_S, lambda: _network_figure(state, snap)),
+            "network diagram")
+    if "loss_chart" not in hidden:
+        loss = _drawn_or_warning(
+            lambda: viz.loss_figure(snap.history, log_y=state.config.log_scale), "loss chart")
+    if "metrics" not in hidden:
+        detail = _drawn_or_warning(lambda: _throttled(
+            state, "detail_chart", view, DETAIL_EVERY_S, lambda: detail_figure(view, snap)),
+            f"{view.lower()} chart")
+    built = {"loss_chart": loss, "output_chart": output, "network_chart": network,
+             "detail_chart": detail}
+    first = next((key for key, figure in built.items() if figure is not None), None)
     stamp = {"epoch": snap.epoch, "loss": _last(snap.history, "loss")}
-    output = output_figure(state, snap) if "output_chart" not in hidden else None
-    shown = [key for key, on in (("loss_chart", "loss_chart" not in hidden),
-                                 ("output_chart", output is not None),
-                                 ("network_chart", "network_chart" not in hidden),
-                                 ("detail_chart", "metrics" not in hidden)) if on]
-    first = shown[0] if shown else None
 
     def extra(key: str) -> dict:
         if key != first:
-            return {}
-        return {"track": True, "pace_ms": PACE_MS if state.playing else 0}
+            return {**stamp}
+        return {**stamp, "track": True, "pace_ms": PACE_MS if state.playing else 0}
 
     left, right = st.columns([1, 1.1], gap="medium")
-    with left:
-        if output is not None:
-            live_chart(output, key="output_chart", height=TOP_ROW_PX, **stamp,
-                       **extra("output_chart"))
-    with right:
-        if "network_chart" not in hidden:
-            height, text = _throttled(state, "network_chart", "", NETWORK_EVERY_S,
-                                      lambda: _network_figure(state, snap))
-            live_chart(text, key="network_chart", height=height, **stamp,
+    if output is not None:
+        with left:
+            live_chart(output, key="output_chart", height=TOP_ROW_PX, **extra("output_chart"))
+    if network is not None:
+        with right:
+            live_chart(network[1], key="network_chart", height=network[0],
                        **extra("network_chart"))
     left, right = st.columns([1.1, 1], gap="medium")
-    with left:
-        if "loss_chart" not in hidden:
-            live_chart(viz.loss_figure(snap.history, log_y=state.config.log_scale),
-                       key="loss_chart", height=BOTTOM_ROW_PX, **stamp, **extra("loss_chart"))
-    with right:
-        view = st.session_state.get(DETAIL_KEY) or DETAIL_VIEWS[0]
-        if "metrics" not in hidden:
-            height, text = _throttled(state, "detail_chart", view, DETAIL_EVERY_S,
-                                      lambda: detail_figure(view, snap))
-            live_chart(text, key="detail_chart", height=max(height, BOTTOM_ROW_PX), **stamp,
+    if loss is not None:
+        with left:
+            live_chart(loss, key="loss_chart", height=BOTTOM_ROW_PX, **extra("loss_chart"))
+    if detail is not None:
+        with right:
+            live_chart(detail[1], key="detail_chart", height=max(detail[0], BOTTOM_ROW_PX),
                        **extra("detail_chart"))
 
 

@@ -404,3 +404,17 @@ def test_every_setting_in_the_table_has_a_widget():
                and s.name not in conditional and widget_key(s.name) not in drawn]
     assert not missing
     assert {"w_units_0", "w_units_1", "w_act_0"} <= drawn
+
+
+def test_a_chart_that_fails_to_draw_gives_a_warning_not_a_traceback(monkeypatch):
+    from playground import viz
+
+    def broken(*args, **kwargs):
+        raise ValueError("no picture today")
+    monkeypatch.setattr(viz, "network_figure", broken)
+    at = new_app()
+    assert_clean(at)
+    assert any("network diagram could not be drawn: no picture today" in w.value
+               for w in at.warning)
+    click(at, "btn_step_epoch")
+    assert state(at).session.epoch == 1
