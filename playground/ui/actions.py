@@ -33,7 +33,8 @@ def apply_config(state: PageState, new_cfg: ExperimentConfig, panel: str = "data
 
 
 def load_config(state: PageState, cfg: ExperimentConfig, panel: str) -> bool:
-    """Replace the whole experiment (preset, uploaded JSON) and set the widgets to match."""
+    """Replace the whole experiment (preset, uploaded JSON) and set the widgets to match.
+    The lecturer's ``hide`` list stays: a loaded file cannot show hidden controls."""
     ok = apply_config(state, cfg.replace(hide=state.config.hide), panel)
     state.resync_widgets = True
     return ok
@@ -44,10 +45,13 @@ def load_preset(state: PageState, key: str) -> bool:
     if key not in PRESETS:
         state.errors["presets"] = f"There is no preset called {key!r}."
         return False
+    state.trainer.stop(state)
     ok = load_config(state, PRESETS[key].config, "presets")
     if ok:
         state.preset_key = key
-        state.session.reset_weights()
+        state.notes = []               # the preset's own notice says what happens
+        with state.trainer.lock:
+            state.session.reset_weights()
     return ok
 
 
