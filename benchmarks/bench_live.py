@@ -86,11 +86,11 @@ def load_time(browser, url: str) -> tuple[float, object]:
     return time.perf_counter() - start, page
 
 
-def measure(seconds: float) -> dict:
+def measure(seconds: float, query: str = "") -> dict:
     from playwright.sync_api import sync_playwright
     port = free_port()
     server = start_server(port)
-    url = f"http://127.0.0.1:{port}/"
+    url = f"http://127.0.0.1:{port}/" + (f"?{query}" if query else "")
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -138,10 +138,12 @@ def measure(seconds: float) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=8.0, help="how long to play")
+    parser.add_argument("--query", default="",
+                        help="URL query for another experiment, e.g. dataset=spiral")
     args = parser.parse_args()
     if not os.path.exists(CHROMIUM):
         sys.exit(f"{CHROMIUM} is missing: install Debian's chromium package first.")
-    result = measure(args.seconds)
+    result = measure(args.seconds, args.query)
     load = os.getloadavg()
     print(f"machine load average (1/5/15 min): {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} "
           f"on {os.cpu_count()} cores")
