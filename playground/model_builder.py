@@ -15,7 +15,7 @@ from playground.experiment_data import ExperimentError, PreparedData
 MODEL_KINDS_FOR_DATA = {
     "points2d": ("mlp", "autoencoder"),
     "table": ("mlp", "autoencoder"),
-    "image": ("mlp", "cnn"),
+    "image": ("mlp", "cnn", "autoencoder"),
     "sequence": ("mlp", "rnn", "lstm"),
 }
 _SUGGESTION = {"points2d": "mlp", "table": "mlp", "image": "cnn", "sequence": "lstm"}

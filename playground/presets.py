@@ -79,6 +79,28 @@ PRESETS: dict[str, Preset] = {p.key: p for p in (
         dataset="circle", features=("x1²", "x2²"), hidden_layers=(), activation="tanh",
         optimizer="sgd", learning_rate=0.03, batch_size=10, epochs=100),
     _preset(
+        "cnn_digits", "A convolutional network reads handwriting",
+        "Real 8 x 8 handwritten digits. Two convolution blocks look for small strokes "
+        "wherever they are, pooling halves the image, and a dense layer votes for a digit: "
+        "test accuracy passes 90% within a few epochs. Watch the wrong ones turn black.",
+        dataset="digits", model_kind="cnn", conv_filters=(8, 16), hidden_layers=(32,),
+        activation="relu", optimizer="adam", learning_rate=0.01, batch_size=32, epochs=15),
+    _preset(
+        "lstm_sine", "An LSTM predicts the next value of a wave",
+        "Each example is the last 20 values of a sine wave; the LSTM carries a memory "
+        "along them and predicts the next one. The dashed prediction snaps onto the wave "
+        "within a few epochs. Try the sawtooth, whose sudden drops are harder.",
+        dataset="seq_sine", model_kind="lstm", rnn_units=16, hidden_layers=(),
+        optimizer="adam", learning_rate=0.01, batch_size=32, epochs=30),
+    _preset(
+        "autoencoder_digits", "An autoencoder squeezes digits through 8 numbers",
+        "The network must rebuild each 64-pixel image after squeezing it through a layer "
+        "of 8 neurons. The reconstructions start as grey blurs and sharpen into digits: "
+        "8 numbers are enough to keep the shape. Narrow the middle layer to 2 to see what "
+        "is lost.",
+        dataset="digits", model_kind="autoencoder", hidden_layers=(32, 8), activation="relu",
+        optimizer="adam", learning_rate=0.01, batch_size=32, epochs=40),
+    _preset(
         "overfitting", "Overfitting and L2 regularization",
         "Few noisy points and a big network: the training loss keeps falling while the "
         "validation loss turns upwards. Switch regularization to l2 to see the gap close.",

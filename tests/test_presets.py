@@ -95,3 +95,30 @@ def test_overfitting_shows_and_l2_narrows_the_gap():
     gap = free.history["val_loss"][-1] - free.history["loss"][-1]
     assert free.history["val_loss"][-1] > 2 * min(free.history["val_loss"])
     assert l2.history["val_loss"][-1] - l2.history["loss"][-1] < gap / 3
+
+
+def test_cnn_preset_reads_digits():
+    _, snap = _train("cnn_digits", epochs=8)
+    assert snap.metrics["test"]["accuracy"] >= 0.9
+    assert [layer.kind for layer in snap.layers][:2] == ["Conv2D", "MaxPool2D"]
+
+
+def test_lstm_preset_continues_the_sine_wave():
+    _, first = _train("lstm_sine", epochs=1)
+    _, snap = _train("lstm_sine")
+    assert snap.layers[0].kind == "LSTM"
+    # predicting the next value of a clean wave: almost all variance explained
+    assert snap.metrics["test"]["r2"] > 0.99 > first.metrics["test"]["r2"]
+
+
+def test_autoencoder_preset_rebuilds_digits_through_a_narrow_layer():
+    _, first = _train("autoencoder_digits", epochs=1)
+    _, snap = _train("autoencoder_digits")
+    assert min(layer.units for layer in snap.layers if layer.units) == 8
+    test = snap.splits["test"]
+    assert test.y_pred.shape == (len(test.X), 64)
+    # the reconstruction error falls well below the first epoch's and below the error of
+    # predicting every pixel's mean image
+    mean_image_mse = float(np.mean((test.y_true - test.y_true.mean(axis=0)) ** 2))
+    assert snap.metrics["test"]["mse"] < 0.6 * first.metrics["test"]["mse"]
+    assert snap.metrics["test"]["mse"] < 0.5 * mean_image_mse

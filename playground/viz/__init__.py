@@ -8,7 +8,11 @@ from playground.viz.boundary import decision_boundary_figure, regression_figure
 from playground.viz.curves import gradient_norms_figure, loss_figure
 from playground.viz.metrics import confusion_matrix_figure, metrics_rows, metrics_table
 from playground.viz.network import network_figure
-from playground.viz.samples import image_samples_figure, sequence_figure
+from playground.viz.samples import (
+    image_samples_figure,
+    reconstruction_figure,
+    sequence_figure,
+)
 from playground.viz.weights import weights_histogram_figure
 
 __all__ = [
@@ -20,6 +24,7 @@ __all__ = [
     "metrics_rows",
     "metrics_table",
     "network_figure",
+    "reconstruction_figure",
     "regression_figure",
     "sequence_figure",
     "weights_histogram_figure",

@@ -291,7 +291,7 @@ def network_figure(layers: list[LayerView], grid: GridView | None,
     top = half_height + 0.25
     has_more = any(c.units > c.shown for c in columns)
     bottom = -half_height - (1.0 if has_more else 0.4)
-    label_room = 0.4 + 0.2 * max((len(n) for n in columns[0].names[:columns[0].shown]),
+    label_room = 0.5 + 0.3 * max((len(n) for n in columns[0].names[:columns[0].shown]),
                                  default=2)
     data = _edge_traces(columns)
     data += _node_traces(columns, maps)

@@ -1,4 +1,4 @@
-"""Individual samples: a gallery of images with labels, and a sequence's next values."""
+"""Individual samples: labelled images, autoencoder reconstructions, a sequence's next values."""
 from __future__ import annotations
 
 import math
@@ -53,13 +53,9 @@ def image_samples_figure(X: np.ndarray, y_true: np.ndarray, y_pred: np.ndarray,
     label_h = max(3, round(h * 0.45))          # room under each image for its label
     cell_w, cell_h = w + gap, h + label_h
     shown = images[:count]
-    low = float(shown.min()) if count else 0.0
-    high = float(shown.max()) if count else 1.0
-    high = high if high > low else low + 1.0
-    mosaic = np.full((rows * cell_h, cols * cell_w - gap), low, dtype=np.float32)
+    low, high = _grey_range(shown)
     r, c = np.divmod(np.arange(count), cols)
-    for k in range(count):                     # one slice copy per image, not per pixel
-        mosaic[r[k] * cell_h:r[k] * cell_h + h, c[k] * cell_w:c[k] * cell_w + w] = shown[k]
+    mosaic = _mosaic(shown, r, c, rows, cols, cell_h, cell_w, gap, low)
     wrong = y_true[:count] != y_pred[:count]
     centre_x = c * cell_w + (w - 1) / 2
     centre_y = r * cell_h + (h - 1) / 2
@@ -95,6 +91,71 @@ def image_samples_figure(X: np.ndarray, y_true: np.ndarray, y_pred: np.ndarray,
         revision="images", height=ROW_PX * rows + 70, showlegend=False,
         xaxis=theme.hidden_axis(range=[-0.5, cols * cell_w - gap - 0.5], constrain="domain"),
         yaxis=theme.hidden_axis(range=[rows * cell_h - 0.5, -0.5], scaleanchor="x",
+                                scaleratio=1, constrain="domain"),
+        hovermode="closest")
+    layout["margin"] = {"l": 10, "r": 10, "t": 50, "b": 10}
+    if count == 0:
+        layout["annotations"] = [theme.message_annotation("No images to show")]
+    return theme.new_figure(data, layout)
+
+
+def _grey_range(images: np.ndarray) -> tuple[float, float]:
+    """(low, high) of the images, never an empty range."""
+    low = float(images.min()) if images.size else 0.0
+    high = float(images.max()) if images.size else 1.0
+    return low, high if high > low else low + 1.0
+
+
+def _mosaic(images: np.ndarray, r: np.ndarray, c: np.ndarray, rows: int, cols: int,
+            cell_h: int, cell_w: int, gap: int, fill: float) -> np.ndarray:
+    """Images (n, h, w) placed at grid cells (r[k], c[k]) -> (rows*cell_h, cols*cell_w-gap)."""
+    h, w = images.shape[1:3]
+    mosaic = np.full((rows * cell_h, cols * cell_w - gap), fill, dtype=np.float32)
+    for k in range(len(images)):               # one slice copy per image, not per pixel
+        mosaic[r[k] * cell_h:r[k] * cell_h + h, c[k] * cell_w:c[k] * cell_w + w] = images[k]
+    return mosaic
+
+
+def reconstruction_figure(X: np.ndarray, reconstructed: np.ndarray,
+                          max_images: int = 8) -> go.Figure:
+    """An autoencoder's originals (top row) above its reconstructions (bottom row).
+
+    X: (n, height, width, 1) original images; reconstructed: (n, height*width) or the same
+    shape as X, in the same units. Both rows share one grey scale fixed by the originals,
+    so a washed-out reconstruction looks washed out.
+    """
+    originals = _as_grey_images(X)
+    rebuilt = np.asarray(reconstructed, dtype=np.float64)
+    if rebuilt.size != originals.size:
+        raise ValueError(f"reconstructed holds {rebuilt.size} values but X holds "
+                         f"{originals.size}; give one reconstruction per image.")
+    rebuilt = rebuilt.reshape(originals.shape)
+    if max_images < 1:
+        raise ValueError(f"max_images must be at least 1; got {max_images}.")
+    count = min(len(originals), int(max_images))
+    h, w = originals.shape[1:3] if originals.size else (1, 1)
+    cols = max(1, count)
+    gap = max(1, round(w / 6))
+    cell_w, cell_h = w + gap, h + gap
+    low, high = _grey_range(originals[:count])
+    both = np.concatenate([originals[:count], np.clip(rebuilt[:count], low, high)])
+    r, c = np.divmod(np.arange(2 * count), cols)
+    mosaic = _mosaic(both, r, c, 2, cols, cell_h, cell_w, gap, low)
+    errors = np.sqrt(np.mean((originals[:count] - rebuilt[:count]) ** 2, axis=(1, 2)))
+    data = [
+        {"type": "heatmap", "z": mosaic, "zmin": low, "zmax": high, "showscale": False,
+         "colorscale": theme.colorscale(theme.GREYS), "hoverinfo": "skip", "name": ""},
+        {"type": "scatter", "mode": "markers", "x": (c * cell_w + (w - 1) / 2),
+         "y": r * cell_h + (h - 1) / 2, "marker": {"size": 30, "opacity": 0}, "name": "",
+         "text": [f"sample {k % count + 1} {'original' if k < count else 'rebuilt'}: "
+                  f"RMS error {errors[k % count]:.3g}" for k in range(2 * count)],
+         "hovertemplate": "%{text}<extra></extra>"},
+    ]
+    layout = theme.base_layout(
+        "Autoencoder: originals (top) and reconstructions (bottom)", revision="rebuilt",
+        height=2 * ROW_PX + 70, showlegend=False,
+        xaxis=theme.hidden_axis(range=[-0.5, cols * cell_w - gap - 0.5], constrain="domain"),
+        yaxis=theme.hidden_axis(range=[2 * cell_h - gap - 0.5, -0.5], scaleanchor="x",
                                 scaleratio=1, constrain="domain"),
         hovermode="closest")
     layout["margin"] = {"l": 10, "r": 10, "t": 50, "b": 10}

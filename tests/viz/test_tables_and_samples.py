@@ -10,6 +10,7 @@ from playground.viz import (
     image_samples_figure,
     metrics_rows,
     metrics_table,
+    reconstruction_figure,
     sequence_figure,
     theme,
     weights_histogram_figure,
@@ -145,6 +146,31 @@ def test_image_gallery_input_checks(rng):
 
 
 # ----- sequences ---------------------------------------------------------------------------
+def test_reconstructions_sit_under_their_originals(rng):
+    X = rng.random((5, 6, 6, 1))
+    rebuilt = (X * 0.5).reshape(5, -1)
+    fig = reconstruction_figure(X, rebuilt, max_images=4)
+    assert_sound(fig)
+    mosaic = np.asarray(fig.data[0].z)
+    gap = 1                                    # round(6 / 6)
+    cell = 6 + gap
+    for k in range(4):
+        top = mosaic[0:6, k * cell:k * cell + 6]
+        bottom = mosaic[cell:cell + 6, k * cell:k * cell + 6]
+        np.testing.assert_allclose(top, X[k, :, :, 0], rtol=1e-6)
+        # drawn on the originals' grey scale, so values below its bottom are clipped
+        expected = np.clip(X[k, :, :, 0] * 0.5, X[:4].min(), X[:4].max())
+        np.testing.assert_allclose(bottom, expected, rtol=1e-6)
+    # one grey scale for both rows, fixed by the originals
+    assert fig.data[0].zmin == pytest.approx(X[:4].min())
+    assert fig.data[0].zmax == pytest.approx(X[:4].max())
+    errors = [float(t.split("RMS error ")[1]) for t in fig.data[1].text[:4]]
+    expected = np.sqrt(np.mean((X[:4, :, :, 0] * 0.5) ** 2, axis=(1, 2)))
+    np.testing.assert_allclose(errors, expected, rtol=1e-2)
+    with pytest.raises(ValueError, match="one reconstruction per image"):
+        reconstruction_figure(X, rebuilt[:, :10])
+
+
 def test_sequence_actual_and_predicted_along_the_index(rng):
     actual = np.sin(np.arange(50) / 5)
     predicted = actual + rng.normal(0, 0.1, 50)
