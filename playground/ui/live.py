@@ -90,6 +90,8 @@ def output_figure(state: PageState, snap: Snapshot):
                                             show_test=cfg.show_test, discretize=False)
     kind = state.session.prepared.kind
     split = _show_split(snap)
+    if state.session.prepared.autoencoder and kind == "image" and split is not None:
+        return viz.reconstruction_figure(split.X, split.y_pred)
     if kind == "image" and split is not None and snap.task == "classification":
         return viz.image_samples_figure(split.X, split.y_true, split.y_pred,
                                         snap.class_names or [], max_images=24)

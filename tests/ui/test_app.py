@@ -264,7 +264,7 @@ def test_url_hide_hides_controls_and_panels():
     assert "w_batch_size" in {w.key for w in at.slider}      # the rest is still there
 
 
-@pytest.mark.parametrize("key", ["xor_hidden", "line_regression"])
+@pytest.mark.parametrize("key", sorted(PRESETS))
 def test_presets_load_with_their_notice(key):
     at = new_app()
     at.selectbox(key="w_preset_menu").set_value(key).run()
@@ -273,6 +273,9 @@ def test_presets_load_with_their_notice(key):
     assert state(at).config.replace(hide=()) == preset.config.replace(hide=())
     assert any(preset.title in s.value for s in at.success)
     assert at.selectbox(key="w_dataset").value == preset.config.dataset
+    click(at, "btn_step_epoch")
+    assert_clean(at)
+    assert not [w.value for w in at.warning if "could not be drawn" in w.value]
 
 
 def test_linear_regression_preset_shows_the_fitted_line():
@@ -345,6 +348,7 @@ def test_other_kinds_of_data_render(dataset):
     click(at, "btn_step_epoch")
     assert_clean(at)
     assert state(at).session.epoch == 1
+    assert not [w.value for w in at.warning if "could not be drawn" in w.value]
 
 
 @pytest.mark.parametrize("view", ["Confusion", "Weights", "Gradients", "Metrics"])
