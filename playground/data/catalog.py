@@ -114,6 +114,12 @@ def _check_options(name: str, build: Callable, options: dict, fixed: tuple[str, 
         raise DataError(f"Unknown option(s) {unknown} for dataset '{name}'; {offer}.")
 
 
+def pixel_names(shape: tuple) -> list[str]:
+    """One name per pixel of (n, height, width, 1) images, row-major: "pixel 1,1", ..."""
+    height, width = shape[1], shape[2]
+    return [f"pixel {r + 1},{c + 1}" for r in range(height) for c in range(width)]
+
+
 def make_dataset(name: str, n_samples: int | None = None, noise: float | None = None,
                  seed: int = 0, **options) -> Dataset:
     """Build the built-in set ``name``; None for n_samples/noise means the set's default.
@@ -132,7 +138,7 @@ def make_dataset(name: str, n_samples: int | None = None, noise: float | None = 
                             f"options unset (split it with split_dataset instead).")
         if info.name == "digits":
             X, y = images.digits()
-            return Dataset(X, y, _CLS, ["pixel"], [str(d) for d in range(10)],
+            return Dataset(X, y, _CLS, pixel_names(X.shape), [str(d) for d in range(10)],
                            ["Loaded 1797 handwritten digits (8 x 8 pixels, scaled to 0..1) "
                             "from the UCI optdigits test set (CC BY 4.0)."], "digits", "image")
         return entry.build()
@@ -151,7 +157,7 @@ def make_dataset(name: str, n_samples: int | None = None, noise: float | None = 
     report = [f"Generated {n_samples} samples of '{name}' (noise {noise}, seed {seed})."]
     if info.kind == "image":
         names = list(images.SHAPE_NAMES[:options.get("n_classes", 4)])
-        return Dataset(X, y, _CLS, ["pixel"], names, report, name, "image")
+        return Dataset(X, y, _CLS, pixel_names(X.shape), names, report, name, "image")
     features = ["x1", "x2"] if info.kind == "points2d" else ["x"]
     if info.task == _REG:
         return Dataset(X.astype(np.float32), y.astype(np.float32), _REG, features, None,

@@ -23,7 +23,7 @@ class Dataset:
     X: np.ndarray
     y: np.ndarray
     task: str                                # one of TASKS
-    # one per column of X (points2d/table); ["pixel"] etc. otherwise
+    # one per column of X (points2d/table), per pixel (image), ["value"] (sequence)
     feature_names: list[str]
     class_names: list[str] | None = None     # classification only
     report: list[str] = field(default_factory=list)  # every preprocessing step, in plain words

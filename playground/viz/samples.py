@@ -117,12 +117,13 @@ def _mosaic(images: np.ndarray, r: np.ndarray, c: np.ndarray, rows: int, cols: i
 
 
 def reconstruction_figure(X: np.ndarray, reconstructed: np.ndarray,
-                          max_images: int = 8) -> go.Figure:
-    """An autoencoder's originals (top row) above its reconstructions (bottom row).
+                          max_images: int = 8, per_row: int = 4) -> go.Figure:
+    """An autoencoder's originals, each with its reconstruction right below it.
 
     X: (n, height, width, 1) original images; reconstructed: (n, height*width) or the same
-    shape as X, in the same units. Both rows share one grey scale fixed by the originals,
-    so a washed-out reconstruction looks washed out.
+    shape as X, in the same units. Images go ``per_row`` to a row, each row of originals
+    followed by the row of their reconstructions. Both share one grey scale fixed by the
+    originals, so a washed-out reconstruction looks washed out.
     """
     originals = _as_grey_images(X)
     rebuilt = np.asarray(reconstructed, dtype=np.float64)
@@ -130,17 +131,23 @@ def reconstruction_figure(X: np.ndarray, reconstructed: np.ndarray,
         raise ValueError(f"reconstructed holds {rebuilt.size} values but X holds "
                          f"{originals.size}; give one reconstruction per image.")
     rebuilt = rebuilt.reshape(originals.shape)
-    if max_images < 1:
-        raise ValueError(f"max_images must be at least 1; got {max_images}.")
+    if max_images < 1 or per_row < 1:
+        raise ValueError(f"max_images and per_row must be at least 1; got {max_images} "
+                         f"and {per_row}.")
     count = min(len(originals), int(max_images))
     h, w = originals.shape[1:3] if originals.size else (1, 1)
-    cols = max(1, count)
+    cols = max(1, min(count, per_row))
+    pairs = max(1, math.ceil(count / cols))
     gap = max(1, round(w / 6))
     cell_w, cell_h = w + gap, h + gap
     low, high = _grey_range(originals[:count])
     both = np.concatenate([originals[:count], np.clip(rebuilt[:count], low, high)])
-    r, c = np.divmod(np.arange(2 * count), cols)
-    mosaic = _mosaic(both, r, c, 2, cols, cell_h, cell_w, gap, low)
+    pair, c = np.divmod(np.arange(count), cols)
+    # rows: originals, their reconstructions, an empty row to set the next pair apart
+    r = np.concatenate([3 * pair, 3 * pair + 1])
+    c = np.concatenate([c, c])
+    rows = 3 * pairs - 1
+    mosaic = _mosaic(both, r, c, rows, cols, cell_h, cell_w, gap, low)
     errors = np.sqrt(np.mean((originals[:count] - rebuilt[:count]) ** 2, axis=(1, 2)))
     data = [
         {"type": "heatmap", "z": mosaic, "zmin": low, "zmax": high, "showscale": False,
@@ -152,11 +159,11 @@ def reconstruction_figure(X: np.ndarray, reconstructed: np.ndarray,
          "hovertemplate": "%{text}<extra></extra>"},
     ]
     layout = theme.base_layout(
-        "Autoencoder: originals (top) and reconstructions (bottom)", revision="rebuilt",
-        height=2 * ROW_PX + 70, showlegend=False,
+        "Originals, each above its reconstruction", revision="rebuilt",
+        height=rows * ROW_PX + 70, showlegend=False,
         xaxis=theme.hidden_axis(range=[-0.5, cols * cell_w - gap - 0.5], constrain="domain"),
-        yaxis=theme.hidden_axis(range=[2 * cell_h - gap - 0.5, -0.5], scaleanchor="x",
-                                scaleratio=1, constrain="domain"),
+        yaxis=theme.hidden_axis(range=[rows * cell_h - gap - 0.5, -0.5],
+                                scaleanchor="x", scaleratio=1, constrain="domain"),
         hovermode="closest")
     layout["margin"] = {"l": 10, "r": 10, "t": 50, "b": 10}
     if count == 0:

@@ -113,6 +113,9 @@ def test_digits_are_the_real_uci_images():
     reference = load_digits()
     np.testing.assert_allclose(ds.X.reshape(1797, 64), reference.data / 16.0, atol=1e-6)
     np.testing.assert_array_equal(ds.y, reference.target)
+    # one name per pixel, row-major, as a flattening network sees them
+    assert len(ds.feature_names) == 64
+    assert ds.feature_names[:2] == ["pixel 1,1", "pixel 1,2"] and ds.feature_names[8] == "pixel 2,1"
 
 
 def test_shapes_options_and_classes():

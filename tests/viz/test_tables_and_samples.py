@@ -149,14 +149,17 @@ def test_image_gallery_input_checks(rng):
 def test_reconstructions_sit_under_their_originals(rng):
     X = rng.random((5, 6, 6, 1))
     rebuilt = (X * 0.5).reshape(5, -1)
-    fig = reconstruction_figure(X, rebuilt, max_images=4)
+    fig = reconstruction_figure(X, rebuilt, max_images=4, per_row=2)
     assert_sound(fig)
     mosaic = np.asarray(fig.data[0].z)
     gap = 1                                    # round(6 / 6)
     cell = 6 + gap
+    assert mosaic.shape == (5 * cell, 2 * cell - gap)
     for k in range(4):
-        top = mosaic[0:6, k * cell:k * cell + 6]
-        bottom = mosaic[cell:cell + 6, k * cell:k * cell + 6]
+        row, col = divmod(k, 2)        # two per row: originals, rebuilt, a blank row, repeat
+        top = mosaic[3 * row * cell:3 * row * cell + 6, col * cell:col * cell + 6]
+        bottom = mosaic[(3 * row + 1) * cell:(3 * row + 1) * cell + 6,
+                        col * cell:col * cell + 6]
         np.testing.assert_allclose(top, X[k, :, :, 0], rtol=1e-6)
         # drawn on the originals' grey scale, so values below its bottom are clipped
         expected = np.clip(X[k, :, :, 0] * 0.5, X[:4].min(), X[:4].max())
