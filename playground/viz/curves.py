@@ -17,6 +17,9 @@ ACCURACY_KEYS = MappingProxyType({"accuracy": "train", "val_accuracy": "validati
                                   "test_accuracy": "test"})
 MIN_EPOCH_SPAN = 10       # the epoch axis starts out 1..10 and grows with training
 MARKERS_UP_TO = 40        # draw point markers while curves are this short
+# Longer curves are drawn through this many evenly spaced epochs (first and last kept):
+# a 20,000-epoch history would otherwise ship megabytes to the browser on every refresh.
+MAX_POINTS = 1000
 
 
 def _check_series(mapping, what: str) -> dict[str, np.ndarray]:
@@ -34,6 +37,13 @@ def _check_series(mapping, what: str) -> dict[str, np.ndarray]:
     return series
 
 
+def _thinned(n_points: int) -> np.ndarray:
+    """Indices of at most MAX_POINTS evenly spaced points out of n_points, ends included."""
+    if n_points <= MAX_POINTS:
+        return np.arange(n_points)
+    return np.unique(np.linspace(0, n_points - 1, MAX_POINTS).round().astype(np.int64))
+
+
 def _epoch_range(n_epochs: int) -> list[float]:
     return [0.5, max(n_epochs, MIN_EPOCH_SPAN) + 0.5]
 
@@ -41,8 +51,9 @@ def _epoch_range(n_epochs: int) -> list[float]:
 def _line(x, y, label: str, split: str, xaxis: str, yaxis: str, fmt: str,
           show_legend: bool, n_points: int) -> dict:
     """One split's curve; the legend says the split, the hover says ``label``."""
+    keep = _thinned(len(y))
     return {
-        "type": "scatter", "x": x, "y": theme.finite_or_none(y),
+        "type": "scatter", "x": x[keep], "y": theme.finite_or_none(y[keep]),
         "name": theme.SPLIT_LABELS.get(split, split),
         "legendgroup": split, "showlegend": show_legend,
         "mode": "lines+markers" if n_points <= MARKERS_UP_TO else "lines",
@@ -156,10 +167,11 @@ def gradient_norms_figure(grad_norms: dict[str, list[float]]) -> go.Figure:
     n_epochs = max((len(a) for a in series.values()), default=0)
     data = []
     for index, (name, values) in enumerate(series.items()):
-        shown = np.where(values > 0, values, np.nan)
+        keep = _thinned(len(values))
+        shown = np.where(values > 0, values, np.nan)[keep]
         colour = theme.class_colour(index + 1) if index < 9 else theme.INK
         data.append({
-            "type": "scatter", "x": np.arange(1, len(values) + 1), "name": name,
+            "type": "scatter", "x": keep + 1, "name": name,
             "y": theme.finite_or_none(shown),
             "mode": "lines+markers" if len(values) <= MARKERS_UP_TO else "lines",
             "line": {"color": colour, "width": 3,

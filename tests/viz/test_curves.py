@@ -102,3 +102,19 @@ def test_many_layers_move_the_legend_beside_the_plot():
     assert few.layout.legend.orientation == "h" and few.layout.legend.y > 1
     assert many.layout.legend.orientation == "v" and many.layout.legend.x > 1
     assert_sound(many)
+
+
+def test_long_histories_are_thinned_to_evenly_spaced_epochs():
+    from playground.viz.curves import MAX_POINTS
+    n = 20_000
+    history = {"loss": list(np.linspace(1.0, 0.01, n)), "val_loss": list(np.linspace(2, 0.1, n))}
+    fig = loss_figure(history)
+    train = fig.data[0]
+    assert len(train.x) == MAX_POINTS
+    assert train.x[0] == 1 and train.x[-1] == n              # first and last epoch kept
+    # every drawn point is the real value at its epoch
+    np.testing.assert_allclose(train.y, np.asarray(history["loss"])[np.asarray(train.x) - 1])
+    assert fig.layout.xaxis.range[1] == pytest.approx(n + 0.5)
+    norms = gradient_norms_figure({"dense_1": list(np.geomspace(1, 1e-3, n))})
+    assert len(norms.data[0].x) == MAX_POINTS and norms.data[0].x[-1] == n
+    assert len(loss_figure({"loss": [1.0] * MAX_POINTS}).data[0].x) == MAX_POINTS
