@@ -65,8 +65,17 @@ def render_data_panel(state: PageState) -> None:
         field_widget("dataset", format_func=lambda name: name)
         st.caption(descriptions.get(st.session_state[widget_key("dataset")], ""))
     dataset = st.session_state.get(widget_key("dataset"), state.config.dataset)
-    names = ("csv_target", "csv_task", "missing") if dataset == "csv" else \
-            ("n_samples", "noise", "data_seed")
+    info = {i.name: i for i in list_datasets()}.get(dataset)
+    if dataset == "csv":
+        names = ("csv_target", "csv_task", "missing")
+    else:     # real tables and images have a fixed size; some sets take no noise
+        names = tuple(name for name, applies in (
+            ("n_samples", info is None or info.default_samples is not None),
+            ("noise", info is None or info.default_noise is not None),
+            ("data_seed", True)) if applies)
+        if "n_samples" not in names:
+            st.caption("Real data: its size is fixed. The data seed reshuffles which rows "
+                       "go to training, validation and test.")
     for name in names:
         if not is_hidden(state, name):
             field_widget(name)

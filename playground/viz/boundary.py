@@ -10,6 +10,10 @@ from playground.viz import theme
 POINT_SIZE = 8
 REGRESSION_SPLITS = ("train", "validation", "test")
 
+# The model's output is drawn as a pale tint (as TensorFlow Playground does), so that data
+# points in their class colour stay visible on the region of the same class.
+BACKGROUND_OPACITY = 0.6
+
 
 # ----- checks --------------------------------------------------------------------------
 def _check_grid(grid: GridView) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -50,6 +54,7 @@ def _binary_background(x1, x2, output, discretize: bool) -> dict:
         "type": "heatmap", "x": x1, "y": x2, "z": z, "customdata": output,
         "colorscale": theme.colorscale(theme.DIVERGING), "zmin": 0.0, "zmax": 1.0,
         "showscale": False, "name": "model", "zsmooth": False if discretize else "best",
+        "opacity": BACKGROUND_OPACITY,
         "hovertemplate": "(%{x:.2f}, %{y:.2f})<br>P(class 1) = %{customdata:.2f}"
                          "<extra></extra>",
     }
@@ -85,6 +90,7 @@ def _multiclass_background(x1, x2, output, class_names, discretize: bool) -> dic
     return {
         "type": "heatmap", "x": x1, "y": x2, "z": z, "zmin": 0.0, "zmax": float(n_classes),
         "colorscale": _multiclass_scale(n_classes), "showscale": False, "name": "model",
+        "opacity": BACKGROUND_OPACITY,
         "text": names[winner], "customdata": top,
         "hovertemplate": "(%{x:.2f}, %{y:.2f})<br>%{text}, p = %{customdata:.2f}"
                          "<extra></extra>",
@@ -111,7 +117,7 @@ def _regression_colour_range(splits: dict[str, SplitView], output) -> tuple[floa
 def _regression_background(x1, x2, output) -> dict:
     return {
         "type": "heatmap", "x": x1, "y": x2, "z": output, "coloraxis": "coloraxis",
-        "name": "model", "zsmooth": "best",
+        "name": "model", "zsmooth": "best", "opacity": BACKGROUND_OPACITY,
         "hovertemplate": "(%{x:.2f}, %{y:.2f})<br>prediction = %{z:.3g}<extra></extra>",
     }
 

@@ -351,6 +351,14 @@ def test_other_kinds_of_data_render(dataset):
     assert not [w.value for w in at.warning if "could not be drawn" in w.value]
 
 
+def test_fixed_size_data_offers_no_sample_or_noise_sliders():
+    at = new_app(dataset="digits", model_kind="cnn")
+    keys = {w.key for w in at.slider}
+    assert "w_n_samples" not in keys and "w_noise" not in keys
+    assert any("size is fixed" in c.value for c in at.caption)
+    assert {"w_n_samples", "w_noise"} <= {w.key for w in new_app(dataset="moons").slider}
+
+
 @pytest.mark.parametrize("view", ["Confusion", "Weights", "Gradients", "Metrics"])
 def test_every_lower_right_view_renders(view):
     at = new_app()
