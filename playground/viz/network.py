@@ -27,6 +27,7 @@ TILE_RESOLUTION = 20      # node heatmaps are subsampled to at most this many ce
 WEIGHT_BUCKETS = (0.1, 0.25, 0.5, 1.0, 2.0)
 EDGE_WIDTHS = (0.6, 1.2, 2.0, 3.0, 4.5, 6.0)
 EDGE_FADES = (0.65, 0.35, 0.1, 0.0, 0.0, 0.0)
+THIN_ABOVE = 8            # columns taller than this get proportionally thinner edges
 PX_PER_UNIT = 32          # figure height per diagram unit of height (px)
 SQUASHING = ("sigmoid", "softmax")   # activations with outputs in [0, 1]
 LINK_COLOUR = "#C8C8C8"   # connections without one weight per edge (conv, recurrent)
@@ -227,6 +228,9 @@ def _edge_traces(columns: list[_Column]) -> list[dict]:
         traces.append({"type": "scatter", "mode": "lines", "x": xs, "y": ys,
                        "hoverinfo": "skip", "showlegend": False, "name": "connections",
                        "line": {"color": LINK_COLOUR, "width": 0.6}})
+    # many edges between tall columns would merge into a solid block at full width
+    tallest = max(c.shown for c in columns)
+    width_scale = min(1.0, THIN_ABOVE / tallest)
     for (sign, b), parts in sorted(groups.items(), key=lambda item: item[0][::-1]):
         colour = theme.mix(theme.BLUE if sign else theme.ORANGE, theme.NEUTRAL, EDGE_FADES[b])
         traces.append({"type": "scatter", "mode": "lines",
@@ -234,7 +238,7 @@ def _edge_traces(columns: list[_Column]) -> list[dict]:
                        "y": [v for p in parts for v in p[1]],
                        "hoverinfo": "skip", "showlegend": False,
                        "name": f"{'positive' if sign else 'negative'} weights, bucket {b}",
-                       "line": {"color": colour, "width": EDGE_WIDTHS[b]}})
+                       "line": {"color": colour, "width": EDGE_WIDTHS[b] * width_scale}})
     if mid_x:
         traces.append({"type": "scatter", "mode": "markers", "x": np.concatenate(mid_x),
                        "y": np.concatenate(mid_y), "customdata": np.concatenate(mid_w),

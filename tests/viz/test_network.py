@@ -205,3 +205,17 @@ def test_any_dense_network_draws_with_capped_columns(sizes, with_grid, seed):
     shown = [min(n, MAX_NODES) for n in sizes]
     assert [len(c) for c in _columns(fig)] == shown
     assert len(_edges(fig)) == sum(a * b for a, b in zip(shown[:-1], shown[1:]))
+
+
+def test_tall_columns_get_thinner_edges_on_the_same_fixed_scale():
+    from playground.snapshot import LayerView
+    from playground.viz.network import THIN_ABOVE
+
+    def widest(units):
+        kernel = np.full((2, units), 5.0)                   # every weight in the top bucket
+        layers = [LayerView("dense_1", "Dense", units, "tanh",
+                            {"kernel": kernel, "bias": np.zeros(units)})]
+        return max(e[4] for e in _edges(network_figure(layers, None, ["x1", "x2"])))
+
+    assert widest(4) == widest(THIN_ABOVE) == EDGE_WIDTHS[-1]
+    assert widest(2 * THIN_ABOVE) == pytest.approx(EDGE_WIDTHS[-1] / 2)
