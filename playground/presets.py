@@ -22,6 +22,10 @@ def _preset(key, title, notice, **settings) -> Preset:
     return Preset(key, title, notice, ExperimentConfig(**settings))
 
 
+# y = 2x + 3 + N(0, 1) fitted by one linear neuron with plain minibatch gradient descent
+_LINE_BY_SGD = {"dataset": "line", "n_samples": 100, "noise": 1.0, "hidden_layers": (),
+                "activation": "linear", "loss": "mse", "optimizer": "sgd", "batch_size": 10}
+
 PRESETS: dict[str, Preset] = {p.key: p for p in (
     _preset(
         "xor_no_hidden", "XOR needs a hidden layer (1: no hidden layer)",
@@ -50,15 +54,13 @@ PRESETS: dict[str, Preset] = {p.key: p for p in (
         "A single neuron with no activation is exactly y = w x + b. Plain gradient descent "
         "walks w towards 2 and b towards 3 (shown in the data's original units); the loss "
         "curve flattens once the line fits up to the noise.",
-        dataset="line", n_samples=100, noise=1.0, hidden_layers=(), activation="linear",
-        loss="mse", optimizer="sgd", learning_rate=0.01, batch_size=10, epochs=150),
+        **_LINE_BY_SGD, learning_rate=0.01, epochs=150),
     _preset(
         "lr_too_large", "A learning rate too large",
         "Each step overshoots the valley further than the last, so the loss grows instead of "
         "shrinking until it becomes infinite and training stops. Lower the learning rate "
         "tenfold and press Play again.",
-        dataset="line", n_samples=100, noise=1.0, hidden_layers=(), activation="linear",
-        loss="mse", optimizer="sgd", learning_rate=1.5, batch_size=10, epochs=50),
+        **_LINE_BY_SGD, learning_rate=1.5, epochs=50),
     _preset(
         "sigmoid_deep", "Sigmoid vs ReLU in a deep net (1: sigmoid)",
         "Eight sigmoid layers: the gradient shrinks at every layer on its way back, so the "
