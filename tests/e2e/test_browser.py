@@ -134,9 +134,19 @@ def test_csv_upload_in_the_browser(server_url, browser, tmp_path):
                      for i in range(80))
     csv_file = tmp_path / "sizes.csv"
     csv_file.write_text("width,height,size\n" + rows + "\n")
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(
-        str(csv_file))
-    page.get_by_text("Current file: sizes.csv").wait_for(timeout=30_000)
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    upload = page.locator('[data-testid="stFileUploaderDropzoneInput"]').first
+    upload.set_input_files(str(csv_file))
+    current = page.get_by_text("Current file: sizes.csv")
+    try:
+        current.wait_for(timeout=20_000)
+    except PlaywrightTimeout:
+        # Seen once in about ten full CI runs: the upload never reached the script (cf.
+        # streamlit issue #9079, uploads lost around fragment reruns). A person would pick
+        # the file again; do the same once, so the rest of the path is still checked.
+        upload.set_input_files([])
+        upload.set_input_files(str(csv_file))
+        current.wait_for(timeout=30_000)
     page.get_by_text("Loaded sizes.csv").wait_for(timeout=10_000)
     bad = tmp_path / "empty.csv"
     bad.write_bytes(b"")
