@@ -70,11 +70,7 @@ def config_from_args(args) -> tuple[ExperimentConfig, list[str]]:
         except ValueError as error:
             raise CliError(str(error)) from None
     elif args.config:
-        try:
-            text = args.config.read_bytes()
-        except OSError as error:
-            raise CliError(f"Cannot read the config file {args.config}: "
-                           f"{error.strerror or error}.") from None
+        text = _read_bytes(args.config, "config file")
         try:
             cfg, warnings = config_module.from_json(text)
         except ValueError as error:
@@ -94,6 +90,14 @@ def config_from_args(args) -> tuple[ExperimentConfig, list[str]]:
         raise CliError(str(error)) from None
 
 
+def _read_bytes(path, what: str) -> bytes:
+    """The file's bytes, or a CliError saying which file could not be read and why."""
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise CliError(f"Cannot read the {what} {path}: {error.strerror or error}.") from None
+
+
 def run_train(args, out) -> int:
     from playground.training import TrainingSession
 
@@ -102,11 +106,7 @@ def run_train(args, out) -> int:
         print(f"warning: {line}", file=sys.stderr)
     csv_bytes = None
     if args.csv:
-        try:
-            csv_bytes = args.csv.read_bytes()
-        except OSError as error:
-            raise CliError(f"Cannot read the CSV file {args.csv}: "
-                           f"{error.strerror or error}.") from None
+        csv_bytes = _read_bytes(args.csv, "CSV file")
         if cfg.dataset != "csv":
             cfg = cfg.replace(dataset="csv")
     try:

@@ -26,6 +26,18 @@ MAX_FEATURES = 2000         # input columns after one-hot encoding
 MIN_ROWS = 2
 
 
+def _read_column(series, name: str, report: list[str]):
+    """A raw text column as numbers (cleaned) or text -> (values, is_numeric); notes go
+    to ``report``."""
+    values, numeric, note = as_number_or_text(series)
+    if note:
+        report.append(note)
+    if numeric:
+        values, notes = clean_numbers(values, name)
+        report.extend(notes)
+    return values, numeric
+
+
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
@@ -146,12 +158,7 @@ def frame_to_dataset(frame: pd.DataFrame, *, target: str | None = None,
     target_name = _find_target(frame, target)
 
     # Rows without a target teach nothing: drop them first.
-    target_values, target_numeric, note = as_number_or_text(frame[target_name])
-    if note:
-        report.append(note)
-    if target_numeric:
-        target_values, notes = clean_numbers(target_values, target_name)
-        report.extend(notes)
+    target_values, target_numeric = _read_column(frame[target_name], target_name, report)
     no_target = target_values.isna().to_numpy()
     if no_target.all():
         raise DataError(f"Every value of the target column '{target_name}' is missing, so "
@@ -171,12 +178,7 @@ def frame_to_dataset(frame: pd.DataFrame, *, target: str | None = None,
     for position, column_name in enumerate(frame.columns):
         if column_name == target_name:
             continue
-        values, numeric, note = as_number_or_text(frame[column_name])
-        if note:
-            report.append(note)
-        if numeric:
-            values, notes = clean_numbers(values, column_name)
-            report.extend(notes)
+        values, numeric = _read_column(frame[column_name], column_name, report)
         reason = drop_reason(column_name, values, numeric, position, blank_header,
                              max_categories)
         if reason:

@@ -126,6 +126,15 @@ class SGD(Optimizer):
         return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}
 
 
+def _scaled_step(param, grad, squares, scratch, lr, epsilon) -> None:
+    """w -= lr g / (sqrt(squares) + eps), in place (scratch is overwritten)."""
+    np.sqrt(squares, out=scratch)
+    scratch += epsilon
+    np.divide(grad, scratch, out=scratch)
+    scratch *= lr
+    param -= scratch
+
+
 class RMSprop(Optimizer):
     """s = rho s + (1 - rho) g^2; w -= lr g / (sqrt(s) + eps)."""
 
@@ -143,11 +152,7 @@ class RMSprop(Optimizer):
         scratch -= mean_square
         scratch *= 1.0 - self.rho
         mean_square += scratch                   # rho s + (1 - rho) g^2
-        np.sqrt(mean_square, out=scratch)
-        scratch += self.epsilon
-        np.divide(grad, scratch, out=scratch)
-        scratch *= self._learning_rate
-        param -= scratch
+        _scaled_step(param, grad, mean_square, scratch, self._learning_rate, self.epsilon)
 
     def get_config(self):
         return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}
@@ -171,11 +176,7 @@ class Adagrad(Optimizer):
         accumulator = slots[0]
         np.multiply(grad, grad, out=scratch)
         accumulator += scratch
-        np.sqrt(accumulator, out=scratch)
-        scratch += self.epsilon
-        np.divide(grad, scratch, out=scratch)
-        scratch *= self._learning_rate
-        param -= scratch
+        _scaled_step(param, grad, accumulator, scratch, self._learning_rate, self.epsilon)
 
     def get_config(self):
         return {**super().get_config(),
