@@ -161,22 +161,18 @@ def render_charts(state: PageState, snap: Snapshot) -> None:
             return {**stamp}
         return {**stamp, "track": True, "pace_ms": PACE_MS if state.playing else 0}
 
-    left, right = st.columns([1, 1.1], gap="medium")
-    if output is not None:
-        with left:
-            live_chart(output, key="output_chart", height=TOP_ROW_PX, **extra("output_chart"))
-    if network is not None:
-        with right:
-            live_chart(network[1], key="network_chart", height=network[0],
-                       **extra("network_chart"))
-    left, right = st.columns([1.1, 1], gap="medium")
-    if loss is not None:
-        with left:
-            live_chart(loss, key="loss_chart", height=BOTTOM_ROW_PX, **extra("loss_chart"))
-    if detail is not None:
-        with right:
-            live_chart(detail[1], key="detail_chart", height=max(detail[0], BOTTOM_ROW_PX),
-                       **extra("detail_chart"))
+    rows = (  # (column widths, [(key, figure, height) for the left and right column])
+        ([1, 1.1], [("output_chart", output, TOP_ROW_PX),
+                    ("network_chart", network and network[1], network and network[0])]),
+        ([1.1, 1], [("loss_chart", loss, BOTTOM_ROW_PX),
+                    ("detail_chart", detail and detail[1],
+                     detail and max(detail[0], BOTTOM_ROW_PX))]),
+    )
+    for widths, charts in rows:
+        for column, (key, figure, height) in zip(st.columns(widths, gap="medium"), charts):
+            if figure is not None:
+                with column:
+                    live_chart(figure, key=key, height=height, **extra(key))
 
 
 def _network_figure(state: PageState, snap: Snapshot):
