@@ -1,16 +1,19 @@
 """Play, Pause, Step one epoch, Step one batch, Reset weights; and the notes beside them.
 
 Play and Pause are two buttons that each SET a value (a toggle's callback can fire twice
-under a running fragment and flip it back). They sit outside the live fragment, so a click
-starts a full rerun that stops the refresh timer at once.
+under a running fragment and flip it back). They sit inside the live fragment
+(``live.render_live``): a click reruns only that fragment, preempting a refresh in progress,
+so Pause stops training and shows the final picture without redrawing the whole page.
 """
 from __future__ import annotations
 
 import streamlit as st
 
 from playground.ui import actions
-from playground.ui.live import DETAIL_KEY, DETAIL_VIEWS
 from playground.ui.state import PageState
+
+DETAIL_KEY = "w_detail_view"        # the lower-right chart picked beside the buttons
+DETAIL_VIEWS = ("Metrics", "Confusion", "Weights", "Gradients")
 
 
 def render_controls(state: PageState) -> None:

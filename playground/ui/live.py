@@ -1,13 +1,12 @@
-"""The live part of the page: the status line and the charts, redrawn while training.
+"""The live part of the page: controls, status numbers and charts, redrawn while training.
 
 While Play is on, a background thread trains (``trainer.py``) and ``render_live`` runs as
 a fragment that takes a snapshot and refreshes only itself. The browser sets the pace: once
-the first chart (the loss) is drawn it asks for the next run (at most every PACE_MS, at an
-idle moment), so refreshes never pile up in a busy browser; a slow ``run_every=REFRESH_S``
-timer is the safety net. The
-controls live outside the fragment, so a Pause click starts a full rerun that stops both
-(a widget inside a running fragment could not interrupt it). Charts go through
-``live_chart``, which updates them in place with Plotly.react (no flicker).
+the board (``live_board``) has drawn a refresh it asks for the next run (at most every
+PACE_MS, at an idle moment), so refreshes never pile up in a busy browser; a slow
+``run_every=REFRESH_S`` timer is the safety net. The buttons are inside the fragment: a
+Pause click reruns only it (preempting a refresh in progress), stops the trainer in its
+callback and sends the final picture at once; a full run then drops the timer.
 """
 from __future__ import annotations
 
@@ -18,19 +17,18 @@ import streamlit as st
 
 from playground import viz
 from playground.snapshot import Snapshot
-from playground.ui.live_chart import live_chart
+from playground.ui.controls import DETAIL_KEY, DETAIL_VIEWS, render_controls
+from playground.ui.live_board import live_board
 from playground.ui.state import PageState
 
-PACE_MS = 200              # while playing, the first chart asks for the next refresh once
-                           # drawn, at most this often (the browser sets the pace)
+PACE_MS = 200              # while playing, the board asks for the next refresh once drawn,
+                           # at most this often (the browser sets the pace)
 REFRESH_S = 1.0            # safety net: a timed refresh in case a request was lost
 DETAIL_EVERY_S = 0.6       # while playing, the lower-right chart refreshes at most this often
 NETWORK_EVERY_S = 0.35     # and the network diagram this often
 TOP_ROW_PX = 390           # output picture and network diagram
 MAX_NETWORK_PX = 640       # a tall network diagram (many neurons) may grow to this
 BOTTOM_ROW_PX = 290        # loss curves and the chart picked on the right
-DETAIL_KEY = "w_detail_view"
-DETAIL_VIEWS = ("Metrics", "Confusion", "Weights", "Gradients")
 
 
 def _last(history: dict[str, list[float]], key: str) -> float | None:
@@ -46,26 +44,35 @@ def _fmt(value: float | None, percent: bool = False) -> str:
     return f"{value:.3e}" if abs(value) >= 1e4 else f"{value:.4f}"
 
 
-def render_status(snap: Snapshot, line: tuple[float, float] | None = None) -> None:
-    """Epoch counter and train/validation/test loss (and accuracy), always visible.
-
-    line: (w, b) of a one-input linear model in the data's units, shown as y = w x + b.
-    """
+def status_items(snap: Snapshot) -> list[dict]:
+    """The numbers always shown above the charts: epoch, train/validation/test loss, and
+    test accuracy (classification) or test R² (regression)."""
     h = snap.history
-    cols = st.columns([1, 1, 1, 1, 1.2])
-    cols[0].metric("Epoch", f"{snap.epoch:,}", help=f"{snap.batches:,} batches in all")
-    cols[1].metric("Train loss", _fmt(_last(h, "loss")))
-    cols[2].metric("Validation loss", _fmt(_last(h, "val_loss")))
-    cols[3].metric("Test loss", _fmt(_last(h, "test_loss")))
+    items = [
+        {"label": "Epoch", "value": f"{snap.epoch:,}", "help": f"{snap.batches:,} batches in all"},
+        {"label": "Train loss", "value": _fmt(_last(h, "loss"))},
+        {"label": "Validation loss", "value": _fmt(_last(h, "val_loss"))},
+        {"label": "Test loss", "value": _fmt(_last(h, "test_loss"))},
+    ]
     if snap.task == "classification":
-        cols[4].metric("Test accuracy", _fmt(_last(h, "test_accuracy") or
-                                             _last(h, "val_accuracy"), percent=True))
+        items.append({"label": "Test accuracy", "value": _fmt(
+            _last(h, "test_accuracy") or _last(h, "val_accuracy"), percent=True)})
     else:
         test = snap.metrics.get("test") or snap.metrics.get("validation") or {}
-        cols[4].metric("Test R²", _fmt(test.get("r2")))
-    if line is not None and all(math.isfinite(v) for v in line):
-        st.markdown(f"**Fitted line:** y = {line[0]:.3f} · x {'+' if line[1] >= 0 else '−'} "
-                    f"{abs(line[1]):.3f}")
+        items.append({"label": "Test R²", "value": _fmt(test.get("r2"))})
+    return items
+
+
+def fitted_line_text(line: tuple[float, float] | None) -> str | None:
+    """(w, b) of a one-input linear model in the data's units -> "Fitted line: y = w · x + b"."""
+    if line is None or not all(math.isfinite(v) for v in line):
+        return None
+    sign = "+" if line[1] >= 0 else "−"
+    return f"Fitted line: y = {line[0]:.3f} · x {sign} {abs(line[1]):.3f}"
+
+
+def render_messages(snap: Snapshot) -> None:
+    """Why training stopped (divergence) or what the session has to say."""
     if snap.status == "diverged":
         st.error(snap.message or "Training diverged: try a smaller learning rate.")
     elif snap.message:
@@ -129,50 +136,36 @@ def _drawn_or_warning(build, what: str):
         return None
 
 
-def render_charts(state: PageState, snap: Snapshot) -> None:
-    """Output picture and network diagram on top, loss and the chosen view below.
-
-    The first chart shown (the loss, unless hidden) also paces the loop while playing: it
-    asks for the next refresh once drawn.
-    """
+def chart_rows(state: PageState, snap: Snapshot) -> list[dict]:
+    """The board's charts: output picture and network diagram on top, loss and the chosen
+    view below (see ``live_board`` for the layout). Hidden or broken charts are left out."""
     hidden = state.config.hide
     view = st.session_state.get(DETAIL_KEY) or DETAIL_VIEWS[0]
-    output = network = loss = detail = None
-    if "output_chart" not in hidden:
-        output = _drawn_or_warning(lambda: output_figure(state, snap), "output picture")
-    if "network_chart" not in hidden:
-        network = _drawn_or_warning(lambda: _throttled(
-            state, "network_chart", "", NETWORK_EVERY_S, lambda: _network_figure(state, snap)),
-            "network diagram")
-    if "loss_chart" not in hidden:
-        loss = _drawn_or_warning(
-            lambda: viz.loss_figure(snap.history, log_y=state.config.log_scale), "loss chart")
-    if "metrics" not in hidden:
-        detail = _drawn_or_warning(lambda: _throttled(
-            state, "detail_chart", view, DETAIL_EVERY_S, lambda: detail_figure(view, snap)),
-            f"{view.lower()} chart")
-    built = {"loss_chart": loss, "output_chart": output, "network_chart": network,
-             "detail_chart": detail}
-    first = next((key for key, figure in built.items() if figure is not None), None)
-    stamp = {"epoch": snap.epoch, "loss": _last(snap.history, "loss")}
 
-    def extra(key: str) -> dict:
-        if key != first:
-            return {**stamp}
-        return {**stamp, "track": True, "pace_ms": PACE_MS if state.playing else 0}
+    def chart(key: str, what: str, build, every_s: float = 0.0, tag: str = "",
+              height: int | None = None, min_height: int = 0):
+        if key in hidden:
+            return None
+        built = _drawn_or_warning(
+            lambda: _throttled(state, snap, key, tag, every_s, build, height), what)
+        if built is None:
+            return None
+        return {"key": key, "figure": built[1], "height": max(built[0], min_height)}
 
-    rows = (  # (column widths, [(key, figure, height) for the left and right column])
-        ([1, 1.1], [("output_chart", output, TOP_ROW_PX),
-                    ("network_chart", network and network[1], network and network[0])]),
-        ([1.1, 1], [("loss_chart", loss, BOTTOM_ROW_PX),
-                    ("detail_chart", detail and detail[1],
-                     detail and max(detail[0], BOTTOM_ROW_PX))]),
-    )
-    for widths, charts in rows:
-        for column, (key, figure, height) in zip(st.columns(widths, gap="medium"), charts):
-            if figure is not None:
-                with column:
-                    live_chart(figure, key=key, height=height, **extra(key))
+    top = [chart("output_chart", "output picture", lambda: output_figure(state, snap),
+                 height=TOP_ROW_PX),
+           chart("network_chart", "network diagram", lambda: _network_figure(state, snap),
+                 NETWORK_EVERY_S)]
+    bottom = [chart("loss_chart", "loss chart", lambda: viz.loss_figure(
+                  snap.history, log_y=state.config.log_scale), height=BOTTOM_ROW_PX),
+              chart("detail_chart", f"{view.lower()} chart", lambda: detail_figure(view, snap),
+                    DETAIL_EVERY_S, tag=view, min_height=BOTTOM_ROW_PX)]
+    rows = []
+    for widths, charts in (([1, 1.1], top), ([1.1, 1], bottom)):
+        kept = [(w, c) for w, c in zip(widths, charts) if c is not None]
+        if kept:
+            rows.append({"widths": [w for w, _ in kept], "charts": [c for _, c in kept]})
+    return rows
 
 
 def _network_figure(state: PageState, snap: Snapshot):
@@ -183,37 +176,49 @@ def _network_figure(state: PageState, snap: Snapshot):
     return figure
 
 
-def _throttled(state: PageState, key: str, tag: str, every_s: float, build
-               ) -> tuple[int, str]:
-    """(height, figure JSON) for a secondary chart, rebuilt at most every ``every_s`` while
-    playing (the browser's time is better spent on the output picture and the loss), and
-    on every run otherwise, or when ``tag`` (e.g. the chosen view) changes."""
+def _throttled(state: PageState, snap: Snapshot, key: str, tag: str, every_s: float,
+               build, height: int | None = None) -> tuple[int, str] | None:
+    """(height px, figure JSON) of one chart, or None if ``build`` has no picture to show.
+
+    Built again only when the snapshot, the config or ``tag`` (e.g. the chosen view)
+    changed; while playing, at most every ``every_s`` seconds (the browser's time is better
+    spent on the output picture and the loss). ``height`` overrides the figure's own."""
     now = time.monotonic()
     cached = state.chart_cache.get(key)
-    if cached is None or not state.playing or cached[1] != tag or now - cached[0] >= every_s:
-        figure = build()
-        height = int(figure.layout.height or BOTTOM_ROW_PX)
-        cached = (now, tag, height, figure.to_json())
-        state.chart_cache[key] = cached
-    return cached[2], cached[3]
+    if cached is not None and cached[1] == (tag, state.config) and (
+            cached[2] is snap or (state.playing and now - cached[0] < every_s)):
+        return cached[3]
+    figure = build()
+    shown = None
+    if figure is not None:
+        figure.layout.height = int(height or figure.layout.height or BOTTOM_ROW_PX)
+        shown = (int(figure.layout.height), figure.to_json())
+    state.chart_cache[key] = (now, (tag, state.config), snap, shown)
+    return shown
 
 
 def _live_body(state: PageState) -> None:
     trainer = state.trainer
     trainer.heartbeat()
+    render_controls(state)       # inside the fragment: a click reruns only this part
     if state.playing and not trainer.running:
         trainer.start(state)
-    if state.refreshing and not state.playing:
-        st.rerun(scope="app")      # training stopped by itself (diverged): stop the timer
     with trainer.lock:
         snap = state.session.snapshot()
         line = state.session.linear_fit()
-    render_status(snap, line)
-    render_charts(state, snap)
+    render_messages(snap)
+    live_board(status_items(snap), chart_rows(state, snap), line=fitted_line_text(line),
+               epoch=snap.epoch, loss=_last(snap.history, "loss"),
+               pace_ms=PACE_MS if state.playing else 0)
+    if state.refreshing != state.playing:
+        # Play or Pause was pressed here, or training stopped by itself (diverged): the
+        # final picture is on its way; a full run now starts or stops the refresh timer.
+        st.rerun(scope="app")
 
 
 def render_live(state: PageState) -> None:
-    """Status and charts; while playing, a fragment refreshed at the browser's pace."""
+    """Controls, status and charts: a fragment, refreshed at the browser's pace while
+    playing (with a slow timer as a safety net)."""
     state.refreshing = state.playing
     run_every = REFRESH_S if state.playing else None
     st.fragment(run_every=run_every)(_live_body)(state)

@@ -21,11 +21,11 @@ from playground.config import (
 )
 from playground.data import list_datasets
 from playground.ui import actions
-from playground.ui.controls import render_controls, render_notes
+from playground.ui.controls import render_notes
 from playground.ui.data_panel import render_data_panel
 from playground.ui.downloads import render_downloads
 from playground.ui.live import render_live
-from playground.ui.live_chart import preload_plotly
+from playground.ui.live_board import preload_plotly
 from playground.ui.network_panel import (
     LAYERS_KEY,
     layers_from_widgets,
@@ -144,7 +144,6 @@ def main() -> None:
         update_experiment(state)
     mirror_to_url(state)
     st.html(PAGE_CSS)
-    render_controls(state)
     render_preset_notice(state)
     render_notes(state)
     render_live(state)

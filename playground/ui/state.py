@@ -39,9 +39,9 @@ class PageState:
     url_params: dict[str, str] = field(default_factory=dict)  # last mirrored to the URL
     trainer: BackgroundTrainer = field(default_factory=BackgroundTrainer)  # thread + lock
     refreshing: bool = False           # the live view was drawn with a refresh timer
-    # secondary charts refreshed less often while playing:
-    # key -> (built at monotonic time, tag such as the chosen view, height px, figure JSON)
-    chart_cache: dict[str, tuple[float, str, int, str]] = field(default_factory=dict)
+    # figure JSON per chart key, rebuilt only when the picture can change:
+    # key -> (built at monotonic time, (tag, config), snapshot, (height px, JSON) or None)
+    chart_cache: dict[str, tuple] = field(default_factory=dict)
 
     @property
     def config(self) -> ExperimentConfig:

@@ -6,7 +6,6 @@ Pause, and save screenshots (tmp dir; also ./screenshots/ when run locally, not 
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import socket
 import subprocess
@@ -69,9 +68,8 @@ def browser():
 
 
 def metric(page, label: str) -> str:
-    box = page.locator('[data-testid="stMetric"]').filter(
-        has=page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(f"^{label}$")))
-    return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
+    """A number of the live board's status line, as shown."""
+    return page.locator(f'.np-stat[data-np-stat="{label}"] .np-stat-value').inner_text().strip()
 
 
 def number(text: str) -> float:

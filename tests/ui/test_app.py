@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from playground.config import field_spec, to_json
 from playground.presets import PRESETS
+from playground.ui.live_board import board_data
 from playground.ui.state import STATE_KEY
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -27,8 +28,15 @@ def state(at: AppTest):
     return at.session_state[STATE_KEY]
 
 
+def board(at: AppTest) -> dict:
+    """What the live board sent to the browser (status numbers and chart JSON)."""
+    element = next(e for e in at.get("bidi_component")
+                   if e.proto.component_name.endswith("live_board"))
+    return board_data(element)
+
+
 def metric(at: AppTest, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
+    return next(item["value"] for item in board(at)["status"] if item["label"] == label)
 
 
 def assert_clean(at: AppTest) -> None:
@@ -284,8 +292,8 @@ def test_linear_regression_preset_shows_the_fitted_line():
         click(at, "btn_step_epoch")
     assert_clean(at)
     w, b = state(at).session.linear_fit()
-    shown = [m.value for m in at.markdown if "Fitted line" in m.value]
-    assert shown and f"{w:.3f}" in shown[0] and f"{abs(b):.3f}" in shown[0]
+    shown = board(at)["line"]
+    assert shown.startswith("Fitted line") and f"{w:.3f}" in shown and f"{abs(b):.3f}" in shown
 
 
 def test_preset_in_the_url():

@@ -1,0 +1,260 @@
+"""The live board: the status numbers and the Plotly charts, updated in place.
+
+``st.plotly_chart`` rebuilds a chart in the browser whenever its data changes, so a chart
+refreshed several times a second flickers; and each Streamlit element costs the browser a
+React render on every refresh. This one ``st.components.v2`` component holds the whole live
+view: the status line (epoch, losses, accuracy) as plain text, and one plot element per
+chart key that every new figure updates with ``Plotly.react`` (redraws only that chart, keeps
+zoom and hover; each figure sets ``uirevision``). A chart whose figure did not change is not
+redrawn. Charts are drawn one per animation frame, so a click (Pause) is handled between two
+of them; while playing, the board asks for the next refresh once everything is drawn (at
+most every ``pace_ms``, at an idle moment), so refreshes never pile up in a busy browser.
+
+plotly.js is not fetched from a CDN (the app must work offline): it is served from a local
+folder as a static component path; the script tag is added once per page.
+"""
+from __future__ import annotations
+
+import json
+import os
+
+import plotly
+import streamlit as st
+from streamlit.components.v1 import declare_component
+
+# Folder holding plotly.min.js inside the installed plotly package.
+PLOTLY_JS_DIR = os.path.join(os.path.dirname(plotly.__file__), "package_data")
+PLOTLY_JS_FILE = "plotly.min.js"
+
+_JS = r"""
+export default function(component) {
+  const { data, parentElement, setTriggerValue } = component;
+  const stats = (window.__npStats = window.__npStats ||
+                 {refreshes: 0, created: {}, perKey: {}, keyMs: {}});
+  if (!window.__npPlotly) window.__npPlotly = loadPlotly(data.src);
+  let board = parentElement.querySelector('.np-board');
+  if (!board) {
+    board = document.createElement('div');
+    board.className = 'np-board';
+    board.__npCharts = {};
+    parentElement.appendChild(board);
+    stats.created.board = (stats.created.board || 0) + 1;
+  }
+  showStatus(board, data.status, data.line);
+  stats.lastEpoch = data.epoch;
+  stats.lastLoss = data.loss;
+  const queue = (window.__npQueue = window.__npQueue || []);
+  for (const chart of placeCharts(board, data.rows, stats)) {
+    chart.div.__npPending = chart;
+    if (!queue.includes(chart.div)) queue.push(chart.div);
+  }
+  // While playing, ask for the next refresh once this one is drawn (see drained()).
+  window.__npAsk = data.pace > 0 ? {pace: data.pace, epoch: data.epoch, ask: setTriggerValue}
+                                 : null;
+  window.__npPlotly.then((Plotly) => {
+    if (window.__npFrame) return;            // a drawing loop is already running
+    const drawNext = () => {
+      window.__npFrame = 0;
+      const div = queue.shift();
+      if (div) {
+        try { draw(Plotly, div, stats); }
+        catch (error) { div.textContent = 'This chart could not be drawn: ' + error; }
+      }
+      if (queue.length) window.__npFrame = requestAnimationFrame(drawNext);
+      else drained();
+    };
+    window.__npFrame = requestAnimationFrame(drawNext);
+  }).catch((error) => { board.textContent = String(error); });
+}
+
+function loadPlotly(src) {
+  return new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = new URL(src, window.location.href).href;
+    script.onload = () => resolve(window.Plotly);
+    script.onerror = () => reject(new Error('plotly.js could not be loaded from ' + src));
+    document.head.appendChild(script);
+  });
+}
+
+function drained() {
+  // Everything is drawn: ask for the next refresh, at most every pace ms and at an idle
+  // moment, so the server never runs ahead of what the browser can show.
+  const request = window.__npAsk;
+  window.__npAsk = null;
+  if (!request) return;
+  const wait = Math.max(0, request.pace - (performance.now() - (window.__npLastAsk || 0)));
+  const ask = () => {
+    window.__npLastAsk = performance.now();
+    request.ask('drawn', request.epoch);
+  };
+  setTimeout(() => (window.requestIdleCallback ?
+                    requestIdleCallback(ask, {timeout: 500}) : ask()), wait);
+}
+
+function showStatus(board, items, line) {
+  let bar = board.querySelector('.np-status');
+  const labels = items.map((item) => item.label).join('|');
+  if (!bar || bar.dataset.labels !== labels) {
+    if (bar) bar.remove();
+    bar = document.createElement('div');
+    bar.className = 'np-status';
+    bar.dataset.labels = labels;
+    for (const item of items) {
+      const cell = document.createElement('div');
+      cell.className = 'np-stat';
+      cell.dataset.npStat = item.label;
+      cell.innerHTML = '<div class="np-stat-label"></div><div class="np-stat-value"></div>';
+      cell.firstChild.textContent = item.label;
+      bar.appendChild(cell);
+    }
+    const fitted = document.createElement('div');
+    fitted.className = 'np-line';
+    bar.appendChild(fitted);
+    board.prepend(bar);
+  }
+  items.forEach((item, i) => {
+    const cell = bar.children[i];
+    cell.lastChild.textContent = item.value;
+    cell.title = item.help || '';
+  });
+  bar.lastChild.textContent = line || '';
+  bar.lastChild.style.display = line ? '' : 'none';
+}
+
+function placeCharts(board, rows, stats) {
+  // One grid row per entry of rows; a chart keeps its plot element (and its zoom) across
+  // refreshes and layout changes; charts no longer listed are removed.
+  const layout = JSON.stringify(rows.map((row) => [row.widths, row.charts.map((c) => c.key)]));
+  const charts = board.__npCharts;
+  if (board.dataset.layout !== layout) {
+    board.querySelectorAll('.np-row').forEach((row) => row.remove());
+    const wanted = new Set();
+    for (const row of rows) {
+      const line = document.createElement('div');
+      line.className = 'np-row';
+      line.style.gridTemplateColumns = row.widths.map((w) => w + 'fr').join(' ');
+      for (const chart of row.charts) {
+        wanted.add(chart.key);
+        let div = charts[chart.key];
+        if (!div) {
+          div = charts[chart.key] = document.createElement('div');
+          div.className = 'np-chart';
+          div.dataset.key = chart.key;
+          stats.created[chart.key] = (stats.created[chart.key] || 0) + 1;
+        }
+        line.appendChild(div);
+      }
+      board.appendChild(line);
+    }
+    for (const key of Object.keys(charts)) {
+      if (!wanted.has(key)) {
+        if (window.Plotly) window.Plotly.purge(charts[key]);
+        delete charts[key];
+      }
+    }
+    board.dataset.layout = layout;
+  }
+  const changed = [];
+  for (const row of rows) {
+    for (const chart of row.charts) {
+      const div = charts[chart.key];
+      div.style.height = chart.height + 'px';
+      if (chart.figure !== div.__npDrawn) changed.push({...chart, div});
+    }
+  }
+  return changed;
+}
+
+function draw(Plotly, div, stats) {
+  const next = div.__npPending;
+  if (!next || next.figure === div.__npDrawn) return;
+  const figure = JSON.parse(next.figure);
+  const started = performance.now();
+  Plotly.react(div, figure.data, figure.layout, {displaylogo: false, responsive: true,
+               modeBarButtonsToRemove: ['lasso2d', 'select2d']});
+  div.__npDrawn = next.figure;
+  const spent = performance.now() - started;
+  stats.reactMs = (stats.reactMs || 0) + spent;
+  stats.keyMs[next.key] = (stats.keyMs[next.key] || 0) + spent;
+  stats.refreshes += 1;
+  stats.perKey[next.key] = (stats.perKey[next.key] || 0) + 1;
+}
+"""
+
+_CSS = """
+.np-board { display: flex; flex-direction: column; gap: 0.5rem; }
+.np-status { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; margin-bottom: 0.25rem; }
+.np-stat { flex: 1 1 8rem; min-width: 7rem; }
+.np-stat-label { font-size: 0.875rem; opacity: 0.65; }
+.np-stat-value { font-size: 2.25rem; line-height: 1.25; font-variant-numeric: tabular-nums; }
+.np-line { flex-basis: 100%; font-size: 1.05rem; font-weight: 600; }
+.np-row { display: grid; gap: 1.5rem; }
+.np-chart { min-height: 100px; min-width: 0; }
+"""
+
+# isolate_styles=False: plotly.js puts its style sheet (mode bar, hover labels) in the
+# document head, which a shadow root would keep away from the charts.
+_live_board = st.components.v2.component("neural_playground_live_board", js=_JS, css=_CSS,
+                                         isolate_styles=False)
+
+
+def plotly_asset_url() -> str:
+    """The page-relative URL of the plotly.js bundle, registering the folder that serves it."""
+    assets = declare_component("plotly_assets", path=PLOTLY_JS_DIR)
+    return f"component/{assets.name}/{PLOTLY_JS_FILE}"
+
+
+# Starts loading plotly.js from a plain HTML element: it runs as soon as the page's first
+# message arrives, before the board is mounted; the board then shares the promise.
+_PRELOAD_HTML = """<script>
+if (!window.__npPlotly) {
+  window.__npPlotly = new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = new URL('%s', window.location.href).href;
+    script.onload = () => resolve(window.Plotly);
+    script.onerror = () => reject(new Error('plotly.js could not be loaded'));
+    document.head.appendChild(script);
+  });
+}
+</script>"""
+
+
+def preload_plotly() -> None:
+    """Start loading plotly.js at once (call first thing on the page)."""
+    st.html(_PRELOAD_HTML % plotly_asset_url(), unsafe_allow_javascript=True)
+
+
+def _next_refresh() -> None:
+    """The board was drawn: its trigger reruns the enclosing fragment."""
+
+
+def live_board(status: list[dict], rows: list[dict], line: str | None = None,
+               epoch: int = 0, loss: float | None = None, pace_ms: int = 0,
+               key: str = "live_board") -> None:
+    """Show the status line and the charts; later calls with the same key update in place.
+
+    status: [{"label": "Epoch", "value": "12", "help": "..." or None}, ...] in display order.
+    rows: [{"widths": [1, 1.1], "charts": [{"key": str, "figure": figure JSON, "height": px},
+          ...]}, ...] top to bottom; a chart's key keeps its plot element across calls.
+    line: an extra line under the numbers (e.g. the fitted line y = w x + b), or None.
+    epoch, loss: written to ``window.__npStats`` in the browser (what the page shows), for
+        the live benchmark and the browser tests.
+    pace_ms: if > 0, once everything is drawn the board asks for the next run of the
+        fragment it is in, at most every ``pace_ms`` milliseconds.
+    """
+    for row in rows:
+        for chart in row["charts"]:
+            if not isinstance(chart["figure"], str):
+                raise TypeError("live_board wants each figure as its JSON text "
+                                "(figure.to_json()).")
+    _live_board(key=key, on_drawn_change=_next_refresh, data={
+        "status": status, "line": line, "rows": rows, "src": plotly_asset_url(),
+        "epoch": int(epoch), "loss": None if loss is None else float(loss),
+        "pace": int(pace_ms)})
+
+
+def board_data(element) -> dict:
+    """The data a ``live_board`` element sent (for tests: AppTest shows it as an unknown
+    element whose proto carries the JSON)."""
+    return json.loads(element.proto.json)
