@@ -88,6 +88,15 @@ def test_bundle_is_the_plotly_js_of_the_python_package():
     assert header_version(FULL_PLOTLY_JS) == PLOTLY_JS_VERSION
 
 
+def test_the_figures_here_cover_every_figure_function_of_viz():
+    # A new figure function must be drawn in figures() too (its traces may need a rebuild).
+    drawn_by_figures = {"network_figure", "decision_boundary_figure", "loss_figure",
+                        "gradient_norms_figure", "weights_histogram_figure",
+                        "confusion_matrix_figure", "metrics_table", "regression_figure",
+                        "image_samples_figure", "reconstruction_figure", "sequence_figure"}
+    assert set(viz.__all__) - {"metrics_rows"} == drawn_by_figures
+
+
 def test_bundle_registers_exactly_the_trace_types_our_figures_use():
     assert sorted(registered_trace_types(BUNDLE)) == sorted(TRACE_TYPES)
     assert len(set(registered_trace_types(FULL_PLOTLY_JS))) > 40     # the pattern finds them
