@@ -79,7 +79,8 @@ class TrainingSession:
         self._shuffle_rng = self.model.rng   # the model's one generator: init, order, dropout
         self._loss = nn.losses.get(loss_name(cfg, self.prepared))   # for split evaluation
         train = self.prepared.splits["train"]
-        self._train_X = train.X                                   # (n, *input_shape) float32
+        # (n, *input_shape) in the model's dtype, as train_on_prepared_batch wants it
+        self._train_X = np.asarray(train.X, dtype=self.model.dtype)
         # targets checked and shaped once, as the loss wants them (not once per batch)
         self._train_y = model_targets(self._loss, self.prepared, train.y, self.model)
         self._epoch_X = self._epoch_y = None   # this epoch's shuffled copies of the train rows
@@ -107,7 +108,8 @@ class TrainingSession:
             self._position = 0
             self._epoch_start_weights = self.model.get_weights()
         start, stop = self._position, min(self._position + self._batch_size(), n)
-        self.model.train_on_batch(self._epoch_X[start:stop], self._epoch_y[start:stop])
+        # rows of arrays checked once in _build_model: no per-batch re-check
+        self.model.train_on_prepared_batch(self._epoch_X[start:stop], self._epoch_y[start:stop])
         self._position = stop
         self.batches += 1
         if self._position < n:

@@ -16,6 +16,7 @@ from playground.nn import losses as losses_module
 from playground.nn import optimizers as optimizers_module
 from playground.nn.callbacks import Callback, History
 from playground.nn.layers.base import Layer
+from playground.nn.layers.core import Dense
 
 MODEL_METRICS = ("accuracy", "mae", "mse")
 _METRIC_ALIASES = {"acc": "accuracy", "mean_absolute_error": "mae", "mean_squared_error": "mse"}
@@ -239,30 +240,54 @@ class Sequential:
             x = layer.forward(x, training)
         return x
 
-    def _loss_and_gradients(self, x, y) -> tuple[float, np.ndarray]:
+    def _loss_and_gradients(self, x, y, loss_wanted: bool = True) -> tuple[float, np.ndarray]:
         """Forward (training mode), loss, backward; fills every layer's grads.
-        Raises ValueError for bad data or TrainingDiverged before any weight changes."""
+        Raises ValueError for bad data or TrainingDiverged before any weight changes.
+
+        ``loss_wanted=False``: the caller does not need the loss value, so it is only
+        computed when finite gradients would not prove it finite (see _loss_follows_grads);
+        the returned loss is then NaN. Divergence is reported exactly as with the value.
+        """
         output = self._forward(x, True)
-        loss_fn = self.loss
-        loss = loss_fn(y, output)
         # Looked up every step (a few attribute reads) so penalties changed later still count.
-        self._regularized = [layer for layer in self.layers if layer.regularizers]
-        for layer in self._regularized:
-            loss += layer.regularization_loss()
-        if not math.isfinite(loss):
-            self._diverged(loss, x, y)
+        self._regularized = regularized = [layer for layer in self.layers if layer.regularizers]
+        if loss_wanted or regularized or not self._loss_follows_grads():
+            loss = self._checked_loss(x, y, output, regularized)
+        else:
+            loss = None
+        loss_fn = self.loss
         grad = loss_fn.fused_gradient(y, output) if self._fused else loss_fn.gradient(y, output)
         for layer in reversed(self.layers):
             grad = layer.backward(grad)
-        for layer in self._regularized:
+        for layer in regularized:
             layer.add_regularization_gradients()
         self._resync_views()
         # One BLAS dot product: NaN and infinity propagate, so this checks every gradient.
         squared_norm = float(np.dot(self._flat_grads, self._flat_grads))
         if not math.isfinite(squared_norm):
+            if loss is None:         # the loss may be what broke: report it first, as above
+                loss = self._checked_loss(x, y, output, regularized)
             self._diverged(loss, x, y, gradients=True)
         self.gradient_norm = math.sqrt(squared_norm)
-        return loss, output
+        return (math.nan if loss is None else loss), output
+
+    def _checked_loss(self, x, y, output, regularized) -> float:
+        """The batch loss with weight penalties; TrainingDiverged if it is not finite."""
+        loss = self.loss(y, output)
+        for layer in regularized:
+            loss += layer.regularization_loss()
+        if not math.isfinite(loss):
+            self._diverged(loss, x, y)
+        return loss
+
+    def _loss_follows_grads(self) -> bool:
+        """True when finite gradients prove the loss finite, so it need not be computed:
+        a sigmoid/softmax output fused with cross-entropy (probabilities are clipped to
+        [eps, 1] before the log, so only a NaN output makes the loss non-finite) from a
+        trainable Dense layer, whose kernel gradient takes in every output gradient (p - y)
+        and so turns NaN as soon as one output is. Penalties are checked by the caller."""
+        last = self.layers[-1]
+        return self._fused and type(last) is Dense and last.trainable and "kernel" in last.grads
 
     def _diverged(self, loss: float, x, y, gradients: bool = False):
         self._check_finite(x, y)
@@ -278,19 +303,23 @@ class Sequential:
             f"they were before this step. Try a smaller learning rate (now {lr:g}), scaling "
             f"the inputs, or gradient-friendlier activations.", loss=loss, learning_rate=lr)
 
-    def _step(self, x: np.ndarray, y: np.ndarray) -> dict:
-        loss, output = self._loss_and_gradients(x, y)
+    def _step(self, x: np.ndarray, y: np.ndarray, loss_wanted: bool = True) -> dict | None:
+        loss, output = self._loss_and_gradients(x, y, loss_wanted)
         params = self._flat_params
         np.copyto(self._params_before_step, params)
         self.optimizer.apply(self._param_list, self._grad_list)
         if not math.isfinite(float(np.dot(params, params))):   # an update too big for floats
             np.copyto(params, self._params_before_step)
+            if math.isnan(loss):    # not computed (loss_wanted=False, no penalties)
+                loss = self.loss(y, output)
             where = self._context or f"training step {self.optimizer.iterations}"
             lr = self.optimizer.learning_rate
             raise TrainingDiverged(
                 f"Training diverged: the update at {where} would have made the weights "
                 f"infinite, so it was undone. Try a smaller learning rate (now {lr:g}).",
                 loss=loss, learning_rate=lr)
+        if not loss_wanted:
+            return None
         logs = {"loss": loss}
         if self.metrics:
             logs.update(self._metric_values(y, output))
@@ -302,6 +331,17 @@ class Sequential:
         self._require_compiled("train_on_batch")
         x, y = self._prepare(x, y)
         return self._step(x, y)
+
+    def train_on_prepared_batch(self, x: np.ndarray, y: np.ndarray) -> None:
+        """``train_on_batch`` for a caller that prepared its data once, as fit() does, and
+        does not need the batch loss back (the live session). x: (batch, *input_shape) in
+        the model's dtype; y: rows of targets as ``model.loss.prepare_targets`` returned
+        them. Skips re-checking both every step (for binary cross-entropy a min and a max
+        over y) and, where finite gradients prove it finite, the loss value. Same update,
+        same numbers, same TrainingDiverged (before any weight changes) as train_on_batch.
+        """
+        self._require_compiled("train_on_prepared_batch")
+        self._step(x, y, loss_wanted=False)
 
     def compute_gradients(self, x, y) -> tuple[float, list[dict[str, np.ndarray]]]:
         """(loss, per-layer {param name: gradient copy}) for a batch; weights unchanged.
