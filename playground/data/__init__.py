@@ -5,7 +5,6 @@ Everything returns a ``Dataset`` (see dataset.py); anything wrong with the data 
 """
 from .catalog import DatasetInfo, list_datasets, make_dataset
 from .crosses import FEATURE_CROSSES, add_feature_crosses
-from .csv_loader import MAX_COLUMNS, MAX_ROWS, load_csv
 from .csv_text import MAX_BYTES
 from .dataset import Dataset
 from .errors import DataError
@@ -15,3 +14,14 @@ from .splits import Splits, split_dataset
 __all__ = ["Dataset", "DataError", "DatasetInfo", "make_dataset", "list_datasets", "load_csv",
            "split_dataset", "Splits", "Scaler", "add_feature_crosses", "FEATURE_CROSSES",
            "MAX_BYTES", "MAX_ROWS", "MAX_COLUMNS"]
+
+# CSV loading needs pandas, which takes a second or two to import: it is loaded on first
+# use, so the app's first page (built-in data) shows its charts without waiting for it.
+_FROM_CSV_LOADER = ("load_csv", "MAX_ROWS", "MAX_COLUMNS")
+
+
+def __getattr__(name: str):
+    if name in _FROM_CSV_LOADER:
+        from . import csv_loader
+        return getattr(csv_loader, name)
+    raise AttributeError(f"module 'playground.data' has no attribute {name!r}")

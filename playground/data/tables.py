@@ -4,11 +4,11 @@ from __future__ import annotations
 import plotly.data
 
 from .dataset import Dataset
-from .tabular import frame_to_dataset
 
 
 def iris() -> Dataset:
     """Fisher's iris: 150 flowers, 4 measurements (cm), 3 species to classify."""
+    from .tabular import frame_to_dataset  # pandas: imported when a table is first used
     frame = plotly.data.iris().drop(columns=["species_id"])   # species_id is the answer
     report = ["Loaded Fisher's iris table (150 flowers, 4 measurements in cm) from plotly."]
     return frame_to_dataset(frame, target="species", name="iris", report=report)
@@ -16,5 +16,6 @@ def iris() -> Dataset:
 
 def tips() -> Dataset:
     """Restaurant tips: 244 bills; predict the tip from bill, party size and the rest."""
+    from .tabular import frame_to_dataset
     report = ["Loaded the restaurant tips table (244 bills) from plotly."]
     return frame_to_dataset(plotly.data.tips(), target="tip", name="tips", report=report)

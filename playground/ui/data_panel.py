@@ -1,12 +1,16 @@
 """The Data panel: dataset picker, generator settings, splits, CSV upload, preview, report."""
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
 import streamlit as st
 
 from playground.data import list_datasets
 from playground.ui.state import PENDING_CSV_KEY, PageState
 from playground.ui.widgets_from_config import field_widget, other_fields, widget_key
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 UPLOAD_KEY = "w_csv_upload"
 # The data settings this panel places itself (any other "data" setting goes at the end).
@@ -39,6 +43,7 @@ def is_hidden(state: PageState, name: str) -> bool:
 
 def preview_frame(state: PageState) -> pd.DataFrame:
     """The first rows the network learns from: features and target, original units."""
+    import pandas as pd  # on first use: the sidebar is drawn after the charts
     dataset = state.session.prepared.dataset
     X, y = dataset.X[:PREVIEW_ROWS], dataset.y[:PREVIEW_ROWS]
     if X.ndim != 2:

@@ -10,21 +10,21 @@ redrawn. Charts are drawn one per animation frame, so a click (Pause) is handled
 of them; while playing, the board asks for the next refresh once everything is drawn (at
 most every ``pace_ms``, at an idle moment), so refreshes never pile up in a busy browser.
 
-plotly.js is not fetched from a CDN (the app must work offline): it is served from a local
-folder as a static component path; the script tag is added once per page.
+plotly.js is not fetched from a CDN (the app must work offline): our small build of it
+(``assets/plotly``) is served as a static component path; the script tag is added once.
 """
 from __future__ import annotations
 
 import json
-import os
+from pathlib import Path
 
-import plotly
 import streamlit as st
 from streamlit.components.v1 import declare_component
 
-# Folder holding plotly.min.js inside the installed plotly package.
-PLOTLY_JS_DIR = os.path.join(os.path.dirname(plotly.__file__), "package_data")
-PLOTLY_JS_FILE = "plotly.min.js"
+# Our plotly.js build with only the trace types our figures use (assets/plotly/README.md):
+# a quarter of the full plotly.min.js, so the first chart appears about 1.5 s sooner.
+PLOTLY_JS_DIR = str(Path(__file__).resolve().parents[2] / "assets" / "plotly")
+PLOTLY_JS_FILE = "plotly-playground.min.js"
 
 _JS = r"""
 export default function(component) {
