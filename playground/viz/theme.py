@@ -71,6 +71,12 @@ def mix(colour: str, towards: str, amount: float) -> str:
     return f"#{r:02X}{g:02X}{bl:02X}"
 
 
+def rgba(colour: str, alpha: float) -> str:
+    """Hex ``colour`` as an "rgba(r,g,b,alpha)" string."""
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{float(alpha):g})"
+
+
 def axis(title: str = "", **overrides) -> dict:
     """A themed axis: thin grid, dark line, large ticks."""
     spec = {

@@ -6,6 +6,7 @@ import pytest
 
 from playground.snapshot import GridView, SplitView
 from playground.viz import decision_boundary_figure, regression_figure, theme
+from playground.viz.boundary import POINT_ALPHA, SMOOTH
 from tests.viz import samples
 from tests.viz.checks import assert_sound, traces_of
 
@@ -36,6 +37,7 @@ def test_binary_heatmap_is_the_grid_output_on_an_orange_blue_scale(rng):
     scale = [tuple(stop) for stop in heat[0].colorscale]
     assert scale[0] == (0.0, theme.ORANGE) and scale[-1] == (1.0, theme.BLUE)
     assert (0.5, theme.NEUTRAL) in scale                       # centred at 0.5
+    assert heat[0].zsmooth == SMOOTH == "fast"                 # scaled up by the browser
     # equal aspect in data units
     assert fig.layout.yaxis.scaleanchor == "x" and fig.layout.yaxis.scaleratio == 1
     assert fig.layout.xaxis.range[0] < grid.x1.min() < grid.x1.max() < fig.layout.xaxis.range[1]
@@ -50,7 +52,8 @@ def test_train_points_by_class_and_test_points_only_when_asked(rng):
     for k, trace in enumerate(points):
         np.testing.assert_array_equal(trace.x, train.X[train.y_true == k, 0])
         np.testing.assert_array_equal(trace.y, train.X[train.y_true == k, 1])
-        assert trace.marker.color == theme.class_colour(k)
+        assert trace.marker.color == theme.rgba(theme.class_colour(k), POINT_ALPHA)
+        assert not trace.marker.line.width            # no per-point outline to style
 
     with_test = decision_boundary_figure(grid, splits, ["no", "yes"], show_test=True)
     assert_sound(with_test)
@@ -76,6 +79,11 @@ def test_discretize_draws_hard_regions(rng):
     np.testing.assert_array_equal(z, (grid.output >= 0.5).astype(np.float32))
     # the hover still reads the real probability
     np.testing.assert_array_equal(traces_of(fig, "heatmap")[0].customdata, grid.output)
+
+
+def test_rgba_spells_out_a_hex_colour_with_alpha():
+    assert theme.rgba("#F59322", 0.85) == "rgba(245,147,34,0.85)"
+    assert theme.rgba("#000000", 1) == "rgba(0,0,0,1)"
 
 
 def test_five_classes_get_distinct_regions_and_colours(rng):
