@@ -8,11 +8,12 @@ A real TrainingSession(default_config()) is trained and snapshotted every few ep
 snapshot is turned into the live charts exactly as playground/ui/live.py does (output
 picture, network diagram, loss curves, and each of the four lower-right views), with the
 heights live.py gives them. Server side: min and median ms of building each figure and of
-``fig.to_json()``. Browser side: the JSON sequences go into a static page that loads the
-plotly.min.js shipped with the plotly package, and headless Chromium walks through them,
-``JSON.parse`` + ``Plotly.react`` on one div per chart kind, the kinds interleaved as on the
-page. A plain 300-point line chart is redrawn the same way as a reference: its ratio is
-the least machine-dependent number. The first pass (new plots) is not counted.
+``fig.to_json()``. Browser side: the JSON sequences go into a static page that loads
+plotly.js (the page's own build in assets/plotly if there is one, else the plotly
+package's plotly.min.js), and headless Chromium walks through them, ``JSON.parse`` +
+``Plotly.react`` on one div per chart kind, the kinds interleaved as on the page. A plain
+300-point line chart is redrawn the same way as a reference: its ratio is the least
+machine-dependent number. The first pass (new plots) is not counted.
 """
 from __future__ import annotations
 
@@ -35,7 +36,11 @@ from playground.training import TrainingSession
 from playground.ui import live
 from playground.viz import loss_figure
 
-PLOTLY_JS = os.path.join(os.path.dirname(plotly.__file__), "package_data", "plotly.min.js")
+# The page's own plotly.js build if there is one, else the full bundle of the plotly package.
+PAGE_BUNDLE = Path(__file__).resolve().parents[1] / "assets" / "plotly" / \
+    "plotly-playground.min.js"
+PLOTLY_JS = str(PAGE_BUNDLE) if PAGE_BUNDLE.exists() else os.path.join(
+    os.path.dirname(plotly.__file__), "package_data", "plotly.min.js")
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
                  "--disable-background-networking"]
@@ -109,6 +114,7 @@ _REDRAW_JS = """async ({sequences, passes, width}) => {
     for (const kind of kinds) {
         const div = document.createElement('div');
         div.style.width = width + 'px';
+        div.style.height = JSON.parse(sequences[kind][0]).layout.height + 'px';
         document.body.appendChild(div);
         divs[kind] = div;
     }
@@ -176,6 +182,7 @@ def main() -> None:
     args = parser.parse_args()
     state, snaps = snapshots(args.snapshots, args.every)
     texts, build_ms, json_ms = build_sequences(state, snaps)
+    print(f"plotly.js: {os.path.relpath(PLOTLY_JS)}")
     print(f"default experiment, {len(snaps)} snapshots {args.every} epochs apart; ms")
     print(f"{'server: figure':30s} {'build min':>9s} {'median':>7s} {'to_json min':>11s} "
           f"{'median':>7s} {'KB':>6s}")
