@@ -229,3 +229,10 @@ def _unique_names(cells: list[str]) -> tuple[list[str], list[str]]:
         seen.add(name)
         names.append(name)
     return names, notes
+
+
+def column_names(raw: bytes | str) -> list[str]:
+    """The names the table's columns get when it is loaded (de-duplicated; "column 1", ...
+    when the file has no header row), e.g. to pick the target from. Raises DataError for a
+    file that is not a text table."""
+    return list(sniff(decode(raw)).names or [])

@@ -6,6 +6,8 @@ PageState (shown by the panel with ``st.error``), keeping the previous working e
 from __future__ import annotations
 
 from playground.config import ExperimentConfig, from_json
+from playground.data import DataError
+from playground.data.csv_text import column_names
 from playground.presets import PRESETS
 from playground.training import TrainingSession
 from playground.ui.state import PageState
@@ -101,6 +103,10 @@ def handle_csv_upload(state: PageState, data: bytes, filename: str) -> bool:
     state.trainer.stop(state)
     state.session = session
     state.csv_bytes, state.csv_name = data, filename
+    try:
+        state.csv_columns = column_names(data)   # for the target picker
+    except DataError:
+        state.csv_columns = []                   # it loaded, so this is not expected
     state.notes = [f"Loaded {filename}: the network was rebuilt for its columns."]
     state.preset_key = None
     state.resync_widgets = True

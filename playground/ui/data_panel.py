@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from playground.config import field_spec
 from playground.data import list_datasets
 from playground.ui.state import PENDING_CSV_KEY, PageState
 from playground.ui.widgets_from_config import field_widget, other_fields, widget_key
@@ -60,6 +61,19 @@ def preview_frame(state: PageState) -> pd.DataFrame:
     return frame
 
 
+LAST_COLUMN = "(the last column)"
+
+
+def _target_picker(columns: list[str]) -> None:
+    """The target column, picked from the uploaded file's columns ("" = the last one)."""
+    key = widget_key("csv_target")
+    held = st.session_state.get(key, "")
+    options = ["", *columns] + ([held] if held not in ("", *columns) else [])
+    spec = field_spec("csv_target")
+    st.selectbox(spec.label, options, key=key, help=spec.help,
+                 format_func=lambda name: name if name else LAST_COLUMN)
+
+
 def render_data_panel(state: PageState) -> None:
     """Draw the panel; widget values are read back by the page after all panels."""
     descriptions = _descriptions()
@@ -82,7 +96,11 @@ def render_data_panel(state: PageState) -> None:
             st.caption("Real data: its size is fixed. The data seed reshuffles which rows "
                        "go to training, validation and test.")
     for name in names:
-        if not is_hidden(state, name):
+        if is_hidden(state, name):
+            continue
+        if name == "csv_target" and state.csv_columns:
+            _target_picker(state.csv_columns)
+        else:
             field_widget(name)
     if dataset != "csv" and not is_hidden(state, "data_seed"):
         st.button("Regenerate data", on_click=_new_data_seed,

@@ -35,6 +35,7 @@ class PageState:
     resync_widgets: bool = True        # widgets show an older config (a load): do not read them
     csv_name: str | None = None        # name of the uploaded CSV file, if any
     csv_bytes: bytes | None = None
+    csv_columns: list[str] = field(default_factory=list)   # its column names, in order
     preset_key: str | None = None      # the preset last loaded (its notice is shown)
     url_params: dict[str, str] = field(default_factory=dict)  # last mirrored to the URL
     trainer: BackgroundTrainer = field(default_factory=BackgroundTrainer)  # thread + lock

@@ -197,18 +197,27 @@ def test_csv_upload_trains_on_the_file_with_a_report():
     assert state(at).session.epoch == 1
 
 
-def test_csv_target_column_and_task_override():
+def test_csv_target_is_picked_from_the_files_columns_and_task_override():
     at = new_app()
     at.file_uploader(key="w_csv_upload").upload("people.csv", GOOD_CSV, "text/csv").run()
-    at.text_input(key="w_csv_target").input("nope").run()
-    assert_clean(at)
-    assert at.error and "'a', 'b', 'label'" in at.error[0].value     # names the columns
-    assert state(at).config.csv_target == ""                         # old target kept
-    at.text_input(key="w_csv_target").input("a").run()
+    picker = at.selectbox(key="w_csv_target")
+    assert picker.options == ["(the last column)", "a", "b", "label"]
+    picker.set_value("a").run()
     at.selectbox(key="w_csv_task").set_value("regression").run()
     assert_clean(at)
     s = state(at)
     assert s.config.csv_target == "a" and s.session.prepared.task == "regression"
+    assert "a" not in s.session.prepared.dataset.feature_names       # a is the target now
+
+
+def test_a_target_the_file_does_not_have_gives_an_error_naming_the_columns():
+    at = new_app()
+    at.file_uploader(key="w_csv_upload").upload("people.csv", GOOD_CSV, "text/csv").run()
+    at.session_state["w_csv_target"] = "nope"       # e.g. from an older experiment file
+    at.run()
+    assert_clean(at)
+    assert at.error and "'a', 'b', 'label'" in at.error[0].value     # names the columns
+    assert state(at).config.csv_target == ""                         # old target kept
 
 
 BAD_FILES = {
