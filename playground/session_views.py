@@ -35,6 +35,9 @@ class SessionViews:
         loss = session._loss
         self.targets = {name: model_targets(loss, prepared, prepared.splits[name].y, model)
                         for name in self.names}
+        # every split's class labels, (n_all,) in X_all's row order (classification only)
+        self.labels_all = np.concatenate([np.asarray(p.y).ravel() for p in parts]) \
+            if prepared.task == "classification" else None
         self._outputs_at = -1        # batches count the cached outputs belong to
         self._outputs = None         # (n_all, outputs) model output for X_all
         self._grid_key = None
@@ -62,16 +65,19 @@ class SessionViews:
         session = self.session
         outputs = self.outputs()
         penalty = sum(layer.regularization_loss() for layer in session.model.layers)
-        classification = session.prepared.task == "classification"
+        # one comparison for all splits (same numbers as nn_metrics.accuracy per split)
+        correct = None if self.labels_all is None else \
+            nn_metrics.labels_from_output(outputs) == self.labels_all
         logs = {}
         for name in self.names:
-            out = outputs[self.slices[name]]
+            rows = self.slices[name]
             prefix = _HISTORY_PREFIX[name]
-            logs[prefix + "loss"] = float(session._loss(self.targets[name], out)) + penalty
-            if classification:
-                labels = nn_metrics.labels_from_output(out)
-                logs[prefix + "accuracy"] = nn_metrics.accuracy(
-                    session.prepared.splits[name].y, labels)
+            logs[prefix + "loss"] = float(session._loss(self.targets[name], outputs[rows])) + \
+                penalty
+            if correct is not None:
+                hits = correct[rows]
+                logs[prefix + "accuracy"] = np.count_nonzero(hits) / hits.size if hits.size \
+                    else 0.0
         return logs
 
     # ----- snapshot ---------------------------------------------------------------------------

@@ -15,21 +15,25 @@ import math
 
 import numpy as np
 
+from playground.nn.constants import MINUS_ONE, ONE, ZERO
+
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 _GELU_CUBIC = 0.044715
 
 
 def stable_sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """1 / (1 + exp(-z)) without overflow: exp is only taken of -|z| <= 0.
+    """1 / (1 + exp(-z)) without overflow: exp is only taken of values <= 0.
 
-    z >= 0: 1 / (1 + e), z < 0: e / (1 + e), with e = exp(-|z|) in (0, 1]. ``out`` may be z.
+    exp(min(z, 0)) / (1 + exp(-|z|)): for z >= 0 that is 1 / (1 + e), for z < 0 e / (1 + e),
+    with e = exp(-|z|) in (0, 1]. ``out`` may be z. Six ufunc calls on small arrays.
     """
-    e = np.abs(z)
-    np.negative(e, out=e)
-    np.exp(e, out=e)
-    denominator = e + 1.0
-    np.copyto(e, 1.0, where=z >= 0)           # numerator: 1 where z >= 0, else e
-    return np.divide(e, denominator, out=out)
+    dtype = z.dtype
+    denominator = np.copysign(z, MINUS_ONE.get(dtype, -1.0))     # -|z|
+    np.exp(denominator, out=denominator)
+    denominator += ONE.get(dtype, 1.0)
+    numerator = np.minimum(z, ZERO.get(dtype, 0.0))              # 0 where z >= 0
+    np.exp(numerator, out=numerator)                             # exp(0) is exactly 1
+    return np.divide(numerator, denominator, out=numerator if out is None else out)
 
 
 class Activation:
@@ -74,7 +78,7 @@ class Tanh(Activation):
 
     def backward(self, grad_a, a, z=None):
         slope = a * a
-        np.subtract(1.0, slope, out=slope)      # 1 - a^2
+        np.subtract(ONE.get(slope.dtype, 1.0), slope, out=slope)      # 1 - a^2
         np.multiply(slope, grad_a, out=slope)
         return slope
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from playground.nn.constants import EPSILON, ONE
+
 
 class Loss:
     name = ""
@@ -112,10 +114,13 @@ class BinaryCrossentropy(Loss):
         return y
 
     def __call__(self, y_true, y_pred):
-        eps = _eps(y_pred.dtype)
+        dtype = y_pred.dtype
+        eps = EPSILON.get(dtype)
+        if eps is None:
+            eps = _eps(dtype)
         log_p = np.maximum(y_pred, eps)
         np.log(log_p, out=log_p)                       # log p, p clipped to >= eps
-        log_q = np.subtract(1.0, y_pred)
+        log_q = np.subtract(ONE.get(dtype, 1.0), y_pred)
         np.maximum(log_q, eps, out=log_q)
         np.log(log_q, out=log_q)                       # log(1 - p), 1 - p clipped to >= eps
         # y log p + (1-y) log q = y (log p - log q) + log q
