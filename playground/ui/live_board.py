@@ -199,10 +199,14 @@ _live_board = st.components.v2.component("neural_playground_live_board", js=_JS,
                                          isolate_styles=False)
 
 
+# Registered once, at import (not per run: a module reloaded by Streamlit's file watcher
+# cannot be found by declare_component's caller inspection).
+_PLOTLY_ASSETS = declare_component("plotly_assets", path=PLOTLY_JS_DIR)
+
+
 def plotly_asset_url() -> str:
-    """The page-relative URL of the plotly.js bundle, registering the folder that serves it."""
-    assets = declare_component("plotly_assets", path=PLOTLY_JS_DIR)
-    return f"component/{assets.name}/{PLOTLY_JS_FILE}"
+    """The page-relative URL of the plotly.js bundle."""
+    return f"component/{_PLOTLY_ASSETS.name}/{PLOTLY_JS_FILE}"
 
 
 # Starts loading plotly.js from a plain HTML element: it runs as soon as the page's first
