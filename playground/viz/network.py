@@ -2,10 +2,12 @@
 
 Everything sits in ONE pair of axes in diagram units: column c of nodes is centred at
 x = c * COLUMN_PITCH, node i of a column at y = (shown - 1) / 2 * ROW_PITCH - i * ROW_PITCH,
-and every node is a NODE x NODE square. A node is one small go.Heatmap (its neuron's
-output over the input plane, placed with x0/dx/y0/dy) or, without a grid, a 1 x 1
-heatmap coloured by its bias. Edges are grouped into a few line traces by sign and
-|weight| bucket, with one invisible marker per edge midpoint for hover.
+and every node is a NODE x NODE square. A node is a small PNG in ``layout.images`` (its
+neuron's output over the input plane or, without a grid, one pixel coloured by its bias):
+the browser redraws images far more cheaply than one heatmap trace per node. The node
+outlines are one path shape; one trace of invisible markers gives each node its hover.
+Edges are grouped into a few line traces by sign and |weight| bucket, with one invisible
+marker per edge midpoint for hover.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from playground.snapshot import GridView, LayerView
-from playground.viz import theme
+from playground.viz import png, theme
 
 NODE = 1.0                # side of a node square, diagram units
 ROW_PITCH = 1.25          # vertical distance between node centres
@@ -31,6 +33,8 @@ THIN_ABOVE = 8            # columns taller than this get proportionally thinner 
 PX_PER_UNIT = 32          # figure height per diagram unit of height (px)
 SQUASHING = ("sigmoid", "softmax")   # activations with outputs in [0, 1]
 LINK_COLOUR = "#C8C8C8"   # connections without one weight per edge (conv, recurrent)
+OUTLINE_COLOUR = "#9A9A9A"  # thin square around every node
+NODE_HOVER_PX = 24        # invisible hover marker over each node (px)
 
 
 class _Column:
@@ -112,22 +116,34 @@ def _tile_range(column: _Column, values: np.ndarray, is_last: bool) -> tuple[flo
     return -1.0, 1.0
 
 
-def _tile(cx: float, cy: float, z: np.ndarray, zmin: float, zmax: float,
-          hover: str) -> dict:
-    """A heatmap filling the NODE square centred at (cx, cy); z: (rows, cols)."""
-    rows, cols = z.shape
-    dx, dy = NODE / cols, NODE / rows
-    return {
-        "type": "heatmap", "z": z, "x0": cx - NODE / 2 + dx / 2, "dx": dx,
-        "y0": cy - NODE / 2 + dy / 2, "dy": dy, "zmin": zmin, "zmax": zmax,
-        "colorscale": theme.colorscale(theme.DIVERGING), "showscale": False,
-        "zsmooth": "best" if rows > 1 else False,
-        "hovertemplate": hover + "<extra></extra>", "name": "",
-    }
+def _tile_image(left: float, top: float, values: np.ndarray, zmin: float, zmax: float
+                ) -> dict:
+    """A layout image filling the NODE square with top-left corner (left, top).
+
+    values: (rows, cols) with row 0 at the bottom of the plane (as the grid is), shown on
+    the diverging orange-blue scale from zmin to zmax; the browser scales it up smoothly.
+    """
+    pixels = png.colour_pixels(values, zmin, zmax, theme.DIVERGING)[::-1]   # top row first
+    return {"source": png.data_uri(pixels), "xref": "x", "yref": "y", "x": left, "y": top,
+            "sizex": NODE, "sizey": NODE, "sizing": "stretch", "xanchor": "left",
+            "yanchor": "top", "layer": "below"}
 
 
-def _node_traces(columns: list[_Column], maps: dict[str, np.ndarray]) -> list[dict]:
-    traces = []
+def _node_hover(column: _Column, unit: int, bias: np.ndarray | None, names: list[str]) -> str:
+    if column.layer is None:
+        return f"input: {names[unit]}"
+    hover = f"{column.layer.name}, unit {unit + 1}"
+    if column.layer.activation:
+        hover += f"<br>activation: {column.layer.activation}"
+    if bias is not None and unit < bias.size:
+        hover += f"<br>bias: {bias[unit]:.3f}"
+    return hover
+
+
+def _nodes(columns: list[_Column], maps: dict[str, np.ndarray]) -> tuple[list[dict], dict]:
+    """One layout image per node (its neuron's output over the plane, or without a grid
+    one cell coloured by its bias) and one trace of invisible markers for the hover."""
+    images, hover_x, hover_y, hover_text = [], [], [], []
     names = columns[0].names
     for column in columns:
         label = "input" if column.layer is None else column.layer.name
@@ -139,25 +155,22 @@ def _node_traces(columns: list[_Column], maps: dict[str, np.ndarray]) -> list[di
             b = (column.layer.weights or {}).get("bias")
             bias = None if b is None else np.asarray(b, dtype=np.float64).ravel()
         for unit in range(column.shown):
-            if column.layer is None:
-                hover = f"input: {names[unit]}"
-            else:
-                hover = f"{column.layer.name}, unit {unit + 1}"
-                if column.layer.activation:
-                    hover += f"<br>activation: {column.layer.activation}"
-                if bias is not None and unit < bias.size:
-                    hover += f"<br>bias: {bias[unit]:.3f}"
             cx, cy = column.x, float(column.y[unit])
             if values is not None:
                 z = values[:, :, unit]
                 zmin, zmax = _tile_range(column, z, column is columns[-1])
-                traces.append(_tile(cx, cy, z, zmin, zmax,
-                                    hover + "<br>output here: %{z:.2f}"))
             else:                               # no plane: one cell coloured by the bias
                 value = bias[unit] if bias is not None and unit < bias.size else 0.0
-                traces.append(_tile(cx, cy, np.array([[value]], dtype=np.float64),
-                                    -1.0, 1.0, hover))
-    return traces
+                z, zmin, zmax = np.array([[value]], dtype=np.float64), -1.0, 1.0
+            images.append(_tile_image(cx - NODE / 2, cy + NODE / 2, z, zmin, zmax))
+            hover_x.append(cx)
+            hover_y.append(cy)
+            hover_text.append(_node_hover(column, unit, bias, names))
+    hover = {"type": "scatter", "mode": "markers", "x": hover_x, "y": hover_y,
+             "text": hover_text, "name": "neurons", "showlegend": False,
+             "marker": {"size": NODE_HOVER_PX, "symbol": "square", "opacity": 0},
+             "hovertemplate": "%{text}<extra></extra>"}
+    return images, hover
 
 
 def _segments(x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray
@@ -171,19 +184,13 @@ def _segments(x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray
     return xs, ys
 
 
-def _outline_trace(columns: list[_Column]) -> dict:
-    """Thin grey squares around every node: one closed 5-point path per node, None between."""
+def _outline_shape(columns: list[_Column]) -> dict:
+    """Thin grey squares around every node, as ONE path shape (one SVG element)."""
     h = NODE / 2
-    cx = np.concatenate([np.full(c.shown, c.x) for c in columns])
-    cy = np.concatenate([c.y for c in columns])
-    gap = np.zeros(cx.size)
-    xs = np.column_stack([cx - h, cx + h, cx + h, cx - h, cx - h, gap]).ravel().tolist()
-    ys = np.column_stack([cy - h, cy - h, cy + h, cy + h, cy - h, gap]).ravel().tolist()
-    xs[5::6] = [None] * cx.size
-    ys[5::6] = [None] * cx.size
-    return {"type": "scatter", "mode": "lines", "x": xs, "y": ys,
-            "hoverinfo": "skip", "line": {"color": "#9A9A9A", "width": 1},
-            "showlegend": False, "name": "nodes"}
+    squares = [f"M{x - h:.4f},{y + h:.4f}H{x + h:.4f}V{y - h:.4f}H{x - h:.4f}Z"
+               for c in columns for x, y in zip([c.x] * c.shown, c.y.tolist())]
+    return {"type": "path", "path": "".join(squares), "xref": "x", "yref": "y",
+            "line": {"color": OUTLINE_COLOUR, "width": 1}, "layer": "above"}
 
 
 def _edge_traces(columns: list[_Column]) -> list[dict]:
@@ -297,9 +304,9 @@ def network_figure(layers: list[LayerView], grid: GridView | None,
     bottom = -half_height - (1.0 if has_more else 0.4)
     label_room = 0.5 + 0.3 * max((len(n) for n in columns[0].names[:columns[0].shown]),
                                  default=2)
+    images, node_hover = _nodes(columns, maps)
     data = _edge_traces(columns)
-    data += _node_traces(columns, maps)
-    data.append(_outline_trace(columns))
+    data.append(node_hover)
     data += _label_traces(columns, top)
     x_range = [-NODE / 2 - label_room, columns[-1].x + NODE / 2 + 1.0]   # room for headers
     y_range = [bottom, top + 1.3]
@@ -312,6 +319,8 @@ def network_figure(layers: list[LayerView], grid: GridView | None,
         showlegend=False, hovermode="closest",
     )
     layout["margin"] = {"l": 10, "r": 10, "t": 40, "b": 10}
+    layout["images"] = images
+    layout["shapes"] = [_outline_shape(columns)]
     if len(columns) == 1:
         layout["annotations"] = [theme.message_annotation("Add a layer to see the network")]
     return theme.new_figure(data, layout)

@@ -57,7 +57,8 @@ def _draw(page, fig) -> dict:
         Plotly.purge(g);
         await Plotly.newPlot(g, f.data, f.layout, {staticPlot: true});
         const q = (s) => g.querySelectorAll(s).length;
-        return {heatmaps: q('.hm image'), lines: q('.scatterlayer .js-line'),
+        return {heatmaps: q('.hm image'), pictures: q('.imagelayer image'),
+                shapes: q('.shapelayer path'), lines: q('.scatterlayer .js-line'),
                 points: q('.scatterlayer .point'), texts: q('.scatterlayer .textpoint'),
                 bars: q('.barlayer .point'), annotations: q('.annotation'),
                 height: g.getBoundingClientRect().height};
@@ -69,8 +70,10 @@ def test_network_tiles_edges_and_labels_are_drawn(page):
     layers = samples.dense_layers([2, 8, 8, 1], rng)
     counts = _draw(page, network_figure(layers, samples.grid_for(layers, 40), ["x1", "x2"]))
     assert page.errors == []
-    assert counts["heatmaps"] == 19                       # one image per neuron
-    assert counts["lines"] >= 3                           # outlines + edge groups
+    assert counts["pictures"] == 19                       # one image per neuron
+    assert counts["heatmaps"] == 0
+    assert counts["shapes"] == 1                          # all node outlines in one path
+    assert counts["lines"] >= 3                           # edge groups
     assert counts["texts"] >= 4 + 2                       # headers + input names
 
 

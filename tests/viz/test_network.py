@@ -5,12 +5,14 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from plotly.colors import sample_colorscale
 
 from playground.snapshot import LayerView
 from playground.viz import network_figure, theme
-from playground.viz.network import EDGE_WIDTHS, LINK_COLOUR, MAX_NODES
+from playground.viz.network import EDGE_WIDTHS, LINK_COLOUR, MAX_NODES, NODE
 from tests.viz import samples
 from tests.viz.checks import assert_sound, traces_of
+from tests.viz.png_decode import decode_data_uri
 
 POSITIVE = {theme.mix(theme.BLUE, theme.NEUTRAL, f) for f in (0.0, 0.1, 0.35, 0.65)}
 NEGATIVE = {theme.mix(theme.ORANGE, theme.NEUTRAL, f) for f in (0.0, 0.1, 0.35, 0.65)}
@@ -21,14 +23,32 @@ def rng():
     return np.random.default_rng(3)
 
 
+def _tiles(fig) -> list[tuple[float, float, np.ndarray]]:
+    """(centre x, centre y, decoded pixels) of every node picture, in drawing order."""
+    tiles = []
+    for image in fig.layout.images:
+        assert (image.xanchor, image.yanchor, image.sizing) == ("left", "top", "stretch")
+        assert image.sizex == image.sizey == NODE
+        tiles.append((round(image.x + NODE / 2, 6), round(image.y - NODE / 2, 6),
+                      decode_data_uri(image.source)))
+    return tiles
+
+
 def _tile_centres(fig) -> list[tuple[float, float]]:
-    """Centre of every node heatmap, from its x0/dx/y0/dy and shape."""
-    centres = []
-    for t in traces_of(fig, "heatmap"):
-        rows, cols = np.shape(t.z)
-        centres.append((round(t.x0 + t.dx * (cols - 1) / 2, 6),
-                        round(t.y0 + t.dy * (rows - 1) / 2, 6)))
-    return centres
+    return [(x, y) for x, y, _ in _tiles(fig)]
+
+
+def _expected_pixels(values: np.ndarray, low: float, high: float) -> np.ndarray:
+    """values (rows, cols), row 0 at the bottom -> plotly's colours, top row first."""
+    positions = np.clip((np.asarray(values, np.float64) - low) / (high - low), 0, 1)
+    colours = sample_colorscale(theme.colorscale(theme.DIVERGING), positions.ravel().tolist())
+    rgb = np.array([[float(v) for v in c[4:-1].split(",")] for c in colours])
+    return rgb.reshape(*positions.shape, 3)[::-1]
+
+
+def _assert_tile_shows(pixels: np.ndarray, values: np.ndarray, low: float, high: float):
+    assert pixels.shape == (*np.shape(values), 3)
+    assert np.abs(pixels.astype(float) - _expected_pixels(values, low, high)).max() <= 1.0
 
 
 def _columns(fig) -> list[list[float]]:
@@ -46,7 +66,7 @@ def _edges(fig, plain_links: bool = False):
     xs = sorted({x for x, _ in _tile_centres(fig)})
     edges = []
     for t in traces_of(fig, "scatter"):
-        if t.mode != "lines" or t.name == "nodes" or (t.line.color == LINK_COLOUR) != plain_links:
+        if t.mode != "lines" or (t.line.color == LINK_COLOUR) != plain_links:
             continue
         x, y = list(t.x), list(t.y)
         for k in range(0, len(x), 3):
@@ -57,30 +77,39 @@ def _edges(fig, plain_links: bool = False):
     return edges
 
 
-def test_default_network_has_one_heatmap_per_neuron_equal_to_the_grid(rng):
+def test_default_network_has_one_picture_per_neuron_showing_the_grid(rng):
     layers = samples.dense_layers([2, 8, 8, 1], rng)
     grid = samples.grid_for(layers, resolution=20)             # 20: drawn at full size
     fig = network_figure(layers, grid, ["x1", "x2"])
     assert_sound(fig)
-    heat = traces_of(fig, "heatmap")
-    assert len(heat) == 2 + 8 + 8 + 1
+    assert traces_of(fig, "heatmap") == []                      # pictures, not traces
+    tiles = _tiles(fig)
+    assert len(tiles) == 2 + 8 + 8 + 1
     assert [len(c) for c in _columns(fig)] == [2, 8, 8, 1]
-    # tiles come column by column, top to bottom, in unit order
+    # tiles come column by column, top to bottom, in unit order; hidden units -1..1,
+    # inputs on their own symmetric range (|x| <= 6, rounded up to 10), the sigmoid 0..1
+    ranges = [(-10.0, 10.0)] * 2 + [(-1.0, 1.0)] * 16 + [(0.0, 1.0)]
     flat = [grid.neurons[k][:, :, u] for k in range(4) for u in range(grid.neurons[k].shape[2])]
-    for tile, expected in zip(heat, flat):
-        np.testing.assert_array_equal(tile.z, expected)
-    assert "dense_1, unit 3" in heat[2 + 2].hovertemplate
+    for (_, _, pixels), expected, (low, high) in zip(tiles, flat, ranges):
+        _assert_tile_shows(pixels, expected, low, high)
+    hover = [t for t in fig.data if t.name == "neurons"][0]
+    np.testing.assert_allclose(np.column_stack([hover.x, hover.y]),
+                               [(x, y) for x, y, _ in tiles], atol=1e-6)
+    assert hover.marker.opacity == 0
+    assert hover.text[0] == "input: x1"
+    assert "dense_1, unit 3" in hover.text[2 + 2]
     bias = layers[0].weights["bias"][2]
-    assert f"bias: {bias:.3f}" in heat[2 + 2].hovertemplate
+    assert f"bias: {bias:.3f}" in hover.text[2 + 2]
+    outline = fig.layout.shapes[0].path
+    assert outline.count("M") == outline.count("Z") == 19       # one square per node
 
 
 def test_big_grids_are_subsampled_for_the_tiles(rng):
     layers = samples.dense_layers([2, 3, 1], rng)
     grid = samples.grid_for(layers, resolution=50)
     fig = network_figure(layers, grid, ["x1", "x2"])
-    tile = traces_of(fig, "heatmap")[2]                       # dense_1, unit 1
-    np.testing.assert_array_equal(tile.z, grid.neurons[1][::3, ::3, 0])
-    assert tile.dx * tile.z.shape[1] == pytest.approx(tile.dy * tile.z.shape[0])
+    _, _, pixels = _tiles(fig)[2]                               # dense_1, unit 1
+    _assert_tile_shows(pixels, grid.neurons[1][::3, ::3, 0], -1.0, 1.0)
 
 
 def test_edges_coloured_by_sign_and_wider_for_bigger_weights(rng):
@@ -136,10 +165,11 @@ def test_without_a_grid_nodes_are_plain_squares_coloured_by_bias(rng):
     layers = samples.dense_layers([4, 5, 3], rng, output_activation="softmax")
     fig = network_figure(layers, None, ["a", "b", "c", "d"])
     assert_sound(fig)
-    heat = traces_of(fig, "heatmap")
-    assert len(heat) == 4 + 5 + 3
-    assert all(np.shape(t.z) == (1, 1) for t in heat)
-    np.testing.assert_allclose([t.z[0][0] for t in heat[4:9]], layers[0].weights["bias"])
+    tiles = _tiles(fig)
+    assert len(tiles) == 4 + 5 + 3
+    assert all(pixels.shape == (1, 1, 3) for _, _, pixels in tiles)
+    for (_, _, pixels), bias in zip(tiles[4:9], layers[0].weights["bias"]):
+        _assert_tile_shows(pixels, np.array([[bias]]), -1.0, 1.0)
     labels = [t for t in traces_of(fig, "scatter") if t.mode == "text"][1]
     assert list(labels.text) == ["a", "b", "c", "d"]
 
@@ -188,7 +218,9 @@ def test_layout_is_the_same_when_only_weights_change(rng):
     other = samples.dense_layers([2, 8, 8, 1], np.random.default_rng(99))
     first = network_figure(layers, samples.grid_for(layers, 20), ["x1", "x2"])
     second = network_figure(other, samples.grid_for(other, 20), ["x1", "x2"])
-    assert first.layout == second.layout
+    assert first.layout.images != second.layout.images         # the pictures change
+    first.layout.images, second.layout.images = (), ()
+    assert first.layout == second.layout                        # nothing else does
     assert _tile_centres(first) == _tile_centres(second)
 
 

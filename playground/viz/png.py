@@ -1,0 +1,70 @@
+"""Small PNG pictures as data URIs, made with NumPy and zlib (no imaging library).
+
+The network diagram draws each neuron's output over the plane as a small picture
+(``layout.images``) instead of one heatmap trace per neuron: the browser only decodes and
+scales an image, while every heatmap costs plotly.js defaults, a canvas and a PNG encode
+on each refresh. Colours follow plotly's colorscales: linear in RGB between the stops.
+"""
+from __future__ import annotations
+
+import base64
+import struct
+import zlib
+
+import numpy as np
+
+SIGNATURE = b"\x89PNG\r\n\x1a\n"
+COLOUR_TYPES = {3: 2, 4: 6}      # channels -> PNG colour type (2 = RGB, 6 = RGBA)
+NAN_COLOUR = (232, 234, 235)     # theme.NEUTRAL: cells with no value
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    """One PNG chunk: length, type, data, CRC-32 of type + data."""
+    return (struct.pack(">I", len(data)) + kind + data +
+            struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+
+def png_bytes(pixels: np.ndarray) -> bytes:
+    """pixels: (rows, cols, 3) RGB or (rows, cols, 4) RGBA uint8, row 0 at the top ->
+    the bytes of an 8-bit PNG file (no filtering, zlib level 6)."""
+    pixels = np.asarray(pixels)
+    if pixels.dtype != np.uint8 or pixels.ndim != 3 or pixels.shape[2] not in COLOUR_TYPES:
+        raise ValueError("png_bytes needs a (rows, cols, 3 or 4) uint8 array; got "
+                         f"{pixels.dtype} {pixels.shape}.")
+    rows, cols, channels = pixels.shape
+    if rows == 0 or cols == 0:
+        raise ValueError("A PNG needs at least one pixel.")
+    scanlines = np.zeros((rows, 1 + cols * channels), dtype=np.uint8)  # filter byte 0
+    scanlines[:, 1:] = pixels.reshape(rows, cols * channels)
+    header = struct.pack(">IIBBBBB", cols, rows, 8, COLOUR_TYPES[channels], 0, 0, 0)
+    return (SIGNATURE + _chunk(b"IHDR", header) +
+            _chunk(b"IDAT", zlib.compress(scanlines.tobytes(), 6)) + _chunk(b"IEND", b""))
+
+
+def data_uri(pixels: np.ndarray) -> str:
+    """pixels as above -> "data:image/png;base64,..." for an <img> or layout.images."""
+    return "data:image/png;base64," + base64.b64encode(png_bytes(pixels)).decode("ascii")
+
+
+def _hex_rgb(colour: str) -> tuple[int, int, int]:
+    return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+
+
+def colour_pixels(values: np.ndarray, low: float, high: float, stops) -> np.ndarray:
+    """values: (rows, cols) numbers -> (rows, cols, 3) uint8 colours.
+
+    Values are clipped to [low, high] and placed on the colorscale ``stops``
+    ((position in [0, 1], "#RRGGBB"), ...), interpolating linearly in RGB as plotly.js
+    does. NaN or infinite values get NAN_COLOUR. Row order is kept (flip for images).
+    """
+    values = np.asarray(values, dtype=np.float64)
+    span = float(high) - float(low)
+    position = (values - float(low)) / span if span > 0 else np.full(values.shape, 0.5)
+    finite = np.isfinite(position)
+    position = np.clip(np.where(finite, position, 0.0), 0.0, 1.0)
+    at = np.array([float(p) for p, _ in stops])
+    colours = np.array([_hex_rgb(c) for _, c in stops], dtype=np.float64)   # (stops, 3)
+    channels = [np.interp(position, at, colours[:, k]) for k in range(3)]
+    pixels = np.rint(np.stack(channels, axis=-1)).astype(np.uint8)
+    pixels[~finite] = NAN_COLOUR
+    return pixels
