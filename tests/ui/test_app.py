@@ -213,8 +213,9 @@ def test_csv_target_is_picked_from_the_files_columns_and_task_override():
 def test_a_target_the_file_does_not_have_gives_an_error_naming_the_columns():
     at = new_app()
     at.file_uploader(key="w_csv_upload").upload("people.csv", GOOD_CSV, "text/csv").run()
-    at.session_state["w_csv_target"] = "nope"       # e.g. from an older experiment file
-    at.run()
+    cfg = state(at).config.replace(csv_target="nope")   # an experiment file for another CSV
+    at.file_uploader(key="w_json_upload").upload("exp.json", to_json(cfg).encode(),
+                                                 "application/json").run()
     assert_clean(at)
     assert at.error and "'a', 'b', 'label'" in at.error[0].value     # names the columns
     assert state(at).config.csv_target == ""                         # old target kept
