@@ -69,10 +69,31 @@ def start_server(port: int) -> subprocess.Popen:
 
 def stats(page) -> dict:
     return page.evaluate("""() => {
-        const s = window.__npStats || {refreshes: 0, created: {}, perKey: {}};
-        return {refreshes: s.refreshes, perKey: s.perKey || {}, created: s.created,
-                epoch: s.lastEpoch || 0, loss: s.lastLoss, blank: window.__npBlank};
+        const s = window.__npStats || {refreshes: 0, created: {}, perKey: {}, keyMs: {}};
+        return {refreshes: s.refreshes, perKey: s.perKey || {}, keyMs: s.keyMs || {},
+                created: s.created, epoch: s.lastEpoch || 0, loss: s.lastLoss,
+                blank: window.__npBlank};
     }""")
+
+
+def cpu_seconds(server_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by the server process and by all Chromium processes."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = {"server": 0.0, "browser": 0.0}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                command = f.read()
+        except OSError:
+            continue
+        seconds = (int(fields[11]) + int(fields[12])) / tick
+        if int(pid) == server_pid:
+            used["server"] += seconds
+        elif b"chrom" in command.split(b"\0")[0]:
+            used["browser"] += seconds
+    return used
 
 
 def load_time(browser, url: str) -> tuple[float, object]:
@@ -101,9 +122,9 @@ def measure(seconds: float, query: str = "") -> dict:
             page.get_by_role("button", name="Play").click()
             page.wait_for_function("window.__npStats.lastEpoch > 0", timeout=30_000)
             time.sleep(1.0)                     # let the refresh timer settle
-            before, t0 = stats(page), time.perf_counter()
+            before, cpu0, t0 = stats(page), cpu_seconds(server.pid), time.perf_counter()
             time.sleep(seconds)
-            after, t1 = stats(page), time.perf_counter()
+            after, cpu1, t1 = stats(page), cpu_seconds(server.pid), time.perf_counter()
             elapsed = t1 - t0
             output_refreshes = (after["perKey"].get("output_chart", 0)
                                 - before["perKey"].get("output_chart", 0))
@@ -132,6 +153,12 @@ def measure(seconds: float, query: str = "") -> dict:
         "blank_frames": blank["blankFrames"], "frames": blank["frames"],
         "charts_recreated": sum(max(0, n - 1) for n in after["created"].values()),
         "final_loss": after["loss"],
+        "cpu_share": {k: (cpu1[k] - cpu0[k]) / elapsed for k in cpu1},
+        "draw_ms": {k: (after["keyMs"][k] - before["keyMs"].get(k, 0))
+                    / max(1, after["perKey"][k] - before["perKey"].get(k, 0))
+                    for k in after["keyMs"]},
+        "draws_per_s": {k: (after["perKey"][k] - before["perKey"].get(k, 0)) / elapsed
+                        for k in after["perKey"]},
     }
 
 
@@ -160,6 +187,11 @@ def main() -> None:
     print(f"  epochs shown after the click: {result['epochs_after_click']} (about "
           f"{result['epochs_after_click'] / rate:.2f} s of training, incl. the frame in flight)")
     print(f"train loss shown at the end: {result['final_loss']}")
+    print("while playing, CPU used (cores): " + ", ".join(
+        f"{k} {v:.2f}" for k, v in result["cpu_share"].items()))
+    print("charts drawn per second and ms per Plotly.react: " + ", ".join(
+        f"{k} {result['draws_per_s'][k]:.1f}/s {result['draw_ms'][k]:.0f} ms"
+        for k in sorted(result["draw_ms"])))
 
 
 if __name__ == "__main__":
