@@ -13,6 +13,7 @@ from playground import config, nn
 from playground.config import ExperimentConfig
 from playground.data import DataError, Scaler
 from playground.experiment_data import ExperimentError
+from playground.model_builder import build_model
 from playground.training import TrainingSession
 
 SMALL = ExperimentConfig(dataset="circle", n_samples=100, hidden_layers=(4, 2))
@@ -76,6 +77,38 @@ def test_two_epochs_match_an_independent_torch_replica():
     with torch.no_grad():
         expected_loss = torch.nn.functional.binary_cross_entropy(forward(X), y).item()
     assert snap.history["loss"][-1] == pytest.approx(expected_loss, rel=1e-4)
+
+
+@pytest.mark.parametrize("cfg", [
+    ExperimentConfig(),                                    # the default: loss value skipped
+    SMALL.replace(loss="mse", optimizer="adam"),           # loss value computed every step
+    SMALL.replace(regularization="l2", regularization_rate=0.01, dropout=0.1),
+], ids=["default", "mse-adam", "l2-dropout"])
+def test_session_is_bit_identical_to_train_on_batch_and_evaluate_by_hand(cfg):
+    """The live loop's shortcuts (targets checked once, no per-step loss value where it is
+    provably finite, one accuracy comparison for all splits) change no number."""
+    session = TrainingSession(cfg)
+    model = build_model(cfg, session.prepared)              # same seed: same weights
+    splits = session.prepared.splits
+    train = splits["train"]
+    history: dict[str, list[float]] = {}
+    for _ in range(3):
+        order = model.rng.permutation(len(train.y))         # the session's one generator
+        for start in range(0, len(order), cfg.batch_size):
+            rows = order[start: start + cfg.batch_size]
+            model.train_on_batch(train.X[rows], train.y[rows])   # checks y every time
+        for name, prefix in (("train", ""), ("validation", "val_"), ("test", "test_")):
+            part = splits[name]
+            history.setdefault(prefix + "loss", []).append(
+                model.evaluate(part.X, part.y)["loss"])
+            labels = nn.metrics.labels_from_output(model.predict(part.X))
+            history.setdefault(prefix + "accuracy", []).append(
+                nn.metrics.accuracy(part.y, labels))
+    snap = session.step_epochs(3)
+    assert list(snap.history) == list(history)              # same keys, same order
+    assert snap.history == history                          # exactly equal floats
+    for ours, theirs in zip(session.model.get_weights(), model.get_weights()):
+        np.testing.assert_array_equal(ours, theirs)
 
 
 def test_snapshot_fields_for_2d_classification():
