@@ -63,6 +63,7 @@ class Sequential:
         self.gradient_norm = 0.0              # global L2 norm of the last step's gradients
         self._flat_params: np.ndarray | None = None  # every trainable weight, concatenated
         self._flat_grads: np.ndarray | None = None   # their gradients, same layout
+        self._output_kernel_grad: np.ndarray | None = None  # last layer's kernel grad view
         self._param_list: list[np.ndarray] = []      # [flat params], reused every step
         self._grad_list: list[np.ndarray] = []       # [flat grads], reused every step
         self._bindings: list[tuple] = []      # (layer, key, param view, grad view)
@@ -149,6 +150,8 @@ class Sequential:
         self._flat_params, self._flat_grads = flat_params, flat_grads
         self._params_before_step = np.empty_like(flat_params)   # undo buffer for one update
         self._param_list, self._grad_list = [flat_params], [flat_grads]   # what apply() takes
+        self._output_kernel_grad = next((grad for layer, key, _, grad in self._bindings
+                                         if layer is self.layers[-1] and key == "kernel"), None)
         self._regularized = [layer for layer in self.layers if layer.regularizers]
         if self.optimizer is not None:
             self.optimizer.reset()     # the parameter layout changed: fresh state
@@ -284,10 +287,12 @@ class Sequential:
         """True when finite gradients prove the loss finite, so it need not be computed:
         a sigmoid/softmax output fused with cross-entropy (probabilities are clipped to
         [eps, 1] before the log, so only a NaN output makes the loss non-finite) from a
-        trainable Dense layer, whose kernel gradient takes in every output gradient (p - y)
-        and so turns NaN as soon as one output is. Penalties are checked by the caller."""
+        Dense layer whose kernel gradient is in the checked flat vector: it takes in every
+        output gradient (p - y), so it turns NaN as soon as one output does. Penalties are
+        checked by the caller."""
         last = self.layers[-1]
-        return self._fused and type(last) is Dense and last.trainable and "kernel" in last.grads
+        return self._fused and type(last) is Dense and self._output_kernel_grad is not None \
+            and last.grads.get("kernel") is self._output_kernel_grad
 
     def _diverged(self, loss: float, x, y, gradients: bool = False):
         self._check_finite(x, y)
@@ -341,6 +346,9 @@ class Sequential:
         same numbers, same TrainingDiverged (before any weight changes) as train_on_batch.
         """
         self._require_compiled("train_on_prepared_batch")
+        if not self.built:
+            raise ValueError("train_on_prepared_batch needs a built model (input_shape=..., "
+                             "or one train_on_batch first).")
         self._step(x, y, loss_wanted=False)
 
     def compute_gradients(self, x, y) -> tuple[float, list[dict[str, np.ndarray]]]:

@@ -134,3 +134,23 @@ def test_uncompiled_model_says_what_to_call():
     with pytest.raises(ValueError, match=r"compile\(loss=..., optimizer=...\) before "
                                          r"train_on_prepared_batch"):
         model.train_on_prepared_batch(np.zeros((2, 2), np.float32), np.zeros((2, 1)))
+
+
+def test_a_frozen_output_layer_still_gets_its_nan_loss_reported():
+    # the frozen layer's gradients are not in the checked flat vector (here it is empty),
+    # so the loss value itself must be computed and checked
+    def frozen_output():
+        model = _softmax_model()
+        model.layers[0].trainable = False
+        model.compile(loss="sparse_categorical_crossentropy", optimizer="sgd")
+        return model
+    x = np.full((2, 1), 3e38, dtype=np.float32)
+    error = _same_error(frozen_output, x, np.array([0, 1]))
+    assert "the loss became NaN" in str(error)
+
+
+def test_an_unbuilt_model_says_so():
+    model = nn.Sequential([nn.Dense(1)])
+    model.compile(loss="mse", optimizer="sgd")
+    with pytest.raises(ValueError, match="needs a built model"):
+        model.train_on_prepared_batch(np.zeros((2, 2), np.float32), np.zeros((2, 1)))
