@@ -6,8 +6,9 @@ and every node is a NODE x NODE square. A node is a small PNG in ``layout.images
 neuron's output over the input plane or, without a grid, one pixel coloured by its bias):
 the browser redraws images far more cheaply than one heatmap trace per node. The node
 outlines are one path shape; one trace of invisible markers gives each node its hover.
-Edges are grouped into a few line traces by sign and |weight| bucket, with one invisible
-marker per edge midpoint for hover.
+Edges are grouped into a few path shapes by sign and |weight| bucket (one SVG element
+each, where a line trace with gaps makes one per edge), with one invisible marker per
+edge midpoint for hover.
 """
 from __future__ import annotations
 
@@ -173,15 +174,16 @@ def _nodes(columns: list[_Column], maps: dict[str, np.ndarray]) -> tuple[list[di
     return images, hover
 
 
-def _segments(x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray
-              ) -> tuple[list, list]:
-    """m segments -> x, y lists of length 3m: start, end, None (plotly lifts the pen)."""
-    m = len(x0)
-    xs = np.column_stack([x0, x1, np.zeros(m)]).ravel().tolist()
-    ys = np.column_stack([y0, y1, np.zeros(m)]).ravel().tolist()
-    xs[2::3] = [None] * m
-    ys[2::3] = [None] * m
-    return xs, ys
+def _segments_path(x0: np.ndarray, y0: np.ndarray, x1: np.ndarray, y1: np.ndarray) -> str:
+    """m straight segments (x0, y0) -> (x1, y1), arrays of length m -> one SVG path."""
+    return "".join(f"M{a:.4f},{b:.4f}L{c:.4f},{d:.4f}" for a, b, c, d in
+                   zip(x0.tolist(), y0.tolist(), x1.tolist(), y1.tolist()))
+
+
+def _line_shape(path: str, colour: str, width: float, name: str) -> dict:
+    """Lines drawn as one layout shape: one SVG element, nothing for plotly to compute."""
+    return {"type": "path", "path": path, "xref": "x", "yref": "y", "layer": "below",
+            "line": {"color": colour, "width": width}, "name": name}
 
 
 def _outline_shape(columns: list[_Column]) -> dict:
@@ -193,10 +195,10 @@ def _outline_shape(columns: list[_Column]) -> dict:
             "line": {"color": OUTLINE_COLOUR, "width": 1}, "layer": "above"}
 
 
-def _edge_traces(columns: list[_Column]) -> list[dict]:
-    """Edges grouped by (sign, width bucket), thin ones drawn first, then one hover trace
-    of invisible midpoint markers."""
-    groups: dict[tuple[bool, int], list[tuple[np.ndarray, np.ndarray]]] = {}
+def _edges(columns: list[_Column]) -> tuple[list[dict], list[dict]]:
+    """Edges as path shapes grouped by (sign, width bucket), thin ones drawn first, and
+    one hover trace of invisible markers at the edge midpoints."""
+    groups: dict[tuple[bool, int], list[str]] = {}
     mid_x, mid_y, mid_w, mid_text = [], [], [], []
     names = columns[0].names
     links = []                                  # (x0, y0, x1, y1) arrays of plain links
@@ -221,7 +223,7 @@ def _edge_traces(columns: list[_Column]) -> list[dict]:
                 pick = (positive == sign) & (bucket == b)
                 m = int(pick.sum())
                 groups.setdefault((sign, b), []).append(
-                    _segments(np.full(m, x0), y0[pick], np.full(m, x1), y1[pick]))
+                    _segments_path(np.full(m, x0), y0[pick], np.full(m, x1), y1[pick]))
         mid_x.append(np.full(w.size, (x0 + x1) / 2))
         mid_y.append((y0 + y1) / 2)
         mid_w.append(w)
@@ -229,23 +231,18 @@ def _edge_traces(columns: list[_Column]) -> list[dict]:
                      else [f"{source.layer.name} unit {k + 1}" for k in range(source.shown)])
         mid_text += [f"{src_names[a]} → {target.layer.name} unit {c + 1}"
                      for a, c in zip(i.tolist(), j.tolist())]
-    traces = []
+    shapes, traces = [], []
     if links:
-        xs, ys = _segments(*(np.concatenate([link[k] for link in links]) for k in range(4)))
-        traces.append({"type": "scatter", "mode": "lines", "x": xs, "y": ys,
-                       "hoverinfo": "skip", "showlegend": False, "name": "connections",
-                       "line": {"color": LINK_COLOUR, "width": 0.6}})
+        path = _segments_path(*(np.concatenate([link[k] for link in links]) for k in range(4)))
+        shapes.append(_line_shape(path, LINK_COLOUR, 0.6, "connections"))
     # many edges between tall columns would merge into a solid block at full width
     tallest = max(c.shown for c in columns)
     width_scale = min(1.0, THIN_ABOVE / tallest)
     for (sign, b), parts in sorted(groups.items(), key=lambda item: item[0][::-1]):
         colour = theme.mix(theme.BLUE if sign else theme.ORANGE, theme.NEUTRAL, EDGE_FADES[b])
-        traces.append({"type": "scatter", "mode": "lines",
-                       "x": [v for p in parts for v in p[0]],
-                       "y": [v for p in parts for v in p[1]],
-                       "hoverinfo": "skip", "showlegend": False,
-                       "name": f"{'positive' if sign else 'negative'} weights, bucket {b}",
-                       "line": {"color": colour, "width": EDGE_WIDTHS[b] * width_scale}})
+        shapes.append(_line_shape(
+            "".join(parts), colour, EDGE_WIDTHS[b] * width_scale,
+            f"{'positive' if sign else 'negative'} weights, bucket {b}"))
     if mid_x:
         traces.append({"type": "scatter", "mode": "markers", "x": np.concatenate(mid_x),
                        "y": np.concatenate(mid_y), "customdata": np.concatenate(mid_w),
@@ -253,7 +250,7 @@ def _edge_traces(columns: list[_Column]) -> list[dict]:
                        "name": "weights", "marker": {"size": 12, "opacity": 0},
                        "hovertemplate": "%{text}<br>weight: %{customdata:.3f}"
                                         "<extra></extra>"})
-    return traces
+    return shapes, traces
 
 
 def _label_traces(columns: list[_Column], top: float) -> list[dict]:
@@ -305,7 +302,7 @@ def network_figure(layers: list[LayerView], grid: GridView | None,
     label_room = 0.5 + 0.3 * max((len(n) for n in columns[0].names[:columns[0].shown]),
                                  default=2)
     images, node_hover = _nodes(columns, maps)
-    data = _edge_traces(columns)
+    edge_shapes, data = _edges(columns)
     data.append(node_hover)
     data += _label_traces(columns, top)
     x_range = [-NODE / 2 - label_room, columns[-1].x + NODE / 2 + 1.0]   # room for headers
@@ -320,7 +317,7 @@ def network_figure(layers: list[LayerView], grid: GridView | None,
     )
     layout["margin"] = {"l": 10, "r": 10, "t": 40, "b": 10}
     layout["images"] = images
-    layout["shapes"] = [_outline_shape(columns)]
+    layout["shapes"] = edge_shapes + [_outline_shape(columns)]
     if len(columns) == 1:
         layout["annotations"] = [theme.message_annotation("Add a layer to see the network")]
     return theme.new_figure(data, layout)

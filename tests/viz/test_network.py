@@ -1,6 +1,8 @@
 """The TensorFlow-Playground network diagram."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -9,11 +11,12 @@ from plotly.colors import sample_colorscale
 
 from playground.snapshot import LayerView
 from playground.viz import network_figure, theme
-from playground.viz.network import EDGE_WIDTHS, LINK_COLOUR, MAX_NODES, NODE
+from playground.viz.network import EDGE_WIDTHS, LINK_COLOUR, MAX_NODES, NODE, OUTLINE_COLOUR
 from tests.viz import samples
 from tests.viz.checks import assert_sound, traces_of
 from tests.viz.png_decode import decode_data_uri
 
+SEGMENT = re.compile(r"M([-\d.]+),([-\d.]+)L([-\d.]+),([-\d.]+)")   # one edge in a path
 POSITIVE = {theme.mix(theme.BLUE, theme.NEUTRAL, f) for f in (0.0, 0.1, 0.35, 0.65)}
 NEGATIVE = {theme.mix(theme.ORANGE, theme.NEUTRAL, f) for f in (0.0, 0.1, 0.35, 0.65)}
 
@@ -65,15 +68,16 @@ def _edges(fig, plain_links: bool = False):
     columns = _columns(fig)
     xs = sorted({x for x, _ in _tile_centres(fig)})
     edges = []
-    for t in traces_of(fig, "scatter"):
-        if t.mode != "lines" or (t.line.color == LINK_COLOUR) != plain_links:
+    for shape in fig.layout.shapes:
+        if shape.line.color == OUTLINE_COLOUR or (shape.line.color == LINK_COLOUR) != plain_links:
             continue
-        x, y = list(t.x), list(t.y)
-        for k in range(0, len(x), 3):
-            target_col = int(np.argmin([abs(c - x[k + 1]) for c in xs]))
-            i = int(np.argmin(np.abs(np.array(columns[target_col - 1]) - y[k])))
-            j = int(np.argmin(np.abs(np.array(columns[target_col]) - y[k + 1])))
-            edges.append((target_col, i, j, t.line.color, t.line.width))
+        for _x0, y0, x1, y1 in SEGMENT.findall(shape.path):
+            x1, y0, y1 = float(x1), float(y0), float(y1)
+            target_col = int(np.argmin([abs(c - x1) for c in xs]))
+            i = int(np.argmin(np.abs(np.array(columns[target_col - 1]) - y0)))
+            j = int(np.argmin(np.abs(np.array(columns[target_col]) - y1)))
+            edges.append((target_col, i, j, shape.line.color, shape.line.width))
+    assert not [t for t in traces_of(fig, "scatter") if t.mode == "lines"]   # all shapes
     return edges
 
 
@@ -100,8 +104,9 @@ def test_default_network_has_one_picture_per_neuron_showing_the_grid(rng):
     assert "dense_1, unit 3" in hover.text[2 + 2]
     bias = layers[0].weights["bias"][2]
     assert f"bias: {bias:.3f}" in hover.text[2 + 2]
-    outline = fig.layout.shapes[0].path
-    assert outline.count("M") == outline.count("Z") == 19       # one square per node
+    outline = fig.layout.shapes[-1]
+    assert outline.line.color == OUTLINE_COLOUR and outline.layer == "above"
+    assert outline.path.count("M") == outline.path.count("Z") == 19   # a square per node
 
 
 def test_big_grids_are_subsampled_for_the_tiles(rng):
@@ -219,8 +224,11 @@ def test_layout_is_the_same_when_only_weights_change(rng):
     first = network_figure(layers, samples.grid_for(layers, 20), ["x1", "x2"])
     second = network_figure(other, samples.grid_for(other, 20), ["x1", "x2"])
     assert first.layout.images != second.layout.images         # the pictures change
-    first.layout.images, second.layout.images = (), ()
-    assert first.layout == second.layout                        # nothing else does
+    assert first.layout.shapes[:-1] != second.layout.shapes[:-1]   # and the edges
+    assert first.layout.shapes[-1] == second.layout.shapes[-1]      # not the outlines
+    for fig in (first, second):
+        fig.layout.images, fig.layout.shapes = (), ()
+    assert first.layout == second.layout                        # nor anything else
     assert _tile_centres(first) == _tile_centres(second)
 
 
