@@ -162,12 +162,30 @@ def config_table(seconds: float) -> None:
               f"cached {cached_ms:6.3f} ms")
 
 
+def limit_blas_threads(threads: int) -> str:
+    """Give NumPy's BLAS ``threads`` threads (0: leave it); returns what it now uses.
+
+    On this 2-core box shared with a browser, two OpenBLAS threads spin-wait for a core
+    someone else holds: the cnn config then runs 1-8 epochs/s at random (one thread: ~7)."""
+    try:
+        from threadpoolctl import threadpool_info, threadpool_limits
+    except ImportError:
+        return "unknown (threadpoolctl not installed)"
+    if threads > 0:
+        threadpool_limits(threads, user_api="blas")     # stays in force for the process
+    counts = [info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas"]
+    return str(max(counts)) if counts else "none found"
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="short slices (smoke run)")
     parser.add_argument("--rounds", type=int, default=20, help="slices per side (default 20)")
     parser.add_argument("--no-table", action="store_true", help="only the default vs bare")
+    parser.add_argument("--blas-threads", type=int, default=0,
+                        help="threads for NumPy's BLAS (default 0: as the app runs it)")
     args = parser.parse_args(argv)
+    print(f"numpy {np.__version__}, BLAS threads: {limit_blas_threads(args.blas_threads)}")
     default_vs_bare(0.1 if args.quick else 0.2, 2 if args.quick else args.rounds)
     if not args.no_table:
         config_table(0.3 if args.quick else 2.0)
