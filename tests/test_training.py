@@ -2,9 +2,11 @@
 divergence, live changes and rebuilds, CSV uploads and downloads."""
 import copy
 import csv
+import importlib.util
 import io
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -109,6 +111,21 @@ def test_session_is_bit_identical_to_train_on_batch_and_evaluate_by_hand(cfg):
     assert snap.history == history                          # exactly equal floats
     for ours, theirs in zip(session.model.get_weights(), model.get_weights()):
         np.testing.assert_array_equal(ours, theirs)
+
+
+def test_bench_session_bare_loop_does_the_session_maths():
+    """benchmarks/bench_session.py cannot rot, and its session/bare ratio compares equal
+    work: from the same weights and row order, one bare epoch lands on the session's."""
+    spec = importlib.util.spec_from_file_location(
+        "bench_session", Path(__file__).resolve().parents[1] / "benchmarks" / "bench_session.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    session = TrainingSession(ExperimentConfig())
+    bare = bench.bare_epoch_loop(session, rng=copy.deepcopy(session.model.rng))
+    bare()
+    session.step_epochs(1)
+    for ours, theirs in zip(session.model.get_weights(), bare.weights):
+        np.testing.assert_allclose(theirs, ours, rtol=1e-4, atol=1e-6)
 
 
 def test_snapshot_fields_for_2d_classification():
