@@ -117,14 +117,14 @@ def _tile_range(column: _Column, values: np.ndarray, is_last: bool) -> tuple[flo
     return -1.0, 1.0
 
 
-def _tile_image(left: float, top: float, values: np.ndarray, zmin: float, zmax: float
-                ) -> dict:
+def _tile_image(left: float, top: float, values: np.ndarray, zmin: float, zmax: float,
+                table: np.ndarray) -> dict:
     """A layout image filling the NODE square with top-left corner (left, top).
 
     values: (rows, cols) with row 0 at the bottom of the plane (as the grid is), shown on
-    the diverging orange-blue scale from zmin to zmax; the browser scales it up smoothly.
+    the colour ``table`` (png.colour_table) from zmin to zmax; the browser scales it up.
     """
-    pixels = png.colour_pixels(values, zmin, zmax, theme.DIVERGING)[::-1]   # top row first
+    pixels = png.colour_pixels(values, zmin, zmax, table)[::-1]   # top row first
     return {"source": png.data_uri(pixels), "xref": "x", "yref": "y", "x": left, "y": top,
             "sizex": NODE, "sizey": NODE, "sizing": "stretch", "xanchor": "left",
             "yanchor": "top", "layer": "below"}
@@ -146,6 +146,7 @@ def _nodes(columns: list[_Column], maps: dict[str, np.ndarray]) -> tuple[list[di
     one cell coloured by its bias) and one trace of invisible markers for the hover."""
     images, hover_x, hover_y, hover_text = [], [], [], []
     names = columns[0].names
+    table = png.colour_table(theme.DIVERGING)
     for column in columns:
         label = "input" if column.layer is None else column.layer.name
         values = maps.get(label)
@@ -163,7 +164,7 @@ def _nodes(columns: list[_Column], maps: dict[str, np.ndarray]) -> tuple[list[di
             else:                               # no plane: one cell coloured by the bias
                 value = bias[unit] if bias is not None and unit < bias.size else 0.0
                 z, zmin, zmax = np.array([[value]], dtype=np.float64), -1.0, 1.0
-            images.append(_tile_image(cx - NODE / 2, cy + NODE / 2, z, zmin, zmax))
+            images.append(_tile_image(cx - NODE / 2, cy + NODE / 2, z, zmin, zmax, table))
             hover_x.append(cx)
             hover_y.append(cy)
             hover_text.append(_node_hover(column, unit, bias, names))

@@ -16,6 +16,7 @@ import numpy as np
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 COLOUR_TYPES = {3: 2, 4: 6}      # channels -> PNG colour type (2 = RGB, 6 = RGBA)
 NAN_COLOUR = (232, 234, 235)     # theme.NEUTRAL: cells with no value
+TABLE_LEVELS = 1024              # colours sampled per colorscale (error < 1/2 unit of 255)
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
@@ -50,21 +51,27 @@ def _hex_rgb(colour: str) -> tuple[int, int, int]:
     return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
 
 
-def colour_pixels(values: np.ndarray, low: float, high: float, stops) -> np.ndarray:
-    """values: (rows, cols) numbers -> (rows, cols, 3) uint8 colours.
+def colour_table(stops, levels: int = TABLE_LEVELS) -> np.ndarray:
+    """The colorscale ``stops`` ((position in [0, 1], "#RRGGBB"), ...) sampled at
+    ``levels`` evenly spaced positions -> (levels, 3) uint8, interpolated linearly in RGB
+    as plotly.js does. Make it once per figure and colour every tile with it."""
+    at = np.array([float(p) for p, _ in stops])
+    colours = np.array([_hex_rgb(c) for _, c in stops], dtype=np.float64)   # (stops, 3)
+    position = np.linspace(0.0, 1.0, levels)
+    channels = [np.interp(position, at, colours[:, k]) for k in range(3)]
+    return np.rint(np.stack(channels, axis=-1)).astype(np.uint8)
 
-    Values are clipped to [low, high] and placed on the colorscale ``stops``
-    ((position in [0, 1], "#RRGGBB"), ...), interpolating linearly in RGB as plotly.js
-    does. NaN or infinite values get NAN_COLOUR. Row order is kept (flip for images).
-    """
+
+def colour_pixels(values: np.ndarray, low: float, high: float, table: np.ndarray
+                  ) -> np.ndarray:
+    """values: (rows, cols) numbers -> (rows, cols, 3) uint8 colours from ``table``
+    (``colour_table``), values clipped to [low, high]; NaN or infinite values get
+    NAN_COLOUR. Row order is kept (flip for images)."""
     values = np.asarray(values, dtype=np.float64)
     span = float(high) - float(low)
     position = (values - float(low)) / span if span > 0 else np.full(values.shape, 0.5)
     finite = np.isfinite(position)
-    position = np.clip(np.where(finite, position, 0.0), 0.0, 1.0)
-    at = np.array([float(p) for p, _ in stops])
-    colours = np.array([_hex_rgb(c) for _, c in stops], dtype=np.float64)   # (stops, 3)
-    channels = [np.interp(position, at, colours[:, k]) for k in range(3)]
-    pixels = np.rint(np.stack(channels, axis=-1)).astype(np.uint8)
+    index = np.rint(np.clip(np.where(finite, position, 0.0), 0.0, 1.0) * (len(table) - 1))
+    pixels = table[index.astype(np.intp)]
     pixels[~finite] = NAN_COLOUR
     return pixels

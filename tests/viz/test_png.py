@@ -45,7 +45,7 @@ def _plotly_rgb(positions) -> np.ndarray:
 
 def test_colours_match_plotlys_colorscale_interpolation():
     values = np.linspace(-2.0, 2.0, 41).reshape(1, 41)            # range -1..1, clipped
-    pixels = png.colour_pixels(values, -1.0, 1.0, theme.DIVERGING)
+    pixels = png.colour_pixels(values, -1.0, 1.0, png.colour_table(theme.DIVERGING))
     expected = _plotly_rgb(np.clip((values[0] + 1) / 2, 0, 1))
     assert np.abs(pixels[0].astype(float) - expected).max() <= 1.0  # rounding only
     assert tuple(pixels[0, 0]) == (0xF5, 0x93, 0x22)                 # below: orange
@@ -53,7 +53,18 @@ def test_colours_match_plotlys_colorscale_interpolation():
     assert tuple(pixels[0, 20]) == (0xE8, 0xEA, 0xEB)                # middle: neutral
 
 
+def test_the_colour_table_is_plotlys_interpolation_to_within_rounding():
+    table = png.colour_table(theme.DIVERGING)
+    expected = _plotly_rgb(np.linspace(0, 1, len(table)))
+    assert np.abs(table.astype(float) - expected).max() <= 0.5 + 1e-9
+    values = np.random.default_rng(0).uniform(-1, 1, (30, 30))
+    pixels = png.colour_pixels(values, -1.0, 1.0, table)
+    exact = _plotly_rgb(((values + 1) / 2).ravel()).reshape(30, 30, 3)
+    assert np.abs(pixels.astype(float) - exact).max() <= 1.0
+
+
 def test_missing_values_and_an_empty_range_stay_drawable():
-    pixels = png.colour_pixels(np.array([[np.nan, np.inf, 0.3]]), 0.3, 0.3, theme.DIVERGING)
+    pixels = png.colour_pixels(np.array([[np.nan, np.inf, 0.3]]), 0.3, 0.3,
+                               png.colour_table(theme.DIVERGING))
     assert tuple(pixels[0, 0]) == tuple(pixels[0, 1]) == png.NAN_COLOUR
     assert tuple(pixels[0, 2]) == (0xE8, 0xEA, 0xEB)                 # no span: the middle
