@@ -98,3 +98,17 @@ def test_boundary_loss_confusion_images_and_weights_are_drawn(page):
     counts = _draw(page, weights_histogram_figure(layers))
     assert counts["bars"] == 2 * 30
     assert page.errors == []
+
+
+def test_axis_titles_and_tick_labels_are_drawn_at_the_theme_size(page):
+    page.errors.clear()
+    sizes = page.evaluate("""async (json) => {
+        const f = JSON.parse(json);
+        const g = document.getElementById('g');
+        Plotly.purge(g);
+        await Plotly.newPlot(g, f.data, f.layout, {staticPlot: true});
+        const size = (s) => [...g.querySelectorAll(s)].map((e) => e.style.fontSize);
+        return {ticks: size('.xtick text, .ytick text'), titles: size('.g-xtitle text')};
+    }""", loss_figure(samples.history(30)).to_json())
+    assert page.errors == []
+    assert set(sizes["ticks"]) == {"14px"} and set(sizes["titles"]) == {"14px"}
