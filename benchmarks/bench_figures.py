@@ -3,8 +3,9 @@
 Run: python benchmarks/bench_figures.py [--resolution 50] [--repeats 30]
 Default sizes: the 2-8-8-1 tanh network on a 50 x 50 grid, 2-4-2-1 too, 200 train and
 80 test points, 100 epochs of history. Prints min, median and 90th-percentile build
-milliseconds (min is the least disturbed by other processes on a shared machine) and
-the median time of fig.to_json() (what Streamlit pays to ship the figure).
+milliseconds (min is the least disturbed by other processes on a shared machine), the
+median time of fig.to_json() (what the page pays to ship the figure) and, for comparison,
+of plotly's own go.Figure.to_json (the figures are LiveFigures with a faster to_json).
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import plotly.graph_objects as go
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # run from anywhere
 
@@ -74,17 +76,21 @@ def _cases(resolution: int) -> dict:
     }
 
 
-def _time(fn, repeats: int) -> tuple[np.ndarray, np.ndarray]:
+def _time(fn, repeats: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """ms to build, to serialise with fig.to_json() and with plotly's own to_json."""
     fn()                                                       # warm-up
-    build, dump = [], []
+    build, dump, plotly_dump = [], [], []
     for _ in range(repeats):
         start = time.perf_counter()
         fig = fn()
         middle = time.perf_counter()
         fig.to_json()
+        end = time.perf_counter()
+        go.Figure.to_json(fig)
         build.append(middle - start)
-        dump.append(time.perf_counter() - middle)
-    return np.array(build) * 1e3, np.array(dump) * 1e3
+        dump.append(end - middle)
+        plotly_dump.append(time.perf_counter() - end)
+    return np.array(build) * 1e3, np.array(dump) * 1e3, np.array(plotly_dump) * 1e3
 
 
 def main() -> None:
@@ -93,11 +99,13 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=30)
     args = parser.parse_args()
     print(f"grid resolution {args.resolution}, {args.repeats} repeats; milliseconds")
-    print(f"{'figure':34s} {'min':>6s} {'median':>6s} {'p90':>6s} {'to_json':>8s}")
+    print(f"{'figure':34s} {'min':>6s} {'median':>6s} {'p90':>6s} {'to_json':>8s} "
+          f"{'plotly':>7s}")
     for name, fn in _cases(args.resolution).items():
-        build, dump = _time(fn, args.repeats)
+        build, dump, plotly_dump = _time(fn, args.repeats)
         print(f"{name:34s} {build.min():6.2f} {np.median(build):6.2f} "
-              f"{np.percentile(build, 90):6.2f} {np.median(dump):8.2f}")
+              f"{np.percentile(build, 90):6.2f} {np.median(dump):8.2f} "
+              f"{np.median(plotly_dump):7.2f}")
 
 
 if __name__ == "__main__":
