@@ -125,9 +125,11 @@ def _tile_image(left: float, top: float, values: np.ndarray, zmin: float, zmax: 
     the colour ``table`` (png.colour_table) from zmin to zmax; the browser scales it up.
     """
     pixels = png.colour_pixels(values, zmin, zmax, table)[::-1]   # top row first
+    # "above": over the edges (shapes below), which end on the node borders and would
+    # otherwise paint half their width over the picture; the outlines go above it all
     return {"source": png.data_uri(pixels), "xref": "x", "yref": "y", "x": left, "y": top,
             "sizex": NODE, "sizey": NODE, "sizing": "stretch", "xanchor": "left",
-            "yanchor": "top", "layer": "below"}
+            "yanchor": "top", "layer": "above"}
 
 
 def _node_hover(column: _Column, unit: int, bias: np.ndarray | None, names: list[str]) -> str:

@@ -106,6 +106,9 @@ def test_default_network_has_one_picture_per_neuron_showing_the_grid(rng):
     assert f"bias: {bias:.3f}" in hover.text[2 + 2]
     outline = fig.layout.shapes[-1]
     assert outline.line.color == OUTLINE_COLOUR and outline.layer == "above"
+    # pictures cover the ends of the edges (plotly: below shapes, above images, above shapes)
+    assert {image.layer for image in fig.layout.images} == {"above"}
+    assert {shape.layer for shape in fig.layout.shapes[:-1]} == {"below"}
     assert outline.path.count("M") == outline.path.count("Z") == 19   # a square per node
 
 
