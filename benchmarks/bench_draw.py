@@ -1,7 +1,7 @@
 """Print what each live chart costs the browser to redraw (Plotly.react) and the server to
 build, for the default experiment while it trains.
 
-Run: python benchmarks/bench_draw.py [--snapshots 15] [--every 3] [--passes 3]
+Run: python benchmarks/bench_draw.py [--snapshots 15] [--every 20] [--passes 3]
                                      [--screenshot draw.png]
 
 A real TrainingSession(default_config()) is trained and snapshotted every few epochs; each
@@ -175,7 +175,8 @@ def _stats(values) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--snapshots", type=int, default=15)
-    parser.add_argument("--every", type=int, default=3, help="epochs between snapshots")
+    parser.add_argument("--every", type=int, default=20,
+                        help="epochs between snapshots (the page shows ~50 apart)")
     parser.add_argument("--passes", type=int, default=3,
                         help="walks through the sequence (the first is not counted)")
     parser.add_argument("--screenshot", default=None, help="PNG of the page at the end")
