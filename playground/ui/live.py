@@ -3,10 +3,10 @@
 While Play is on, a background thread trains (``trainer.py``) and ``render_live`` runs as
 a fragment that takes a snapshot and refreshes only itself. The browser sets the pace: once
 the board (``live_board``) has drawn a refresh it asks for the next run (at most every
-PACE_MS, at an idle moment), so refreshes never pile up in a busy browser; a slow
-``run_every=REFRESH_S`` timer is the safety net. The buttons are inside the fragment: a
-Pause click reruns only it (preempting a refresh in progress), stops the trainer in its
-callback and sends the final picture at once; a full run then drops the timer.
+PACE_MS, at an idle moment, and again if an answer never came), so refreshes never pile up
+in a busy browser and no timer is needed. The buttons are inside the fragment too: a Pause
+click reruns only it (preempting a refresh in progress), stops the trainer in its callback
+and sends the final picture at once, without redrawing the whole page.
 """
 from __future__ import annotations
 
@@ -17,13 +17,12 @@ import streamlit as st
 
 from playground import viz
 from playground.snapshot import Snapshot
-from playground.ui.controls import DETAIL_KEY, DETAIL_VIEWS, render_controls
+from playground.ui.controls import DETAIL_KEY, DETAIL_VIEWS, render_controls, render_notes
 from playground.ui.live_board import live_board
 from playground.ui.state import PageState
 
 PACE_MS = 200              # while playing, the board asks for the next refresh once drawn,
                            # at most this often (the browser sets the pace)
-REFRESH_S = 1.0            # safety net: a timed refresh in case a request was lost
 DETAIL_EVERY_S = 0.6       # while playing, the lower-right chart refreshes at most this often
 NETWORK_EVERY_S = 0.35     # and the network diagram this often
 TOP_ROW_PX = 390           # output picture and network diagram
@@ -201,6 +200,7 @@ def _live_body(state: PageState) -> None:
     trainer = state.trainer
     trainer.heartbeat()
     render_controls(state)       # inside the fragment: a click reruns only this part
+    render_notes(state)
     if state.playing and not trainer.running:
         trainer.start(state)
     with trainer.lock:
@@ -210,15 +210,9 @@ def _live_body(state: PageState) -> None:
     live_board(status_items(snap), chart_rows(state, snap), line=fitted_line_text(line),
                epoch=snap.epoch, loss=_last(snap.history, "loss"),
                pace_ms=PACE_MS if state.playing else 0)
-    if state.refreshing != state.playing:
-        # Play or Pause was pressed here, or training stopped by itself (diverged): the
-        # final picture is on its way; a full run now starts or stops the refresh timer.
-        st.rerun(scope="app")
 
 
 def render_live(state: PageState) -> None:
-    """Controls, status and charts: a fragment, refreshed at the browser's pace while
-    playing (with a slow timer as a safety net)."""
-    state.refreshing = state.playing
-    run_every = REFRESH_S if state.playing else None
-    st.fragment(run_every=run_every)(_live_body)(state)
+    """Controls, notes, status and charts: a fragment, rerun by its buttons and, while
+    playing, by the board each time it has drawn a refresh."""
+    st.fragment(_live_body)(state)

@@ -27,6 +27,8 @@ PLOTLY_JS_DIR = str(Path(__file__).resolve().parents[2] / "assets" / "plotly")
 PLOTLY_JS_FILE = "plotly-playground.min.js"
 
 _JS = r"""
+const ASK_AGAIN_MS = 3000;   // no refresh this long after asking: ask again
+
 export default function(component) {
   const { data, parentElement, setTriggerValue } = component;
   const stats = (window.__npStats = window.__npStats ||
@@ -40,6 +42,7 @@ export default function(component) {
     parentElement.appendChild(board);
     stats.created.board = (stats.created.board || 0) + 1;
   }
+  window.__npLastData = performance.now();
   showStatus(board, data.status, data.line);
   stats.lastEpoch = data.epoch;
   stats.lastLoss = data.loss;
@@ -79,14 +82,19 @@ function loadPlotly(src) {
 
 function drained() {
   // Everything is drawn: ask for the next refresh, at most every pace ms and at an idle
-  // moment, so the server never runs ahead of what the browser can show.
+  // moment, so the server never runs ahead of what the browser can show. If no answer
+  // comes (a request lost in a rerun), ask again: the loop must not stall while playing.
   const request = window.__npAsk;
   window.__npAsk = null;
+  clearTimeout(window.__npWatchdog);
   if (!request) return;
   const wait = Math.max(0, request.pace - (performance.now() - (window.__npLastAsk || 0)));
   const ask = () => {
     window.__npLastAsk = performance.now();
     request.ask('drawn', request.epoch);
+    window.__npWatchdog = setTimeout(() => {
+      if ((window.__npLastData || 0) < window.__npLastAsk) ask();
+    }, ASK_AGAIN_MS);
   };
   setTimeout(() => (window.requestIdleCallback ?
                     requestIdleCallback(ask, {timeout: 500}) : ask()), wait);

@@ -21,7 +21,6 @@ from playground.config import (
 )
 from playground.data import list_datasets
 from playground.ui import actions
-from playground.ui.controls import render_notes
 from playground.ui.data_panel import render_data_panel
 from playground.ui.downloads import render_downloads
 from playground.ui.live import render_live
@@ -145,7 +144,6 @@ def main() -> None:
     mirror_to_url(state)
     st.html(PAGE_CSS)
     render_preset_notice(state)
-    render_notes(state)
     render_live(state)
     with state.trainer.lock:
         render_sidebar(state)

@@ -39,7 +39,6 @@ class PageState:
     preset_key: str | None = None      # the preset last loaded (its notice is shown)
     url_params: dict[str, str] = field(default_factory=dict)  # last mirrored to the URL
     trainer: BackgroundTrainer = field(default_factory=BackgroundTrainer)  # thread + lock
-    refreshing: bool = False           # the live view was drawn with a refresh timer
     # figure JSON per chart key, rebuilt only when the picture can change:
     # key -> (built at monotonic time, (tag, config), snapshot, (height px, JSON) or None)
     chart_cache: dict[str, tuple] = field(default_factory=dict)
