@@ -23,8 +23,12 @@ from playground.ui.state import PageState
 
 PACE_MS = 200              # while playing, the board asks for the next refresh once drawn,
                            # at most this often (the browser sets the pace)
-DETAIL_EVERY_S = 0.6       # while playing, the lower-right chart refreshes at most this often
-NETWORK_EVERY_S = 0.35     # and the network diagram this often
+# While playing, the output picture and the numbers refresh at the browser's pace; the
+# other charts at most this often (each redraw costs the browser's one busy thread 30-70 ms
+# here, and a picture every half second is enough to follow a slowly changing curve).
+LOSS_EVERY_S = 0.6
+NETWORK_EVERY_S = 0.8
+DETAIL_EVERY_S = 1.0
 TOP_ROW_PX = 390           # output picture and network diagram
 MAX_NETWORK_PX = 640       # a tall network diagram (many neurons) may grow to this
 BOTTOM_ROW_PX = 290        # loss curves and the chart picked on the right
@@ -156,7 +160,8 @@ def chart_rows(state: PageState, snap: Snapshot) -> list[dict]:
            chart("network_chart", "network diagram", lambda: _network_figure(state, snap),
                  NETWORK_EVERY_S)]
     bottom = [chart("loss_chart", "loss chart", lambda: viz.loss_figure(
-                  snap.history, log_y=state.config.log_scale), height=BOTTOM_ROW_PX),
+                  snap.history, log_y=state.config.log_scale), LOSS_EVERY_S,
+                  height=BOTTOM_ROW_PX),
               chart("detail_chart", f"{view.lower()} chart", lambda: detail_figure(view, snap),
                     DETAIL_EVERY_S, tag=view, min_height=BOTTOM_ROW_PX)]
     rows = []
@@ -196,11 +201,10 @@ def _throttled(state: PageState, snap: Snapshot, key: str, tag: str, every_s: fl
     return shown
 
 
-def _live_body(state: PageState) -> None:
+def _board_body(state: PageState) -> None:
+    """Status numbers and charts: rerun by itself, at the board's request, while playing."""
     trainer = state.trainer
     trainer.heartbeat()
-    render_controls(state)       # inside the fragment: a click reruns only this part
-    render_notes(state)
     if state.playing and not trainer.running:
         trainer.start(state)
     with trainer.lock:
@@ -212,7 +216,14 @@ def _live_body(state: PageState) -> None:
                pace_ms=PACE_MS if state.playing else 0)
 
 
+def _live_body(state: PageState) -> None:
+    """The buttons and the board: a click reruns this (board included), not the page."""
+    render_controls(state)
+    render_notes(state)
+    st.fragment(_board_body)(state)
+
+
 def render_live(state: PageState) -> None:
-    """Controls, notes, status and charts: a fragment, rerun by its buttons and, while
-    playing, by the board each time it has drawn a refresh."""
+    """Controls, notes, status and charts: a fragment rerun by its buttons, holding the
+    board's own fragment, rerun by the board each time it has drawn a refresh."""
     st.fragment(_live_body)(state)

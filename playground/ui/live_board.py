@@ -7,8 +7,9 @@ view: the status line (epoch, losses, accuracy) as plain text, and one plot elem
 chart key that every new figure updates with ``Plotly.react`` (redraws only that chart, keeps
 zoom and hover; each figure sets ``uirevision``). A chart whose figure did not change is not
 redrawn. Charts are drawn one per animation frame, so a click (Pause) is handled between two
-of them; while playing, the board asks for the next refresh once everything is drawn (at
-most every ``pace_ms``, at an idle moment), so refreshes never pile up in a busy browser.
+of them; while playing, the board asks for the next refresh once the first chart of the
+last one is drawn (at most every ``pace_ms``, at an idle moment), so refreshes never pile up
+in a busy browser.
 
 plotly.js is not fetched from a CDN (the app must work offline): our small build of it
 (``assets/plotly``) is served as a static component path; the script tag is added once.
@@ -43,6 +44,7 @@ export default function(component) {
     stats.created.board = (stats.created.board || 0) + 1;
   }
   window.__npLastData = performance.now();
+  stats.updates = (stats.updates || 0) + 1;
   showStatus(board, data.status, data.line);
   stats.lastEpoch = data.epoch;
   stats.lastLoss = data.loss;
@@ -51,11 +53,12 @@ export default function(component) {
     chart.div.__npPending = chart;
     if (!queue.includes(chart.div)) queue.push(chart.div);
   }
-  // While playing, ask for the next refresh once this one is drawn (see drained()).
+  // While playing, ask for the next refresh once this one is drawn (see askNext()).
   window.__npAsk = data.pace > 0 ? {pace: data.pace, epoch: data.epoch, ask: setTriggerValue}
                                  : null;
   window.__npPlotly.then((Plotly) => {
-    if (window.__npFrame) return;            // a drawing loop is already running
+    if (!queue.length) askNext();            // nothing to draw: ask at once
+    if (window.__npFrame || !queue.length) return;   // a drawing loop is already running
     const drawNext = () => {
       window.__npFrame = 0;
       const div = queue.shift();
@@ -63,8 +66,8 @@ export default function(component) {
         try { draw(Plotly, div, stats); }
         catch (error) { div.textContent = 'This chart could not be drawn: ' + error; }
       }
+      askNext();    // once per update, after its first chart: the server works meanwhile
       if (queue.length) window.__npFrame = requestAnimationFrame(drawNext);
-      else drained();
     };
     window.__npFrame = requestAnimationFrame(drawNext);
   }).catch((error) => { board.textContent = String(error); });
@@ -80,10 +83,12 @@ function loadPlotly(src) {
   });
 }
 
-function drained() {
-  // Everything is drawn: ask for the next refresh, at most every pace ms and at an idle
-  // moment, so the server never runs ahead of what the browser can show. If no answer
-  // comes (a request lost in a rerun), ask again: the loop must not stall while playing.
+function askNext() {
+  // Ask for the next refresh once the first chart of this one is drawn (the server builds
+  // the next picture while the browser draws the rest of this one), at most every pace ms
+  // and at an idle moment: the server never runs more than one picture ahead of what the
+  // browser shows. If no answer comes (a request lost in a rerun), ask again: the loop
+  // must not stall while playing.
   const request = window.__npAsk;
   window.__npAsk = null;
   clearTimeout(window.__npWatchdog);
