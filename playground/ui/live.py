@@ -205,6 +205,8 @@ def _board_body(state: PageState) -> None:
     """Status numbers and charts: rerun by itself, at the board's request, while playing."""
     trainer = state.trainer
     trainer.heartbeat()
+    if state.board_sent and not state.sidebar_shown:
+        st.rerun(scope="app")    # the first chart is shown: now draw the settings (page.py)
     if state.playing and not trainer.running:
         trainer.start(state)
     with trainer.lock:
@@ -213,7 +215,8 @@ def _board_body(state: PageState) -> None:
     render_messages(snap)
     live_board(status_items(snap), chart_rows(state, snap), line=fitted_line_text(line),
                epoch=snap.epoch, loss=_last(snap.history, "loss"),
-               pace_ms=PACE_MS if state.playing else 0)
+               pace_ms=PACE_MS if state.playing else 0, ask_when_shown=not state.sidebar_shown)
+    state.board_sent = True
 
 
 def _live_body(state: PageState) -> None:

@@ -29,6 +29,7 @@ PLOTLY_JS_FILE = "plotly-playground.min.js"
 
 _JS = r"""
 const ASK_AGAIN_MS = 3000;   // no refresh this long after asking: ask again
+const SHOWN_FALLBACK_MS = 2500;   // ask_when_shown: ask after this long even if not drawn
 
 export default function(component) {
   const { data, parentElement, setTriggerValue } = component;
@@ -48,6 +49,11 @@ export default function(component) {
   showStatus(board, data.status, data.line);
   stats.lastEpoch = data.epoch;
   stats.lastLoss = data.loss;
+  if (data.ask_when_shown && !board.__npShownAsked) {
+    board.__npShownAsked = true;
+    window.__npShownAsk = () => { window.__npShownAsk = null; setTriggerValue('drawn', -1); };
+    setTimeout(() => window.__npShownAsk && window.__npShownAsk(), SHOWN_FALLBACK_MS);
+  }
   const queue = (window.__npQueue = window.__npQueue || []);
   for (const chart of placeCharts(board, data.rows, stats)) {
     chart.div.__npPending = chart;
@@ -66,6 +72,7 @@ export default function(component) {
         try { draw(Plotly, div, stats); }
         catch (error) { div.textContent = 'This chart could not be drawn: ' + error; }
       }
+      if (window.__npShownAsk) window.__npShownAsk();
       askNext();    // once per update, after its first chart: the server works meanwhile
       if (queue.length) window.__npFrame = requestAnimationFrame(drawNext);
     };
@@ -248,7 +255,7 @@ def _next_refresh() -> None:
 
 def live_board(status: list[dict], rows: list[dict], line: str | None = None,
                epoch: int = 0, loss: float | None = None, pace_ms: int = 0,
-               key: str = "live_board") -> None:
+               ask_when_shown: bool = False, key: str = "live_board") -> None:
     """Show the status line and the charts; later calls with the same key update in place.
 
     status: [{"label": "Epoch", "value": "12", "help": "..." or None}, ...] in display order.
@@ -257,8 +264,10 @@ def live_board(status: list[dict], rows: list[dict], line: str | None = None,
     line: an extra line under the numbers (e.g. the fitted line y = w x + b), or None.
     epoch, loss: written to ``window.__npStats`` in the browser (what the page shows), for
         the live benchmark and the browser tests.
-    pace_ms: if > 0, once everything is drawn the board asks for the next run of the
+    pace_ms: if > 0, once a refresh is drawn the board asks for the next run of the
         fragment it is in, at most every ``pace_ms`` milliseconds.
+    ask_when_shown: ask for one run of that fragment once the first chart is drawn (or
+        after SHOWN_FALLBACK_MS if it cannot be), e.g. to draw the rest of the page then.
     """
     for row in rows:
         for chart in row["charts"]:
@@ -268,7 +277,7 @@ def live_board(status: list[dict], rows: list[dict], line: str | None = None,
     _live_board(key=key, on_drawn_change=_next_refresh, data={
         "status": status, "line": line, "rows": rows, "src": plotly_asset_url(),
         "epoch": int(epoch), "loss": None if loss is None else float(loss),
-        "pace": int(pace_ms)})
+        "pace": int(pace_ms), "ask_when_shown": bool(ask_when_shown)})
 
 
 def board_data(element) -> dict:

@@ -5,8 +5,9 @@ Each run: (1) take over what callbacks handed on (uploaded files, a chosen prese
 hand it to the session: ``apply`` keeps training or resets with a reason, and a config
 that cannot run leaves the old one with an error; (3) set every widget to the session's
 config, so widgets always show the experiment that runs; (4) mirror it into the URL;
-(5) draw the controls and the live view first (the charts reach the browser early), then
-the sidebar panels.
+(5) draw the controls and the live view first, then the sidebar panels. On a tab's first run
+the sidebar waits: drawing its few dozen widgets keeps a slow browser busy for a second or
+more, so the board asks for a full run once its first chart is shown (live.py).
 """
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ from playground.ui.state import (
     PENDING_CSV_KEY,
     PENDING_JSON_KEY,
     PENDING_PRESET_KEY,
+    STATE_KEY,
     PageState,
     page_state,
 )
@@ -138,15 +140,18 @@ def render_sidebar(state: PageState) -> None:
 
 def main() -> None:
     preload_plotly()
+    first_run = STATE_KEY not in st.session_state
     state = page_state()
     with state.trainer.lock:      # the training thread waits while the session changes
         update_experiment(state)
     mirror_to_url(state)
     st.html(PAGE_CSS)
     render_preset_notice(state)
+    state.sidebar_shown = state.sidebar_shown or not first_run
     render_live(state)
-    with state.trainer.lock:
-        render_sidebar(state)
+    if state.sidebar_shown:
+        with state.trainer.lock:
+            render_sidebar(state)
 
 
 def _panel_of_change(state: PageState, new_cfg: ExperimentConfig) -> str:

@@ -36,6 +36,8 @@ class PageState:
     csv_name: str | None = None        # name of the uploaded CSV file, if any
     csv_bytes: bytes | None = None
     csv_columns: list[str] = field(default_factory=list)   # its column names, in order
+    sidebar_shown: bool = False        # the settings were drawn (not on the tab's first run)
+    board_sent: bool = False           # the live board was sent to the browser once
     preset_key: str | None = None      # the preset last loaded (its notice is shown)
     url_params: dict[str, str] = field(default_factory=dict)  # last mirrored to the URL
     trainer: BackgroundTrainer = field(default_factory=BackgroundTrainer)  # thread + lock
