@@ -21,7 +21,7 @@ from playground.ui.controls import DETAIL_KEY, DETAIL_VIEWS, render_controls, re
 from playground.ui.live_board import live_board
 from playground.ui.state import PageState
 
-PACE_MS = 200              # while playing, the board asks for the next refresh once drawn,
+PACE_MS = 170              # while playing, the board asks for the next refresh once drawn,
                            # at most this often (the browser sets the pace)
 # While playing, the output picture and the numbers refresh at the browser's pace; the
 # other charts at most this often (each redraw costs the browser's one busy thread 30-70 ms
@@ -94,10 +94,11 @@ def output_figure(state: PageState, snap: Snapshot):
     cfg = state.config
     if snap.grid is not None and snap.task == "classification":
         return viz.decision_boundary_figure(snap.grid, snap.splits, snap.class_names,
-                                            show_test=cfg.show_test, discretize=cfg.discretize)
+                                            show_test=cfg.show_test, discretize=cfg.discretize,
+                                            live=state.playing)
     if snap.grid is not None:
         return viz.decision_boundary_figure(snap.grid, snap.splits, None,
-                                            show_test=cfg.show_test, discretize=False)
+                                            show_test=cfg.show_test, live=state.playing)
     kind = state.session.prepared.kind
     split = _show_split(snap)
     if state.session.prepared.autoencoder and kind == "image" and split is not None:
@@ -174,7 +175,7 @@ def chart_rows(state: PageState, snap: Snapshot) -> list[dict]:
 
 def _network_figure(state: PageState, snap: Snapshot):
     feature_names = list(state.session.prepared.feature_names)
-    figure = viz.network_figure(snap.layers, snap.grid, feature_names)
+    figure = viz.network_figure(snap.layers, snap.grid, feature_names, live=state.playing)
     figure.layout.height = max(TOP_ROW_PX, min(figure.layout.height or TOP_ROW_PX,
                                                MAX_NETWORK_PX))
     return figure

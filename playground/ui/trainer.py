@@ -13,11 +13,11 @@ from __future__ import annotations
 import threading
 import time
 
-SLICE_S = 0.03        # training per lock hold; the page waits at most this long for a picture
+SLICE_S = 0.015       # training per lock hold; the page waits at most this long for a picture
 # Pause after each slice. Python's GIL lets only one thread run at a time, and a thread that
 # never waits starves the server's event loop (a Pause click then takes seconds to arrive):
 # the trainer gives the rest of the server this share of the time.
-REST_S = 0.01
+REST_S = 0.004
 ORPHAN_S = 15.0       # no heartbeat from the page for this long: the tab is gone, stop
 
 

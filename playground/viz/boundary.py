@@ -5,7 +5,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from playground.snapshot import CurveView, GridView, SplitView
-from playground.viz import theme
+from playground.viz import png, theme
 
 POINT_SIZE = 8
 # Train points are drawn without an outline: a per-point outline is the costliest part of
@@ -144,8 +144,9 @@ def _split_xy(split: SplitView) -> np.ndarray:
 
 
 def _class_points(split: SplitView, names: list[str], hollow: bool,
-                  in_legend: bool) -> list[dict]:
-    """One scatter trace per class (filled, or hollow for test); legend groups by class."""
+                  in_legend: bool, predictions: bool = True) -> list[dict]:
+    """One scatter trace per class (filled, or hollow for test); legend groups by class.
+    predictions: name each point's predicted class on hover (changes as the model learns)."""
     X = _split_xy(split)
     y_true = np.asarray(split.y_true).astype(int).ravel()
     y_pred = np.asarray(split.y_pred).astype(int).ravel()
@@ -157,14 +158,16 @@ def _class_points(split: SplitView, names: list[str], hollow: bool,
                    "line": {"width": 2.5, "color": colour}} if hollow else
                   {"symbol": "circle", "size": POINT_SIZE,
                    "color": theme.rgba(colour, POINT_ALPHA)})
-        predicted = np.asarray(names, dtype=str)[np.clip(y_pred[mask], 0, len(names) - 1)]
-        traces.append({
+        trace = {
             "type": "scatter", "mode": "markers", "x": X[mask, 0], "y": X[mask, 1],
-            "name": name, "legendgroup": name, "showlegend": in_legend,
-            "marker": marker, "text": predicted,
-            "hovertemplate": f"{split.name}: {name}<br>predicted %{{text}}<br>"
-                             "(%{x:.2f}, %{y:.2f})<extra></extra>",
-        })
+            "name": name, "legendgroup": name, "showlegend": in_legend, "marker": marker,
+            "hovertemplate": f"{split.name}: {name}<br>(%{{x:.2f}}, %{{y:.2f}})<extra></extra>"}
+        if predictions:
+            trace["text"] = np.asarray(names, dtype=str)[np.clip(y_pred[mask], 0,
+                                                                 len(names) - 1)]
+            trace["hovertemplate"] = (f"{split.name}: {name}<br>predicted %{{text}}<br>"
+                                      "(%{x:.2f}, %{y:.2f})<extra></extra>")
+        traces.append(trace)
     return traces
 
 
@@ -175,8 +178,9 @@ def _hollow_key() -> dict:
                        "line": {"width": 2.5, "color": "#555555"}}, "hoverinfo": "skip"}
 
 
-def _value_points(split: SplitView, hollow: bool) -> dict:
-    """Regression targets coloured on the same scale as the background."""
+def _value_points(split: SplitView, hollow: bool, predictions: bool = True) -> dict:
+    """Regression targets coloured on the same scale as the background (predictions: the
+    model's value for each point on hover)."""
     X = _split_xy(split)
     y_true = np.asarray(split.y_true, dtype=np.float64)
     y_true = y_true[:, 0] if y_true.ndim == 2 else y_true
@@ -186,21 +190,25 @@ def _value_points(split: SplitView, hollow: bool) -> dict:
                                                                                  else 0),
               "symbol": "circle-open" if hollow else "circle",
               "line": {"width": 2.5 if hollow else 1, "color": "#333333"}}
-    return {
-        "type": "scatter", "mode": "markers", "x": X[:, 0], "y": X[:, 1],
-        "name": split.name, "marker": marker, "customdata": y_pred,
-        "hovertemplate": f"{split.name}: target %{{marker.color:.3g}}<br>"
-                         "predicted %{customdata:.3g}<br>(%{x:.2f}, %{y:.2f})<extra></extra>",
-    }
+    trace = {"type": "scatter", "mode": "markers", "x": X[:, 0], "y": X[:, 1],
+             "name": split.name, "marker": marker,
+             "hovertemplate": f"{split.name}: target %{{marker.color:.3g}}<br>"
+                              "(%{x:.2f}, %{y:.2f})<extra></extra>"}
+    if predictions:
+        trace["customdata"] = y_pred
+        trace["hovertemplate"] = (f"{split.name}: target %{{marker.color:.3g}}<br>predicted "
+                                  "%{customdata:.3g}<br>(%{x:.2f}, %{y:.2f})<extra></extra>")
+    return trace
 
 
-def _all_class_points(shown: list[SplitView], names: list[str]) -> list[dict]:
+def _all_class_points(shown: list[SplitView], names: list[str],
+                      predictions: bool = True) -> list[dict]:
     """Train points (in the legend, one entry per class), then hollow test points."""
     traces = []
     in_legend = True
     for split in sorted(shown, key=lambda s: s.name == "test"):
         hollow = split.name == "test"
-        traces += _class_points(split, names, hollow, in_legend)
+        traces += _class_points(split, names, hollow, in_legend, predictions)
         in_legend = False
         if hollow:
             traces.append(_hollow_key())
@@ -209,7 +217,7 @@ def _all_class_points(shown: list[SplitView], names: list[str]) -> list[dict]:
 
 def decision_boundary_figure(grid: GridView, splits: dict[str, SplitView],
                              class_names: list[str] | None, show_test: bool = False,
-                             discretize: bool = False) -> go.Figure:
+                             discretize: bool = False, live: bool = False) -> go.Figure:
     """The model's output over the input plane with the data points on top.
 
     grid: the model on a (res, res) grid; output (res, res) = P(class 1) for binary,
@@ -218,6 +226,10 @@ def decision_boundary_figure(grid: GridView, splits: dict[str, SplitView],
     splits: "train" (always drawn) and "test" (hollow, when ``show_test``) SplitViews
             with X (n, 2+) in original units.
     discretize: binary/multi-class only: hard class regions instead of shaded confidence.
+    live: for a picture redrawn several times a second while training: the output is a
+          picture in ``layout.images`` (same colours; no hover values) and the points do
+          not name their predictions, so the traces stay the same from one refresh to the
+          next and the browser only swaps the picture (see ui/live_board.py).
     """
     x1, x2, output = _check_grid(grid)
     splits = dict(splits or {})
@@ -231,16 +243,18 @@ def decision_boundary_figure(grid: GridView, splits: dict[str, SplitView],
                              f"per point; got {output.shape}.")
         low, high = _regression_colour_range(splits, output)
         data.append(_regression_background(x1, x2, output))
-        data += [_value_points(s, hollow=s.name == "test") for s in shown]
+        data += [_value_points(s, hollow=s.name == "test", predictions=not live)
+                 for s in shown]
         layout_extra["coloraxis"] = {
             "colorscale": theme.colorscale(theme.DIVERGING), "cmin": low, "cmax": high,
             "colorbar": {"title": {"text": "value"}, "thickness": 15, "len": 0.8}}
     elif output.ndim == 2:                                   # binary
         data.append(_binary_background(x1, x2, output, discretize))
-        data += _all_class_points(shown, _class_labels(class_names, 2))
+        data += _all_class_points(shown, _class_labels(class_names, 2), not live)
     else:                                                    # multi-class
         data.append(_multiclass_background(x1, x2, output, class_names, discretize))
-        data += _all_class_points(shown, _class_labels(class_names, output.shape[2]))
+        data += _all_class_points(shown, _class_labels(class_names, output.shape[2]),
+                                  not live)
 
     name1, name2 = _feature_names(grid)
     layout = theme.base_layout(
@@ -255,7 +269,28 @@ def decision_boundary_figure(grid: GridView, splits: dict[str, SplitView],
                   and trace["type"] == "scatter")
     layout["legend"] = theme.legend(entries)
     layout["margin"] = dict(theme.MARGIN, t=95 if entries <= 4 else 50)
+    if live:
+        layout["images"] = [_heatmap_image(data.pop(0), layout_extra.get("coloraxis"))]
     return theme.new_figure(data, layout)
+
+
+def _heatmap_image(trace: dict, coloraxis: dict | None) -> dict:
+    """A background heatmap trace -> the same picture as a layout image: a PNG of its
+    (rows, cols) z at one pixel per cell, coloured as plotly would, stretched over the
+    cells' extent. Cells drawn without smoothing stay sharp (each becomes 4 x 4 pixels)."""
+    colours = coloraxis or trace
+    low = colours["cmin"] if coloraxis else trace["zmin"]
+    high = colours["cmax"] if coloraxis else trace["zmax"]
+    table = png.colour_table(colours["colorscale"])
+    pixels = png.colour_pixels(trace["z"], low, high, table)[::-1]   # top row first
+    if trace.get("zsmooth", False) is False:
+        pixels = np.repeat(np.repeat(pixels, 4, axis=0), 4, axis=1)
+    left, right = _plane_range(np.asarray(trace["x"], dtype=np.float64))
+    bottom, top = _plane_range(np.asarray(trace["y"], dtype=np.float64))
+    return {"source": png.data_uri(np.ascontiguousarray(pixels)), "xref": "x", "yref": "y",
+            "x": left, "y": top, "sizex": right - left, "sizey": top - bottom,
+            "sizing": "stretch", "xanchor": "left", "yanchor": "top", "layer": "below",
+            "opacity": trace.get("opacity", 1.0)}
 
 
 # ----- regression ------------------------------------------------------------------------

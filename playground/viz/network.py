@@ -143,9 +143,11 @@ def _node_hover(column: _Column, unit: int, bias: np.ndarray | None, names: list
     return hover
 
 
-def _nodes(columns: list[_Column], maps: dict[str, np.ndarray]) -> tuple[list[dict], dict]:
+def _nodes(columns: list[_Column], maps: dict[str, np.ndarray], with_values: bool = True
+           ) -> tuple[list[dict], dict]:
     """One layout image per node (its neuron's output over the plane, or without a grid
-    one cell coloured by its bias) and one trace of invisible markers for the hover."""
+    one cell coloured by its bias) and one trace of invisible markers for the hover
+    (with_values: with each neuron's bias)."""
     images, hover_x, hover_y, hover_text = [], [], [], []
     names = columns[0].names
     table = png.colour_table(theme.DIVERGING)
@@ -169,7 +171,7 @@ def _nodes(columns: list[_Column], maps: dict[str, np.ndarray]) -> tuple[list[di
             images.append(_tile_image(cx - NODE / 2, cy + NODE / 2, z, zmin, zmax, table))
             hover_x.append(cx)
             hover_y.append(cy)
-            hover_text.append(_node_hover(column, unit, bias, names))
+            hover_text.append(_node_hover(column, unit, bias if with_values else None, names))
     hover = {"type": "scatter", "mode": "markers", "x": hover_x, "y": hover_y,
              "text": hover_text, "name": "neurons", "showlegend": False,
              "marker": {"size": NODE_HOVER_PX, "symbol": "square", "opacity": 0},
@@ -198,9 +200,10 @@ def _outline_shape(columns: list[_Column]) -> dict:
             "line": {"color": OUTLINE_COLOUR, "width": 1}, "layer": "above"}
 
 
-def _edges(columns: list[_Column]) -> tuple[list[dict], list[dict]]:
+def _edges(columns: list[_Column], with_values: bool = True
+           ) -> tuple[list[dict], list[dict]]:
     """Edges as path shapes grouped by (sign, width bucket), thin ones drawn first, and
-    one hover trace of invisible markers at the edge midpoints."""
+    one hover trace of invisible markers at the edge midpoints (with_values: with weights)."""
     groups: dict[tuple[bool, int], list[str]] = {}
     mid_x, mid_y, mid_w, mid_text = [], [], [], []
     names = columns[0].names
@@ -247,12 +250,14 @@ def _edges(columns: list[_Column]) -> tuple[list[dict], list[dict]]:
             "".join(parts), colour, EDGE_WIDTHS[b] * width_scale,
             f"{'positive' if sign else 'negative'} weights, bucket {b}"))
     if mid_x:
-        traces.append({"type": "scatter", "mode": "markers", "x": np.concatenate(mid_x),
-                       "y": np.concatenate(mid_y), "customdata": np.concatenate(mid_w),
-                       "text": np.asarray(mid_text), "showlegend": False,
-                       "name": "weights", "marker": {"size": 12, "opacity": 0},
-                       "hovertemplate": "%{text}<br>weight: %{customdata:.3f}"
-                                        "<extra></extra>"})
+        hover = {"type": "scatter", "mode": "markers", "x": np.concatenate(mid_x),
+                 "y": np.concatenate(mid_y), "text": np.asarray(mid_text),
+                 "showlegend": False, "name": "weights", "marker": {"size": 12, "opacity": 0},
+                 "hovertemplate": "%{text}<extra></extra>"}
+        if with_values:
+            hover["customdata"] = np.concatenate(mid_w)
+            hover["hovertemplate"] = "%{text}<br>weight: %{customdata:.3f}<extra></extra>"
+        traces.append(hover)
     return shapes, traces
 
 
@@ -281,7 +286,7 @@ def _label_traces(columns: list[_Column], top: float) -> list[dict]:
 
 
 def network_figure(layers: list[LayerView], grid: GridView | None,
-                   feature_names: list[str]) -> go.Figure:
+                   feature_names: list[str], live: bool = False) -> go.Figure:
     """The network as columns of nodes joined by weighted edges.
 
     layers: the model's layers in order; those with units > 0 become columns, and a
@@ -291,6 +296,9 @@ def network_figure(layers: list[LayerView], grid: GridView | None,
           ("input" or a layer name) is drawn inside each node. None: nodes are plain
           squares coloured by their bias.
     feature_names: names of the input features, one per input node.
+    live: for a diagram redrawn several times a second while training: hovering names the
+          edges and neurons without their changing weights and biases, so the traces stay
+          the same and the browser only swaps node pictures and edge shapes.
     """
     if not isinstance(layers, (list, tuple)):
         raise TypeError("network_figure needs a list of LayerView (snapshot.layers), "
@@ -304,8 +312,8 @@ def network_figure(layers: list[LayerView], grid: GridView | None,
     bottom = -half_height - (1.0 if has_more else 0.4)
     label_room = 0.5 + 0.3 * max((len(n) for n in columns[0].names[:columns[0].shown]),
                                  default=2)
-    images, node_hover = _nodes(columns, maps)
-    edge_shapes, data = _edges(columns)
+    images, node_hover = _nodes(columns, maps, with_values=not live)
+    edge_shapes, data = _edges(columns, with_values=not live)
     data.append(node_hover)
     data += _label_traces(columns, top)
     x_range = [-NODE / 2 - label_room, columns[-1].x + NODE / 2 + 1.0]   # room for headers
