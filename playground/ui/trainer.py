@@ -14,18 +14,44 @@ import threading
 import time
 
 SLICE_S = 0.015       # training per lock hold; the page waits at most this long for a picture
-# Pause after each slice. Python's GIL lets only one thread run at a time, and a thread that
-# never waits starves the server's event loop (a Pause click then takes seconds to arrive):
-# the trainer gives the rest of the server this share of the time.
+# Pauses after each slice. Python's GIL lets only one thread run at a time, and a thread that
+# never waits starves the server's event loop (a Pause click then takes seconds to arrive),
+# so the trainer always breathes a little; and when the page is waiting for the session
+# (a refresh, a click) it rests long enough for the page to take the lock first.
+BREATHE_S = 0.001
 REST_S = 0.004
 ORPHAN_S = 15.0       # no heartbeat from the page for this long: the tab is gone, stop
+
+
+class _PageLock:
+    """The session's lock as the page takes it (``with trainer.lock:``): while the page
+    waits for it or holds it, the trainer knows (``wanted``) and rests after its slice."""
+
+    def __init__(self, lock: threading.RLock, wanted: threading.Event) -> None:
+        self._lock = lock
+        self._wanted = wanted
+        self._depth = 0                        # nested holds by the page (it is re-entrant)
+
+    def __enter__(self) -> _PageLock:
+        self._wanted.set()
+        self._lock.acquire()
+        self._depth += 1
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._depth -= 1
+        if self._depth == 0:
+            self._wanted.clear()
+        self._lock.release()
 
 
 class BackgroundTrainer:
     """The training thread of one tab and the lock that guards its session."""
 
     def __init__(self) -> None:
-        self.lock = threading.RLock()          # held by anyone using the session
+        self._session_lock = threading.RLock()  # held by anyone using the session
+        self._wanted = threading.Event()        # the page is waiting for (or holds) it
+        self.lock = _PageLock(self._session_lock, self._wanted)   # the page's way in
         self._thread: threading.Thread | None = None
         self._last_seen = time.monotonic()     # last time the page drew this tab
 
@@ -58,7 +84,7 @@ class BackgroundTrainer:
             if time.monotonic() - self._last_seen > ORPHAN_S:
                 state.playing = False
                 break
-            with self.lock:
+            with self._session_lock:
                 if not state.playing:
                     break
                 session = state.session
@@ -66,4 +92,4 @@ class BackgroundTrainer:
                     state.playing = False
                     break
                 session.train_for(SLICE_S)
-            time.sleep(REST_S)    # let the server's other threads (and a refresh) run
+            time.sleep(REST_S if self._wanted.is_set() else BREATHE_S)

@@ -83,3 +83,14 @@ def test_log_scale_steps_keep_the_current_value():
     ("noise", 0, 0.0), ("dataset", "xor", "xor")])
 def test_widget_values(name, value, shown):
     assert to_widget_value(field_spec(name), value) == shown
+
+
+def test_the_page_lock_tells_the_trainer_it_is_wanted_until_the_outermost_release():
+    trainer = BackgroundTrainer()
+    assert not trainer._wanted.is_set()
+    with trainer.lock:
+        assert trainer._wanted.is_set()
+        with trainer.lock:                      # re-entrant, as page code nests it
+            assert trainer._wanted.is_set()
+        assert trainer._wanted.is_set()
+    assert not trainer._wanted.is_set()
