@@ -26,7 +26,7 @@ PACE_MS = 170              # while playing, the board asks for the next refresh 
 # While playing, the output picture and the numbers refresh at the browser's pace; the
 # other charts at most this often (each redraw costs the browser's one busy thread 30-70 ms
 # here, and a picture every half second is enough to follow a slowly changing curve).
-LOSS_EVERY_S = 0.6
+LOSS_EVERY_S = 0.8
 NETWORK_EVERY_S = 0.8
 DETAIL_EVERY_S = 1.0
 TOP_ROW_PX = 390           # output picture and network diagram
@@ -221,10 +221,15 @@ def _board_body(state: PageState) -> None:
 
 
 def _live_body(state: PageState) -> None:
-    """The buttons and the board: a click reruns this (board included), not the page."""
-    render_controls(state)
-    render_notes(state)
+    """The buttons and the board: a click reruns this (board included), not the page.
+    The board is sent first (the buttons fill their place above it afterwards), so after
+    Pause the final numbers reach the browser as early as possible."""
+    controls, notes = st.container(), st.container()
     st.fragment(_board_body)(state)
+    with controls:
+        render_controls(state)
+    with notes:
+        render_notes(state)
 
 
 def render_live(state: PageState) -> None:

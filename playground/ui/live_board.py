@@ -32,7 +32,8 @@ const ASK_AGAIN_MS = 3000;   // no refresh this long after asking: ask again
 const SHOWN_FALLBACK_MS = 2500;   // ask_when_shown: ask after this long even if not drawn
 
 export default function(component) {
-  const { data, parentElement, setTriggerValue } = component;
+  const { parentElement, setTriggerValue } = component;
+  const data = component.data[0];          // the payload is sent as [payload] (see Python)
   const stats = (window.__npStats = window.__npStats ||
                  {refreshes: 0, created: {}, perKey: {}, keyMs: {}});
   if (!window.__npPlotly) window.__npPlotly = loadPlotly(data.src);
@@ -162,6 +163,7 @@ function placeCharts(board, rows, stats) {
           div.className = 'np-chart';
           div.dataset.key = chart.key;
           stats.created[chart.key] = (stats.created[chart.key] || 0) + 1;
+          resizeWithBox(div);
         }
         line.appendChild(div);
       }
@@ -184,6 +186,18 @@ function placeCharts(board, rows, stats) {
     }
   }
   return changed;
+}
+
+function resizeWithBox(div) {
+  // plotly's "responsive" follows the window only; the box also changes when the sidebar
+  // opens or closes, or the columns change: fit the chart to its box again then.
+  let width = 0;
+  new ResizeObserver((entries) => {
+    const now = Math.round(entries[entries.length - 1].contentRect.width);
+    if (now === width) return;
+    width = now;
+    if (div.data && window.Plotly) requestAnimationFrame(() => window.Plotly.Plots.resize(div));
+  }).observe(div);
 }
 
 function draw(Plotly, div, stats) {
@@ -286,13 +300,16 @@ def live_board(status: list[dict], rows: list[dict], line: str | None = None,
             if not isinstance(chart["figure"], str):
                 raise TypeError("live_board wants each figure as its JSON text "
                                 "(figure.to_json()).")
-    _live_board(key=key, on_drawn_change=_next_refresh, data={
+    payload = {
         "status": status, "line": line, "rows": rows, "src": plotly_asset_url(),
         "epoch": int(epoch), "loss": None if loss is None else float(loss),
-        "pace": int(pace_ms), "ask_when_shown": bool(ask_when_shown)})
+        "pace": int(pace_ms), "ask_when_shown": bool(ask_when_shown)}
+    # Sent inside a list: Streamlit looks for DataFrames among a dict's values, which
+    # imports pandas (about a second) before a tab's first chart can be sent.
+    _live_board(key=key, on_drawn_change=_next_refresh, data=[payload])
 
 
 def board_data(element) -> dict:
     """The data a ``live_board`` element sent (for tests: AppTest shows it as an unknown
     element whose proto carries the JSON)."""
-    return json.loads(element.proto.json)
+    return json.loads(element.proto.json)[0]
