@@ -11,6 +11,11 @@ sys.setswitchinterval(0.001)
 st.set_page_config(page_title="Neural Playground", page_icon="🧠", layout="wide",
                    initial_sidebar_state="expanded")
 
-from playground.ui.page import main  # noqa: E402  (set_page_config must come first)
+# The browser starts loading plotly.js now, while the server imports the rest of the app.
+from playground.ui.live_board import preload_plotly  # noqa: E402  (after set_page_config)
+
+preload_plotly()
+
+from playground.ui.page import main  # noqa: E402
 
 main()

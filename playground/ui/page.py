@@ -25,7 +25,6 @@ from playground.ui import actions
 from playground.ui.data_panel import render_data_panel
 from playground.ui.downloads import render_downloads
 from playground.ui.live import render_live
-from playground.ui.live_board import preload_plotly
 from playground.ui.network_panel import (
     LAYERS_KEY,
     layers_from_widgets,
@@ -139,7 +138,6 @@ def render_sidebar(state: PageState) -> None:
 
 
 def main() -> None:
-    preload_plotly()
     first_run = STATE_KEY not in st.session_state
     state = page_state()
     with state.trainer.lock:      # the training thread waits while the session changes
