@@ -3,8 +3,8 @@
 While Play is on, a background thread trains (``trainer.py``) and ``render_live`` runs as
 a fragment that takes a snapshot and refreshes only itself. The browser sets the pace: once
 the board (``live_board``) has drawn a refresh it asks for the next run (at most every
-PACE_MS, at an idle moment, and again if an answer never came), so refreshes never pile up
-in a busy browser and no timer is needed. The buttons are inside the fragment too: a Pause
+PACE_MS, and again if an answer never came), so refreshes never pile up in a busy browser
+and no timer is needed. The buttons are inside the fragment too: a Pause
 click reruns only it (preempting a refresh in progress), stops the trainer in its callback
 and sends the final picture at once, without redrawing the whole page.
 """
@@ -27,7 +27,7 @@ PACE_MS = 170              # while playing, the board asks for the next refresh 
 # other charts at most this often (each redraw costs the browser's one busy thread 30-70 ms
 # here, and a picture every half second is enough to follow a slowly changing curve).
 LOSS_EVERY_S = 0.8
-NETWORK_EVERY_S = 0.8
+NETWORK_EVERY_S = 0.3
 DETAIL_EVERY_S = 1.0
 TOP_ROW_PX = 390           # output picture and network diagram
 MAX_NETWORK_PX = 640       # a tall network diagram (many neurons) may grow to this

@@ -8,8 +8,8 @@ chart key that every new figure updates with ``Plotly.react`` (redraws only that
 zoom and hover; each figure sets ``uirevision``). A chart whose figure did not change is not
 redrawn. Charts are drawn one per animation frame, so a click (Pause) is handled between two
 of them; while playing, the board asks for the next refresh once the first chart of the
-last one is drawn (at most every ``pace_ms``, at an idle moment), so refreshes never pile up
-in a busy browser.
+last one is drawn (at most every ``pace_ms``), so refreshes never pile up in a busy
+browser.
 
 plotly.js is not fetched from a CDN (the app must work offline): our small build of it
 (``assets/plotly``) is served as a static component path; the script tag is added once.
@@ -93,9 +93,8 @@ function loadPlotly(src) {
 
 function askNext() {
   // Ask for the next refresh once the first chart of this one is drawn (the server builds
-  // the next picture while the browser draws the rest of this one), at most every pace ms
-  // and at an idle moment: the server never runs more than one picture ahead of what the
-  // browser shows. If no answer comes (a request lost in a rerun), ask again: the loop
+  // the next picture while the browser draws the rest of this one), at most every pace ms:
+  // the server never runs more than one picture ahead of what the browser shows. If no answer comes (a request lost in a rerun), ask again: the loop
   // must not stall while playing.
   const request = window.__npAsk;
   window.__npAsk = null;
@@ -109,8 +108,7 @@ function askNext() {
       if ((window.__npLastData || 0) < window.__npLastAsk) ask();
     }, ASK_AGAIN_MS);
   };
-  setTimeout(() => (window.requestIdleCallback ?
-                    requestIdleCallback(ask, {timeout: 500}) : ask()), wait);
+  setTimeout(ask, wait);
 }
 
 function showStatus(board, items, line) {
