@@ -208,6 +208,8 @@ def _board_body(state: PageState) -> None:
     trainer.heartbeat()
     if state.board_sent and not state.sidebar_shown:
         st.rerun(scope="app")    # the first chart is shown: now draw the settings (page.py)
+    if state.controls_playing and not state.playing:
+        st.rerun(scope="app")    # training stopped by itself (diverged): redraw the buttons
     if state.playing and not trainer.running:
         trainer.start(state)
     with trainer.lock:
@@ -224,6 +226,7 @@ def _live_body(state: PageState) -> None:
     """The buttons and the board: a click reruns this (board included), not the page.
     The board is sent first (the buttons fill their place above it afterwards), so after
     Pause the final numbers reach the browser as early as possible."""
+    state.controls_playing = state.playing     # the buttons below are drawn in this run
     controls, notes = st.container(), st.container()
     st.fragment(_board_body)(state)
     with controls:

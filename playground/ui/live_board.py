@@ -94,8 +94,8 @@ function loadPlotly(src) {
 function askNext() {
   // Ask for the next refresh once the first chart of this one is drawn (the server builds
   // the next picture while the browser draws the rest of this one), at most every pace ms:
-  // the server never runs more than one picture ahead of what the browser shows. If no answer comes (a request lost in a rerun), ask again: the loop
-  // must not stall while playing.
+  // the server never runs more than one picture ahead of what the browser shows. If no
+  // answer comes (a request lost in a rerun), ask again: the loop must not stall.
   const request = window.__npAsk;
   window.__npAsk = null;
   clearTimeout(window.__npWatchdog);

@@ -38,6 +38,7 @@ class PageState:
     csv_columns: list[str] = field(default_factory=list)   # its column names, in order
     sidebar_shown: bool = False        # the settings were drawn (not on the tab's first run)
     board_sent: bool = False           # the live board was sent to the browser once
+    controls_playing: bool = False     # whether the buttons were last drawn for playing
     preset_key: str | None = None      # the preset last loaded (its notice is shown)
     url_params: dict[str, str] = field(default_factory=dict)  # last mirrored to the URL
     trainer: BackgroundTrainer = field(default_factory=BackgroundTrainer)  # thread + lock
