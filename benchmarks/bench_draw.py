@@ -77,7 +77,7 @@ def snapshots(count: int, every: int) -> tuple[SimpleNamespace, list]:
     """A stand-in for the page state and ``count`` snapshots ``every`` epochs apart."""
     config = default_config()
     session = TrainingSession(config)
-    state = SimpleNamespace(config=config, session=session)
+    state = SimpleNamespace(config=config, session=session, playing=False)   # full figures
     taken = []
     for _ in range(count):
         session.step_epochs(every)
