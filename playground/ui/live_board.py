@@ -27,7 +27,21 @@ from streamlit.components.v1 import declare_component
 PLOTLY_JS_DIR = str(Path(__file__).resolve().parents[2] / "assets" / "plotly")
 PLOTLY_JS_FILE = "plotly-playground.min.js"
 
-_JS = r"""
+# One loader, used by the preload element (first thing on the page) and, for a page that
+# did not preload, by the board; both share the promise in window.__npPlotly.
+_LOAD_PLOTLY_JS = r"""
+function loadPlotly(src) {
+  return new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = new URL(src, window.location.href).href;
+    script.onload = () => resolve(window.Plotly);
+    script.onerror = () => reject(new Error('plotly.js could not be loaded from ' + src));
+    document.head.appendChild(script);
+  });
+}
+"""
+
+_JS = _LOAD_PLOTLY_JS + r"""
 const ASK_AGAIN_MS = 3000;   // no refresh this long after asking: ask again
 const SHOWN_FALLBACK_MS = 2500;   // ask_when_shown: ask after this long even if not drawn
 
@@ -79,16 +93,6 @@ export default function(component) {
     };
     window.__npFrame = requestAnimationFrame(drawNext);
   }).catch((error) => { board.textContent = String(error); });
-}
-
-function loadPlotly(src) {
-  return new Promise((resolve, reject) => {
-    const script = document.createElement('script');
-    script.src = new URL(src, window.location.href).href;
-    script.onload = () => resolve(window.Plotly);
-    script.onerror = () => reject(new Error('plotly.js could not be loaded from ' + src));
-    document.head.appendChild(script);
-  });
 }
 
 function askNext() {
@@ -255,22 +259,13 @@ def plotly_asset_url() -> str:
 
 # Starts loading plotly.js from a plain HTML element: it runs as soon as the page's first
 # message arrives, before the board is mounted; the board then shares the promise.
-_PRELOAD_HTML = """<script>
-if (!window.__npPlotly) {
-  window.__npPlotly = new Promise((resolve, reject) => {
-    const script = document.createElement('script');
-    script.src = new URL('%s', window.location.href).href;
-    script.onload = () => resolve(window.Plotly);
-    script.onerror = () => reject(new Error('plotly.js could not be loaded'));
-    document.head.appendChild(script);
-  });
-}
-</script>"""
+_PRELOAD_HTML = ("<script>" + _LOAD_PLOTLY_JS +
+                 "if (!window.__npPlotly) window.__npPlotly = loadPlotly(%s);</script>")
 
 
 def preload_plotly() -> None:
     """Start loading plotly.js at once (call first thing on the page)."""
-    st.html(_PRELOAD_HTML % plotly_asset_url(), unsafe_allow_javascript=True)
+    st.html(_PRELOAD_HTML % json.dumps(plotly_asset_url()), unsafe_allow_javascript=True)
 
 
 def _next_refresh() -> None:
