@@ -7,9 +7,11 @@
 
 Every setting of ``playground.config.FIELDS`` is a flag (``--learning-rate`` or
 ``--learning_rate``; lists as ``--hidden-layers 8,8``; booleans as ``true``/``false``).
-Order: defaults, then ``--preset`` or ``--config``, then the flags. A flag value that does
-not fit is an error (exit code 2); a config file's bad values are fixed and reported as
-warnings, as when opening a link. Exit codes: 0 done, 1 training diverged, 2 bad input.
+Order: defaults, then ``--preset`` or ``--config``, then the flags; a ``--dataset`` of
+another kind picks a loss and network type that fit it (as the app does) unless flags set
+them. A flag value that does not fit is an error (exit code 2); a config file's bad values
+are fixed and reported as warnings, as when opening a link. Exit codes: 0 done, 1 training
+diverged, 2 bad input.
 """
 from __future__ import annotations
 
@@ -75,17 +77,19 @@ def config_from_args(args) -> tuple[ExperimentConfig, list[str]]:
             cfg, warnings = config_module.from_json(text)
         except ValueError as error:
             raise CliError(f"{args.config}: {error}") from None
-    values = config_module.to_dict(cfg)
+    flags: dict = {}
     for spec in FIELDS:
         raw = getattr(args, f"set_{spec.name}")
         if raw is None:
             continue
         problems: list[str] = []
-        values[spec.name] = config_module.parse_value(spec, raw, problems)
+        flags[spec.name] = config_module.parse_value(spec, raw, problems)
         if problems:
             raise CliError(f"--{spec.name.replace('_', '-')}: {' '.join(problems)}")
     try:
-        return ExperimentConfig(**values), warnings
+        # a new --dataset gets a loss and network type that fit it, unless flags set them
+        return config_module.fit_to_dataset(cfg, cfg.replace(**flags), keep=tuple(flags)), \
+            warnings
     except ValueError as error:
         raise CliError(str(error)) from None
 

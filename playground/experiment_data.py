@@ -110,10 +110,10 @@ def load_dataset(cfg: ExperimentConfig, csv_bytes: bytes | None = None) -> Datas
         return pdata.load_csv(csv_bytes, target=cfg.csv_target or None,
                               task=None if cfg.csv_task == "auto" else cfg.csv_task,
                               missing=cfg.missing)
-    info = next(i for i in pdata.list_datasets() if i.name == cfg.dataset)
+    info = pdata.dataset_info(cfg.dataset)
     # real tables and images have a fixed size and no noise: samples/noise do not apply
-    n_samples = None if info.default_samples is None else (cfg.n_samples or None)
-    noise = None if info.default_noise is None else cfg.noise
+    n_samples = None if info.fixed_size else (cfg.n_samples or None)
+    noise = cfg.noise if info.takes_noise else None
     return pdata.make_dataset(cfg.dataset, n_samples=n_samples, noise=noise,
                               seed=cfg.data_seed)
 

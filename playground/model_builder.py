@@ -9,27 +9,21 @@ import numpy as np
 
 from playground import nn
 from playground.config import LOSSES_BY_TASK, ExperimentConfig
+from playground.data import MODEL_KINDS_FOR_KIND, NATURAL_MODEL_FOR_KIND
 from playground.experiment_data import ExperimentError, PreparedData
 
-# Which network types fit which data kinds, and what to suggest otherwise.
-MODEL_KINDS_FOR_DATA = {
-    "points2d": ("mlp", "autoencoder"),
-    "table": ("mlp", "autoencoder"),
-    "image": ("mlp", "cnn", "autoencoder"),
-    "sequence": ("mlp", "rnn", "lstm"),
-}
-_SUGGESTION = {"points2d": "mlp", "table": "mlp", "image": "cnn", "sequence": "lstm"}
 MOMENTUM = 0.9          # the "momentum" optimizer is SGD with this momentum
 
 
 def check_fits(cfg: ExperimentConfig, prepared: PreparedData) -> None:
     """Raise ExperimentError if the network type or loss does not fit the data."""
     kind = prepared.kind
-    allowed = MODEL_KINDS_FOR_DATA.get(kind, ("mlp",))
+    allowed = MODEL_KINDS_FOR_KIND[kind]
     if cfg.model_kind not in allowed:
         raise ExperimentError(
             f"A {cfg.model_kind} network does not fit {kind} data ({prepared.dataset.name}); "
-            f"pick {' or '.join(allowed)} (for {kind} data, {_SUGGESTION[kind]} is a good start).")
+            f"pick {' or '.join(allowed)} (for {kind} data, {NATURAL_MODEL_FOR_KIND[kind]} is "
+            "a good start).")
     task = "regression" if cfg.model_kind == "autoencoder" else prepared.task
     if cfg.loss not in LOSSES_BY_TASK[task]:
         raise ExperimentError(

@@ -114,3 +114,21 @@ def test_module_entry_point_exit_code():
                           capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
     assert done.returncode == 2
     assert "--epochs" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_new_dataset_flag_gets_a_fitting_loss_and_network_as_in_the_app(tmp_path):
+    base = config.ExperimentConfig(dataset="line", loss="huber", hidden_layers=(3,))
+    (tmp_path / "exp.json").write_text(config.to_json(base))
+    code, _ = _run("train", "--config", str(tmp_path / "exp.json"), "--dataset", "shapes",
+                   "--n-samples", "40", "--epochs", "1",
+                   "--save-config", str(tmp_path / "used.json"))
+    assert code == 0
+    used, _ = config.from_json((tmp_path / "used.json").read_text())
+    assert used == config.fit_to_dataset(base, base.replace(dataset="shapes", n_samples=40,
+                                                            epochs=1))
+    assert (used.loss, used.model_kind) == ("auto", "cnn")
+    # settings given as flags are kept as given
+    code, _ = _run("train", "--dataset", "shapes", "--n-samples", "40", "--epochs", "1",
+                   "--model-kind", "mlp", "--save-config", str(tmp_path / "used.json"))
+    assert code == 0
+    assert config.from_json((tmp_path / "used.json").read_text())[0].model_kind == "mlp"

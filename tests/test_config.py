@@ -168,3 +168,31 @@ def test_any_valid_config_survives_url_and_json_round_trips(cfg):
     assert messages == [] and back == cfg
     back, messages = config.from_json(config.to_json(cfg))
     assert messages == [] and back == cfg
+
+
+def test_dataset_change_picks_a_fitting_loss_and_network_type():
+    old = ExperimentConfig(dataset="line", loss="huber", model_kind="mlp")
+    # regression -> classification: huber does not fit, mlp fits points as well as tables
+    new = config.fit_to_dataset(old, old.replace(dataset="xor"))
+    assert (new.loss, new.model_kind) == ("auto", "mlp")
+    # table -> images: the natural network for images; mse fits regression and classification
+    new = config.fit_to_dataset(old.replace(loss="mse"), old.replace(dataset="digits", loss="mse"))
+    assert (new.loss, new.model_kind) == ("mse", "cnn")
+    assert config.fit_to_dataset(old, old.replace(dataset="seq_sine")).model_kind == "lstm"
+    # the same kind of data keeps the network type; the same dataset changes nothing
+    cnn = ExperimentConfig(dataset="digits", model_kind="autoencoder")
+    assert config.fit_to_dataset(cnn, cnn.replace(dataset="shapes")).model_kind == "autoencoder"
+    assert config.fit_to_dataset(old, old.replace(noise=0.5)) == old.replace(noise=0.5)
+    # named settings stay as chosen; csv (not in the catalog) keeps what it has
+    kept = config.fit_to_dataset(old, old.replace(dataset="digits"), keep=("model_kind",))
+    assert (kept.loss, kept.model_kind) == ("auto", "mlp")
+    assert config.fit_to_dataset(old, old.replace(dataset="csv")).loss == "huber"
+
+
+def test_values_on_a_base_config_and_the_url_on_a_preset():
+    base = ExperimentConfig(dataset="spiral", hidden_layers=(16, 16), test_fraction=0.5)
+    cfg, messages = config.config_from_values({"learning_rate": "0.1"}, base=base)
+    assert messages == [] and cfg == base.replace(learning_rate=0.1)
+    cfg, messages = config.from_query_params({"validation_fraction": "0.4"}, base=base)
+    assert cfg.validation_fraction == 0.2 and cfg.test_fraction == 0.2   # 0.9 > 0.8: reset
+    assert cfg.dataset == "spiral" and "0.8" in messages[0]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import curves, images, points2d, sequences, tables
-from .dataset import Dataset
+from .dataset import MODEL_KINDS_FOR_KIND, NATURAL_MODEL_FOR_KIND, Dataset
 from .errors import DataError
 
 MAX_SAMPLES = 100_000
@@ -27,13 +27,30 @@ class DatasetInfo:
     default_noise: float | None = None   # noise when None is passed; None: takes no noise
     options: tuple[str, ...] = ()        # extra keyword options, e.g. ("n_classes",)
 
+    @property
+    def fixed_size(self) -> bool:
+        """Real data of a fixed size (tables, digits): n_samples and noise do not apply."""
+        return self.default_samples is None
+
+    @property
+    def takes_noise(self) -> bool:
+        return self.default_noise is not None
+
+    @property
+    def model_kinds(self) -> tuple[str, ...]:
+        """The network types (model_kind values) that fit this set's inputs."""
+        return MODEL_KINDS_FOR_KIND[self.kind]
+
+    @property
+    def natural_model(self) -> str:
+        """The network type that suits this set's inputs best."""
+        return NATURAL_MODEL_FOR_KIND[self.kind]
+
 
 @dataclass(frozen=True)
 class _Entry:
     info: DatasetInfo
     build: Callable              # (n_samples, noise, rng, **options) -> (X, y) or Dataset
-    default_samples: int | None  # None: fixed-size real data
-    default_noise: float | None  # None: the set takes no noise
 
 
 def _entry(name, description, kind, task, build, samples, noise):
@@ -41,7 +58,7 @@ def _entry(name, description, kind, task, build, samples, noise):
     signature = inspect.signature(sequences.windows if kind == "sequence" else build)
     options = tuple(p for p in signature.parameters if p not in fixed) if samples else ()
     info = DatasetInfo(name, description, kind, task, samples, noise, options)
-    return _Entry(info, build, samples, noise)
+    return _Entry(info, build)
 
 
 _CLS, _REG = "classification", "regression"
@@ -96,6 +113,12 @@ def list_datasets() -> list[DatasetInfo]:
     return [entry.info for entry in _REGISTRY.values()]
 
 
+def dataset_info(name: str) -> DatasetInfo | None:
+    """The catalog entry of built-in set ``name``, or None (e.g. "csv")."""
+    entry = _REGISTRY.get(name)
+    return None if entry is None else entry.info
+
+
 def _check_size(name: str, n_samples, noise) -> None:
     if not isinstance(n_samples, (int, np.integer)) or isinstance(n_samples, bool) \
             or not 2 <= n_samples <= MAX_SAMPLES:
@@ -132,7 +155,7 @@ def make_dataset(name: str, n_samples: int | None = None, noise: float | None = 
         raise DataError(f"There is no built-in dataset called {name!r}. Choose one of: "
                         f"{', '.join(_REGISTRY)}.")
     info = entry.info
-    if entry.default_samples is None:
+    if info.fixed_size:
         if n_samples is not None or noise is not None or options:
             raise DataError(f"'{name}' is fixed real data: leave n_samples, noise and other "
                             f"options unset (split it with split_dataset instead).")
@@ -142,8 +165,8 @@ def make_dataset(name: str, n_samples: int | None = None, noise: float | None = 
                            ["Loaded 1797 handwritten digits (8 x 8 pixels, scaled to 0..1) "
                             "from the UCI optdigits test set (CC BY 4.0)."], "digits", "image")
         return entry.build()
-    n_samples = entry.default_samples if n_samples is None else n_samples
-    noise = entry.default_noise if noise is None else noise
+    n_samples = info.default_samples if n_samples is None else n_samples
+    noise = info.default_noise if noise is None else noise
     _check_size(name, n_samples, noise)
     rng = np.random.default_rng(seed)
     if info.kind == "sequence":

@@ -14,7 +14,10 @@ from dataclasses import dataclass
 
 from .errors import DataError
 
-MAX_BYTES = 50_000_000          # larger uploads are refused
+# The upload limit, in MB of 1,000,000 bytes: the app's file checks, the CSV loader and
+# Streamlit's ``server.maxUploadSize`` (.streamlit/config.toml, checked by a test) use it.
+MAX_MB = 50
+MAX_BYTES = MAX_MB * 1_000_000   # larger files are refused
 SAMPLE_CHARS = 65_536           # text sniffed for the delimiter and number format
 SAMPLE_ROWS = 200
 DELIMITERS = (",", ";", "\t", "|")
@@ -94,7 +97,7 @@ def read_source(source) -> tuple[bytes | str, str]:
 
 
 def _too_big(size: int) -> str:
-    return (f"The file is {size / 1e6:.1f} MB, more than the {MAX_BYTES / 1e6:.0f} MB limit. "
+    return (f"The file is {size / 1e6:.1f} MB, more than the {MAX_MB} MB limit. "
             f"Use a sample of the rows.")
 
 

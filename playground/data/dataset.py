@@ -8,6 +8,15 @@ import numpy as np
 TASKS = ("classification", "regression")
 # What the inputs look like, so the app can offer networks that fit them.
 KINDS = ("points2d", "table", "image", "sequence")
+# The network types that fit each kind of inputs (model_kind values), and the natural one
+# the app picks when the data changes kind.
+MODEL_KINDS_FOR_KIND = {
+    "points2d": ("mlp", "autoencoder"),
+    "table": ("mlp", "autoencoder"),
+    "image": ("mlp", "cnn", "autoencoder"),
+    "sequence": ("mlp", "rnn", "lstm"),
+}
+NATURAL_MODEL_FOR_KIND = {"points2d": "mlp", "table": "mlp", "image": "cnn", "sequence": "lstm"}
 
 
 @dataclass

@@ -6,15 +6,11 @@ PageState (shown by the panel with ``st.error``), keeping the previous working e
 from __future__ import annotations
 
 from playground.config import ExperimentConfig, from_json
-from playground.data import DataError
+from playground.data import MAX_BYTES, MAX_MB, DataError
 from playground.data.csv_text import column_names
 from playground.presets import PRESETS
 from playground.training import TrainingSession
 from playground.ui.state import PageState
-
-# Largest CSV / experiment file the page accepts, in bytes (the data package checks rows).
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-
 
 def apply_config(state: PageState, new_cfg: ExperimentConfig, panel: str = "data_panel") -> bool:
     """Switch the session to ``new_cfg``; a reset note or an error goes on ``state``.
@@ -59,8 +55,8 @@ def load_preset(state: PageState, key: str) -> bool:
 
 def load_experiment_json(state: PageState, data: bytes, filename: str) -> bool:
     """Load an experiment JSON file saved by the playground (messages for fixed values)."""
-    if len(data) > MAX_UPLOAD_BYTES:
-        state.errors["upload"] = (f"{filename} is {len(data) // 2**20} MB; an experiment file "
+    if len(data) > MAX_BYTES:
+        state.errors["upload"] = (f"{filename} is {len(data) / 1e6:.1f} MB; an experiment file "
                                   "is a few KB. Choose a .json file saved by the playground.")
         return False
     try:
@@ -89,9 +85,9 @@ def handle_csv_upload(state: PageState, data: bytes, filename: str) -> bool:
         state.errors["data_panel"] = f"{filename} is empty: choose a CSV file with a header " \
                                      "row and at least a few rows of data."
         return False
-    if len(data) > MAX_UPLOAD_BYTES:
-        state.errors["data_panel"] = (f"{filename} is {len(data) / 2**20:.0f} MB; the limit is "
-                                      f"{MAX_UPLOAD_BYTES // 2**20} MB. Use a sample of the rows.")
+    if len(data) > MAX_BYTES:   # the CSV and experiment file limit (playground.data)
+        state.errors["data_panel"] = (f"{filename} is {len(data) / 1e6:.1f} MB; the limit is "
+                                      f"{MAX_MB} MB. Use a sample of the rows.")
         return False
     cfg = state.config
     new_cfg = cfg.replace(dataset="csv", csv_target="", model_kind="mlp")

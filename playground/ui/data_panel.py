@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from playground.config import field_spec
-from playground.data import list_datasets
+from playground.data import dataset_info, list_datasets
 from playground.ui.state import PENDING_CSV_KEY, PageState
 from playground.ui.widgets_from_config import field_widget, other_fields, widget_key
 
@@ -84,13 +84,13 @@ def render_data_panel(state: PageState) -> None:
         field_widget("dataset", format_func=lambda name: name)
         st.caption(descriptions.get(st.session_state[widget_key("dataset")], ""))
     dataset = st.session_state.get(widget_key("dataset"), state.config.dataset)
-    info = {i.name: i for i in list_datasets()}.get(dataset)
+    info = dataset_info(dataset)
     if dataset == "csv":
         names = ("csv_target", "csv_task", "missing")
     else:     # real tables and images have a fixed size; some sets take no noise
         names = tuple(name for name, applies in (
-            ("n_samples", info is None or info.default_samples is not None),
-            ("noise", info is None or info.default_noise is not None),
+            ("n_samples", info is None or not info.fixed_size),
+            ("noise", info is None or info.takes_noise),
             ("data_seed", True)) if applies)
         if "n_samples" not in names:
             st.caption("Real data: its size is fixed. The data seed reshuffles which rows "

@@ -14,13 +14,12 @@ from __future__ import annotations
 import streamlit as st
 
 from playground.config import (
-    LOSSES_BY_TASK,
     ExperimentConfig,
     changed_fields,
     config_from_values,
     field_spec,
+    fit_to_dataset,
 )
-from playground.data import list_datasets
 from playground.ui import actions
 from playground.ui.data_panel import render_data_panel
 from playground.ui.downloads import render_downloads
@@ -89,6 +88,8 @@ def update_experiment(state: PageState) -> None:
 
 
 def config_from_widgets(state: PageState) -> tuple[ExperimentConfig, list[str]]:
+    """The widgets' values on top of the running config; a new dataset gets a loss and
+    network type that fit it (``config.fit_to_dataset``)."""
     cfg = state.config
     values = values_from_widgets(cfg)
     activation = values.get("activation", cfg.activation)
@@ -96,27 +97,8 @@ def config_from_widgets(state: PageState) -> tuple[ExperimentConfig, list[str]]:
         values.update(layers_from_widgets(activation))
     values["hide"] = cfg.hide
     values["epochs"] = cfg.epochs
-    merged = {**{name: getattr(cfg, name) for name in cfg.__dataclass_fields__}, **values}
-    fit_to_dataset(cfg, merged)
-    return config_from_values(merged)
-
-
-# The network type that suits each kind of data, chosen when the dataset changes kind.
-NATURAL_MODEL = {"points2d": "mlp", "table": "mlp", "image": "cnn", "sequence": "lstm"}
-
-
-def fit_to_dataset(cfg: ExperimentConfig, values: dict) -> None:
-    """When the dataset changes, pick a loss and network type that fit the new data."""
-    if values.get("dataset") == cfg.dataset:
-        return
-    infos = {info.name: info for info in list_datasets()}
-    new, old = infos.get(values.get("dataset")), infos.get(cfg.dataset)
-    if new is None:
-        return
-    if values.get("loss") not in LOSSES_BY_TASK[new.task]:
-        values["loss"] = "auto"
-    if old is None or old.kind != new.kind:
-        values["model_kind"] = NATURAL_MODEL.get(new.kind, "mlp")
+    new_cfg, messages = config_from_values(values, base=cfg)
+    return fit_to_dataset(cfg, new_cfg), messages
 
 
 def _panel(state: PageState, name: str, title: str, render, expanded: bool = True) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
-from playground.config import ExperimentConfig, config_from_values, default_config, to_dict
+from playground.config import ExperimentConfig, default_config, from_query_params
 from playground.presets import PRESETS
 from playground.training import TrainingSession
 from playground.ui.trainer import BackgroundTrainer
@@ -51,36 +51,28 @@ class PageState:
         return self.session.config
 
 
-def config_from_url(params: dict) -> tuple[ExperimentConfig, list[str], str | None]:
-    """Config from URL query parameters: an optional ``preset=KEY`` first, then the rest.
+def preset_in_url(params: dict) -> tuple[str | None, list[str]]:
+    """The ``preset=KEY`` of a URL's parameters (the last one), if it names a preset.
 
-    Returns (config, messages about clamped or ignored values, preset key or None).
+    Returns (preset key or None, a message if the key names no preset).
     """
-    params = {str(k): v for k, v in params.items()}
-    messages: list[str] = []
-    base: dict = {}
-    preset_key = params.pop("preset", None)
-    if isinstance(preset_key, list):
-        preset_key = preset_key[-1] if preset_key else None
-    if preset_key is not None:
-        if preset_key in PRESETS:
-            base = to_dict(PRESETS[preset_key].config)
-        else:
-            messages.append(f"There is no preset {preset_key!r}; started from the defaults. "
-                            f"Presets: {', '.join(PRESETS)}.")
-            preset_key = None
-    flat = {}
-    for key, value in params.items():
-        if isinstance(value, list) and key != "hide":
-            value = value[-1] if value else ""
-        flat[key] = value
-    cfg, parse_messages = config_from_values({**base, **flat}, source="URL parameter")
-    return cfg, messages + parse_messages, preset_key
+    key = params.get("preset")
+    if isinstance(key, list):
+        key = key[-1] if key else None
+    if key is None or key in PRESETS:
+        return key, []
+    return None, [f"There is no preset {key!r}; started from the defaults. "
+                  f"Presets: {', '.join(PRESETS)}."]
 
 
 def new_page_state(params: dict) -> PageState:
     """The tab's first state: the URL's experiment if it runs, else the default one."""
-    cfg, messages, preset_key = config_from_url(params)
+    params = {str(k): v for k, v in params.items()}
+    preset_key, messages = preset_in_url(params)
+    params.pop("preset", None)
+    base = PRESETS[preset_key].config if preset_key else None
+    cfg, parse_messages = from_query_params(params, base=base)
+    messages += parse_messages
     errors: dict[str, str] = {}
     try:
         session = TrainingSession(cfg)

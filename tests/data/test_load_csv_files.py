@@ -268,6 +268,7 @@ def test_size_limits_are_stated():
     assert len(load_csv(("x,y\n" + rows).encode(), max_rows=101).y) == 101
     with pytest.raises(DataError, match="MB limit"):
         load_csv(b"x" * (csv_text.MAX_BYTES + 1))
+    load_csv(b"x,y\n1,0\n2,1\n3,0\n".ljust(csv_text.MAX_BYTES, b"\n"))   # at the limit: fine
     wide = ",".join(f"c{i}" for i in range(1001)) + "\n" + ",".join("1" * 1001) + "\n"
     with pytest.raises(DataError, match="1001 columns, more than the 1000"):
         load_csv(wide.encode())
@@ -319,3 +320,18 @@ def test_a_built_in_table_saved_as_csv_loads_back_the_same():
     np.testing.assert_allclose(from_csv.y, built_in.y)
     report_has(from_csv, "Read 244 rows and 7 columns", "delimiter ';'", "UTF-16 with BOM",
                "decimal comma")
+
+
+def test_one_upload_limit_for_the_loader_the_page_streamlit_and_the_readme():
+    """50 MB of 1,000,000 bytes, said the same way everywhere (it once drifted to MiB)."""
+    import tomllib
+    from pathlib import Path
+
+    from playground.ui import actions
+    root = Path(__file__).resolve().parents[2]
+    server = tomllib.loads((root / ".streamlit" / "config.toml").read_text())["server"]
+    assert server["maxUploadSize"] == csv_text.MAX_MB
+    assert csv_text.MAX_BYTES == csv_text.MAX_MB * 1_000_000
+    assert actions.MAX_BYTES is csv_text.MAX_BYTES
+    assert f"Limits: {csv_text.MAX_MB} MB ({csv_text.MAX_BYTES:,} bytes)" in \
+        (root / "README.md").read_text()

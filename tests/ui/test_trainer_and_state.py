@@ -10,7 +10,7 @@ from playground.config import ExperimentConfig, field_spec
 from playground.presets import PRESETS
 from playground.training import TrainingSession
 from playground.ui import trainer as trainer_module
-from playground.ui.state import config_from_url
+from playground.ui.state import new_page_state
 from playground.ui.trainer import BackgroundTrainer
 from playground.ui.widgets_from_config import step_options, to_widget_value, uses_steps
 
@@ -55,14 +55,26 @@ def test_trainer_stops_when_the_tab_is_gone(monkeypatch):
 
 
 def test_url_preset_then_parameters_on_top():
-    cfg, messages, key = config_from_url({"preset": "xor_hidden", "learning_rate": "0.1"})
+    state = new_page_state({"preset": "xor_hidden", "learning_rate": "0.1"})
+    cfg, messages, key = state.config, state.warnings, state.preset_key
     assert key == "xor_hidden" and messages == []
     assert cfg.dataset == "xor" and cfg.hidden_layers == (4,) and cfg.learning_rate == 0.1
 
 
+def test_url_list_settings_from_repeated_keys_and_the_preset_base():
+    """The app's URL reading is config.from_query_params: it knows list settings."""
+    state = new_page_state({"preset": ["nope", "spiral_depth"], "hidden_layers": ["8", "3"],
+                            "hide": ["presets", "learning_rate"]})
+    assert state.preset_key == "spiral_depth" and state.warnings == []
+    assert state.config.dataset == "spiral" and state.config.optimizer == "adam"
+    assert state.config.hidden_layers == (8, 3)
+    assert state.config.hide == ("presets", "learning_rate")
+
+
 def test_url_unknown_preset_and_bad_values_give_messages():
-    cfg, messages, key = config_from_url({"preset": "nope", "batch_size": "0",
-                                          "noise": "loud", "colour": "red"})
+    state = new_page_state({"preset": "nope", "batch_size": "0",
+                            "noise": "loud", "colour": "red"})
+    cfg, messages, key = state.config, state.warnings, state.preset_key
     assert key is None
     text = " ".join(messages)
     assert "nope" in text and "batch_size" in text and "noise" in text and "colour" in text

@@ -2,14 +2,17 @@
 
 Each row (a FieldSpec) gives a setting's name, type, default, range or choices, log-scale
 flag, panel group, label, one-line help and what changing it does to a running session.
-``playground.config`` builds ExperimentConfig, URL, JSON and CLI handling from it and
-re-exports everything here; import from ``playground.config``.
+``playground.config`` builds ExperimentConfig (experiment.py) and the URL, JSON and CLI
+handling (parsing.py) from it and re-exports everything here; import from
+``playground.config``.
 """
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
 from typing import Any
+
+from playground.data import FEATURE_CROSSES, list_datasets
 
 # Field kinds: how a value is typed, parsed and shown.
 KINDS = ("int", "float", "bool", "choice", "int_list", "choice_list", "str")
@@ -19,11 +22,6 @@ GROUPS = ("data", "features", "network", "training", "view")
 #   "live": training continues; "view": only the pictures change.
 EFFECTS = ("data", "model", "live", "view")
 
-# Built-in datasets known when playground.data cannot be imported (kept in step with it).
-_FALLBACK_DATASETS = ("circle", "xor", "gauss", "spiral", "moons", "checkerboard", "blobs",
-                      "spiral_multi", "plane", "gaussian", "sine", "line", "iris", "tips",
-                      "digits", "shapes")
-_FALLBACK_FEATURES = ("x1", "x2", "x1²", "x2²", "x1·x2", "sin(x1)", "sin(x2)")
 # Panels a lecturer can hide with ``hide=`` besides single fields (the UI uses these names).
 PANELS = ("data_panel", "network_panel", "training_panel", "view_panel", "controls",
           "presets", "loss_chart", "output_chart", "network_chart", "weights_chart",
@@ -38,21 +36,8 @@ MAX_STR_LENGTH = 200
 
 
 def _dataset_names() -> tuple[str, ...]:
-    """Every built-in dataset name (from playground.data when it imports) plus "csv"."""
-    try:
-        from playground.data import list_datasets
-        names = tuple(info.name for info in list_datasets())
-    except ImportError:  # the data package is optional at import time of the config
-        names = _FALLBACK_DATASETS
-    return tuple(dict.fromkeys(names + ("csv",)))
-
-
-def _feature_names() -> tuple[str, ...]:
-    try:
-        from playground.data import FEATURE_CROSSES
-        return tuple(FEATURE_CROSSES)
-    except ImportError:
-        return _FALLBACK_FEATURES
+    """Every built-in dataset name (the data package's catalog) plus "csv"."""
+    return tuple(dict.fromkeys(tuple(info.name for info in list_datasets()) + ("csv",)))
 
 
 @dataclass(frozen=True)
@@ -114,7 +99,7 @@ FIELDS: tuple[FieldSpec, ...] = (
     # ----- features --------------------------------------------------------------------
     _F("features", "choice_list", ("x1", "x2"), "features", "Input features",
        "Which properties of each 2-D point the network sees (e.g. x1² helps with circles).",
-       choices=_feature_names(), min_items=1, max_items=len(_feature_names()),
+       choices=FEATURE_CROSSES, min_items=1, max_items=len(FEATURE_CROSSES),
        effect="data"),
     # ----- network ---------------------------------------------------------------------
     _F("model_kind", "choice", "mlp", "network", "Network type",

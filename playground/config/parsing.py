@@ -1,183 +1,20 @@
-"""The typed experiment config: one declarative table of every setting.
+"""Reading and writing configs as text: URL query parameters, CLI flag values and JSON.
 
-Like TensorFlow Playground's ``state.ts``: ``FIELDS`` lists every setting once (name, type,
-default, range or choices, group, label, help). Everything else is derived from it:
-``ExperimentConfig`` (its fields and defaults are checked against the table at import),
-the Streamlit widgets (the UI iterates ``FIELDS`` / ``field_spec``), URL query parameters,
-JSON files and the command-line flags.
-
-Parsing never guesses silently: ``from_query_params`` and ``from_json`` return the config
-plus a list of plain-language messages for every value that was ignored, clamped or
-replaced by its default. ``ExperimentConfig(...)`` itself raises ``ValueError`` on a bad
-value (code that builds configs directly should be told at once).
+Parsing never guesses silently and never raises for a bad value: ``from_query_params``,
+``from_json`` and ``config_from_values`` return the config plus a list of plain-language
+messages for every value that was ignored, clamped or replaced by its default.
 """
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from playground.config_fields import (  # noqa: F401  (re-exported: the table's public API)
-    ACTIVATIONS,
-    EFFECTS,
-    FIELDS,
-    GROUPS,
-    KINDS,
-    LOSSES,
-    LOSSES_BY_TASK,
-    MAX_STR_LENGTH,
-    MODEL_KINDS,
-    OPTIMIZERS,
-    PANELS,
-    FieldSpec,
-    field_spec,
-    fields_in_group,
-)
+from playground.config.experiment import ExperimentConfig, number_text
+from playground.config.fields import FIELDS, MAX_STR_LENGTH, FieldSpec
 
 _BY_NAME = {spec.name: spec for spec in FIELDS}
-
-# ----- checking a single value -----------------------------------------------------------
-def _number_text(x: float) -> str:
-    return f"{x:g}"
-
-
-def _check_number(spec: FieldSpec, value, what: str) -> str | None:
-    """A reason ``value`` is out of range, or None."""
-    if spec.minimum is not None and value < spec.minimum:
-        return f"{what} {_number_text(value)} is below the minimum {_number_text(spec.minimum)}"
-    if spec.maximum is not None and value > spec.maximum:
-        return f"{what} {_number_text(value)} is above the maximum {_number_text(spec.maximum)}"
-    return None
-
-
-def check_value(spec: FieldSpec, value) -> str | None:
-    """Why ``value`` is not valid for ``spec`` in plain words, or None if it is valid."""
-    name = spec.name
-    if spec.kind == "bool":
-        return None if isinstance(value, bool) else f"{name} must be true or false"
-    if spec.kind == "int":
-        if isinstance(value, bool) or not isinstance(value, int):
-            return f"{name} must be a whole number, not {value!r}"
-        return _check_number(spec, value, name)
-    if spec.kind == "float":
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return f"{name} must be a number, not {value!r}"
-        if not math.isfinite(value):
-            return f"{name} must be a finite number, not {value!r}"
-        return _check_number(spec, value, name)
-    if spec.kind == "choice":
-        if value not in spec.choices:
-            return f"{name} {value!r} is not one of {', '.join(map(str, spec.choices))}"
-        return None
-    if spec.kind == "str":
-        if not isinstance(value, str):
-            return f"{name} must be text"
-        return None if len(value) <= MAX_STR_LENGTH else \
-            f"{name} is longer than {MAX_STR_LENGTH} characters"
-    # lists
-    if not isinstance(value, tuple):
-        return f"{name} must be a list"
-    if len(value) < spec.min_items:
-        return f"{name} needs at least {spec.min_items} item(s)"
-    if spec.max_items and len(value) > spec.max_items:
-        return f"{name} has {len(value)} items; the most allowed is {spec.max_items}"
-    for item in value:
-        if spec.kind == "int_list":
-            if isinstance(item, bool) or not isinstance(item, int):
-                return f"{name} must hold whole numbers, not {item!r}"
-            problem = _check_number(spec, item, f"{name} entry")
-            if problem:
-                return problem
-        elif item not in spec.choices:
-            return f"{name} entry {item!r} is not one of {', '.join(spec.choices)}"
-    if spec.kind == "choice_list" and len(set(value)) != len(value):
-        return f"{name} lists an entry twice"
-    return None
-
-
-@dataclass(frozen=True)
-class ExperimentConfig:
-    """Every setting of one experiment; defaults and checks come from ``FIELDS``.
-
-    Lists are stored as tuples (so configs are hashable and comparable). Building one with a
-    bad value raises ValueError saying which value and what is allowed.
-    """
-
-    dataset: str = _BY_NAME["dataset"].default
-    n_samples: int = _BY_NAME["n_samples"].default
-    noise: float = _BY_NAME["noise"].default
-    data_seed: int = _BY_NAME["data_seed"].default
-    validation_fraction: float = _BY_NAME["validation_fraction"].default
-    test_fraction: float = _BY_NAME["test_fraction"].default
-    scaling: str = _BY_NAME["scaling"].default
-    csv_target: str = _BY_NAME["csv_target"].default
-    csv_task: str = _BY_NAME["csv_task"].default
-    missing: str = _BY_NAME["missing"].default
-    features: tuple[str, ...] = _BY_NAME["features"].default
-    model_kind: str = _BY_NAME["model_kind"].default
-    hidden_layers: tuple[int, ...] = _BY_NAME["hidden_layers"].default
-    activation: str = _BY_NAME["activation"].default
-    layer_activations: tuple[str, ...] = _BY_NAME["layer_activations"].default
-    dropout: float = _BY_NAME["dropout"].default
-    conv_filters: tuple[int, ...] = _BY_NAME["conv_filters"].default
-    rnn_units: int = _BY_NAME["rnn_units"].default
-    loss: str = _BY_NAME["loss"].default
-    optimizer: str = _BY_NAME["optimizer"].default
-    learning_rate: float = _BY_NAME["learning_rate"].default
-    batch_size: int = _BY_NAME["batch_size"].default
-    regularization: str = _BY_NAME["regularization"].default
-    regularization_rate: float = _BY_NAME["regularization_rate"].default
-    seed: int = _BY_NAME["seed"].default
-    epochs: int = _BY_NAME["epochs"].default
-    discretize: bool = _BY_NAME["discretize"].default
-    show_test: bool = _BY_NAME["show_test"].default
-    log_scale: bool = _BY_NAME["log_scale"].default
-    hide: tuple[str, ...] = _BY_NAME["hide"].default
-
-    def __post_init__(self):
-        for spec in FIELDS:
-            value = getattr(self, spec.name)
-            if spec.is_list and isinstance(value, list):
-                value = tuple(value)
-                object.__setattr__(self, spec.name, value)
-            elif spec.kind == "float" and isinstance(value, int) and not isinstance(value, bool):
-                value = float(value)
-                object.__setattr__(self, spec.name, value)
-            problem = check_value(spec, value)
-            if problem:
-                raise ValueError(f"Invalid setting: {problem}.")
-        if self.validation_fraction + self.test_fraction > 0.8:
-            raise ValueError("Invalid setting: validation_fraction + test_fraction is above "
-                             "0.8, which leaves too little data to train on; lower one of them.")
-
-    def activation_for(self, layer_index: int) -> str:
-        """The activation of hidden layer ``layer_index`` (per-layer entry or the default)."""
-        if layer_index < len(self.layer_activations):
-            return self.layer_activations[layer_index]
-        return self.activation
-
-    def replace(self, **changes) -> ExperimentConfig:
-        """A copy with some settings changed (checked like the constructor)."""
-        return dataclasses.replace(self, **changes)
-
-
-_config_names = [f.name for f in dataclasses.fields(ExperimentConfig)]
-assert _config_names == [s.name for s in FIELDS], "ExperimentConfig and FIELDS disagree"
-assert all(f.default == _BY_NAME[f.name].default for f in dataclasses.fields(ExperimentConfig))
-del _config_names
-
-
-def default_config() -> ExperimentConfig:
-    return ExperimentConfig()
-
-
-def changed_fields(old: ExperimentConfig, new: ExperimentConfig) -> list[str]:
-    """Names of the settings that differ between two configs, in table order."""
-    return [s.name for s in FIELDS if getattr(old, s.name) != getattr(new, s.name)]
-
 
 # ----- parsing text (URL, CLI) and JSON values ----------------------------------------------
 _TRUE = ("true", "1", "yes", "on")
@@ -188,12 +25,12 @@ def _clamp(spec: FieldSpec, value, what: str, messages: list[str]):
     low, high = spec.minimum, spec.maximum
     kind_cast = int if spec.kind in ("int", "int_list") else float
     if low is not None and value < low:
-        messages.append(f"{what} {_number_text(value)} is below the minimum "
-                        f"{_number_text(low)}; using {_number_text(low)}.")
+        messages.append(f"{what} {number_text(value)} is below the minimum "
+                        f"{number_text(low)}; using {number_text(low)}.")
         return kind_cast(low)
     if high is not None and value > high:
-        messages.append(f"{what} {_number_text(value)} is above the maximum "
-                        f"{_number_text(high)}; using {_number_text(high)}.")
+        messages.append(f"{what} {number_text(value)} is above the maximum "
+                        f"{number_text(high)}; using {number_text(high)}.")
         return kind_cast(high)
     return value
 
@@ -324,13 +161,15 @@ def format_value(spec: FieldSpec, value) -> str:
     return str(value)
 
 
-def config_from_values(values: Mapping[str, Any], source: str = "setting"
+def config_from_values(values: Mapping[str, Any], source: str = "setting",
+                       base: ExperimentConfig | None = None
                        ) -> tuple[ExperimentConfig, list[str]]:
     """Build a config from name -> raw value; unknown names ignored, bad values fixed.
 
-    Returns the config and the messages (one per ignored, clamped or replaced value).
-    Never raises.
+    Settings not in ``values`` come from ``base`` (the defaults when None). Returns the
+    config and the messages (one per ignored, clamped or replaced value). Never raises.
     """
+    base = ExperimentConfig() if base is None else base
     messages: list[str] = []
     parsed: dict[str, Any] = {}
     for key, raw in values.items():
@@ -338,14 +177,14 @@ def config_from_values(values: Mapping[str, Any], source: str = "setting"
             messages.append(f"Ignored the unknown {source} {key!r}.")
             continue
         parsed[key] = parse_value(_BY_NAME[key], raw, messages)
-    total = parsed.get("validation_fraction", _BY_NAME["validation_fraction"].default) + \
-        parsed.get("test_fraction", _BY_NAME["test_fraction"].default)
+    total = parsed.get("validation_fraction", base.validation_fraction) + \
+        parsed.get("test_fraction", base.test_fraction)
     if total > 0.8:
         messages.append("validation_fraction + test_fraction is above 0.8, leaving too little "
                         "data to train on; using the defaults 0.2 and 0.2.")
         parsed["validation_fraction"] = _BY_NAME["validation_fraction"].default
         parsed["test_fraction"] = _BY_NAME["test_fraction"].default
-    return ExperimentConfig(**parsed), messages
+    return base.replace(**parsed), messages
 
 
 # ----- URL query parameters -----------------------------------------------------------------
@@ -355,11 +194,14 @@ def to_query_params(cfg: ExperimentConfig) -> dict[str, str]:
             for s in FIELDS if getattr(cfg, s.name) != s.default}
 
 
-def from_query_params(params: Mapping[str, Any]) -> tuple[ExperimentConfig, list[str]]:
-    """Config from URL query parameters (values are text or lists of text; the last wins).
+def from_query_params(params: Mapping[str, Any], base: ExperimentConfig | None = None
+                      ) -> tuple[ExperimentConfig, list[str]]:
+    """Config from URL query parameters (values are text or lists of text; the last wins
+    for single settings, a list setting may come as repeated keys).
 
-    Unknown keys are ignored, out-of-range values clamped, unreadable values replaced by
-    the default; each with a message. Never raises.
+    Settings the URL does not name come from ``base`` (a preset's config; the defaults when
+    None). Unknown keys are ignored, out-of-range values clamped, unreadable values replaced
+    by the default; each with a message. Never raises.
     """
     flat = {}
     for key, value in dict(params).items():
@@ -367,7 +209,7 @@ def from_query_params(params: Mapping[str, Any]) -> tuple[ExperimentConfig, list
                 and not _BY_NAME[key].is_list:
             value = value[-1] if value else ""
         flat[str(key)] = value
-    return config_from_values(flat, source="URL parameter")
+    return config_from_values(flat, source="URL parameter", base=base)
 
 
 # ----- JSON --------------------------------------------------------------------------------
