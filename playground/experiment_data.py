@@ -77,6 +77,14 @@ class PreparedData:
         return 1 if y.ndim == 1 else int(y.shape[1])
 
     @property
+    def one_input_regression(self) -> bool:
+        """One input column to one number (line, sine, a one-column CSV): the data a fitted
+        curve (and, for a linear model, a fitted line) can be drawn for."""
+        X = self.dataset.X
+        return self.task == "regression" and not self.autoencoder and X.ndim == 2 and \
+            X.shape[1] == 1 and self.n_outputs == 1
+
+    @property
     def input_shape(self) -> tuple[int, ...]:
         return tuple(self.splits["train"].X.shape[1:])
 

@@ -5,8 +5,11 @@ the result is cached until the next batch, so taking snapshots while paused cost
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
+from playground.experiment_data import PreparedData
 from playground.model_builder import model_targets
 from playground.nn import metrics as nn_metrics
 from playground.snapshot import CurveView, GridView, LayerView, Snapshot, SplitView
@@ -19,20 +22,34 @@ FRESH_PREDICTION_LIMIT = 20_000
 CURVE_POINTS = 200
 
 
-class SessionViews:
-    """Evaluation and snapshot building for one session's model (rebuilt with the model)."""
+@dataclass(frozen=True)
+class Progress:
+    """Where a session's training stands, as a snapshot reports it (the session's own lists:
+    the snapshot copies them)."""
 
-    def __init__(self, session):
-        self.session = session
-        prepared = session.prepared
+    epoch: int                          # epochs completed
+    batches: int                        # batches completed in all: the caches' clock
+    status: str                         # "ready", "training" or "diverged"
+    message: str                        # why it stopped, or ""
+    history: dict[str, list[float]]     # per-epoch losses and accuracies
+    grad_norms: dict[str, list[float]]  # per-epoch gradient norm of each layer
+
+
+class SessionViews:
+    """Evaluation and snapshot building for one model on its prepared data (rebuilt with the
+    model). Cached results belong to a batch count that the caller passes in."""
+
+    def __init__(self, model, prepared: PreparedData, loss):
+        """model: the compiled nn.Sequential; loss: the nn loss object it is evaluated with."""
+        self.model = model
+        self.prepared = prepared
+        self.loss = loss
         self.names = list(prepared.splits)
         parts = [prepared.splits[name] for name in self.names]
         self.X_all = np.concatenate([p.X for p in parts])      # every split's model input
         bounds = np.cumsum([0] + [len(p) for p in parts])
         self.slices = {name: slice(int(bounds[i]), int(bounds[i + 1]))
                        for i, name in enumerate(self.names)}
-        model = session.model
-        loss = session._loss
         self.targets = {name: model_targets(loss, prepared, prepared.splits[name].y, model)
                         for name in self.names}
         # every split's class labels, (n_all,) in X_all's row order (classification only)
@@ -48,23 +65,24 @@ class SessionViews:
         self._metrics_cache = None
 
     def invalidate(self) -> None:
-        """Forget cached predictions (the weights changed without a new batch)."""
+        """Forget everything cached (the weights changed without a new batch): the next
+        snapshot runs a fresh pass, however big the data."""
         self._outputs_at = self._metrics_at = -1
+        self._outputs = self._metrics_cache = None
         self._grid_key = self._snapshot_key = None
 
     # ----- evaluation -----------------------------------------------------------------------
-    def outputs(self) -> np.ndarray:
+    def outputs(self, batches: int) -> np.ndarray:
         """The model's output for every split's rows (cached per batch count)."""
-        if self._outputs_at != self.session.batches:
-            self._outputs = self.session.model.predict(self.X_all)
-            self._outputs_at = self.session.batches
+        if self._outputs_at != batches:
+            self._outputs = self.model.predict(self.X_all)
+            self._outputs_at = batches
         return self._outputs
 
-    def evaluate_splits(self) -> dict[str, float]:
+    def evaluate_splits(self, batches: int) -> dict[str, float]:
         """History entries for the current weights: loss (+ accuracy) per split."""
-        session = self.session
-        outputs = self.outputs()
-        penalty = sum(layer.regularization_loss() for layer in session.model.layers)
+        outputs = self.outputs(batches)
+        penalty = sum(layer.regularization_loss() for layer in self.model.layers)
         # one comparison for all splits (same numbers as nn_metrics.accuracy per split)
         correct = None if self.labels_all is None else \
             nn_metrics.labels_from_output(outputs) == self.labels_all
@@ -72,8 +90,7 @@ class SessionViews:
         for name in self.names:
             rows = self.slices[name]
             prefix = _HISTORY_PREFIX[name]
-            logs[prefix + "loss"] = float(session._loss(self.targets[name], outputs[rows])) + \
-                penalty
+            logs[prefix + "loss"] = float(self.loss(self.targets[name], outputs[rows])) + penalty
             if correct is not None:
                 hits = correct[rows]
                 logs[prefix + "accuracy"] = np.count_nonzero(hits) / hits.size if hits.size \
@@ -81,29 +98,30 @@ class SessionViews:
         return logs
 
     # ----- snapshot ---------------------------------------------------------------------------
-    def snapshot(self, grid_resolution: int) -> Snapshot:
-        s = self.session
-        key = (s.batches, grid_resolution, s.status, s.message, s.epoch)
+    def snapshot(self, progress: Progress, grid_resolution: int) -> Snapshot:
+        """Everything the page shows for the model as it is after ``progress.batches``."""
+        p = progress
+        key = (p.batches, grid_resolution, p.status, p.message, p.epoch)
         if self._snapshot_key == key:
             return self._snapshot
-        prepared = s.prepared
-        splits, metrics, confusion = self._splits_and_metrics()
+        prepared = self.prepared
+        splits, metrics, confusion = self._splits_and_metrics(p.batches)
         snap = Snapshot(
-            epoch=s.epoch, batches=s.batches, task=prepared.task,
+            epoch=p.epoch, batches=p.batches, task=prepared.task,
             class_names=None if prepared.task == "regression" else list(prepared.class_names),
-            history={k: list(v) for k, v in s.history.items()},
-            grad_norms={k: list(v) for k, v in s.grad_norms.items()},
-            layers=[_layer_view(layer) for layer in s.model.layers],
+            history={k: list(v) for k, v in p.history.items()},
+            grad_norms={k: list(v) for k, v in p.grad_norms.items()},
+            layers=[_layer_view(layer) for layer in self.model.layers],
             metrics=metrics, confusion=confusion, splits=splits,
-            grid=self.grid(grid_resolution), curve=self.curve(),
-            status=s.status, message=s.message)
+            grid=self.grid(grid_resolution, p.batches), curve=self.curve(),
+            status=p.status, message=p.message)
         self._snapshot_key, self._snapshot = key, snap
         return snap
 
-    def _splits_and_metrics(self):
-        prepared = self.session.prepared
+    def _splits_and_metrics(self, batches: int):
+        prepared = self.prepared
         if self._outputs is None or self.X_all.size <= FRESH_PREDICTION_LIMIT:
-            self.outputs()
+            self.outputs(batches)
         outputs = self._outputs              # big data: as of the last completed epoch
         if self._metrics_at == self._outputs_at:
             return self._metrics_cache
@@ -118,7 +136,7 @@ class SessionViews:
                 y_pred = nn_metrics.labels_from_output(out)
                 y_true = np.asarray(part.y_original)
                 confusion[name] = nn_metrics.confusion_matrix(y_true, y_pred, n_classes)
-                metrics[name] = scores_from_confusion(confusion[name])
+                metrics[name] = nn_metrics.scores_from_confusion(confusion[name])
                 splits[name] = SplitView(name, part.X_original, y_true.copy(), y_pred, proba)
             else:
                 y_pred = prepared.target_to_original(out.astype(np.float64))
@@ -130,13 +148,12 @@ class SessionViews:
         self._metrics_at, self._metrics_cache = self._outputs_at, (splits, metrics, confusion)
         return splits, metrics, confusion
 
-    def grid(self, resolution: int) -> GridView | None:
+    def grid(self, resolution: int, batches: int) -> GridView | None:
         """The network over a square grid on the 2-D input plane (points2d data only)."""
-        s = self.session
-        prepared = s.prepared
+        prepared = self.prepared
         if prepared.kind != "points2d" or prepared.crosses is None or prepared.autoencoder:
             return None
-        key = (s.batches, resolution)
+        key = (batches, resolution)
         if self._grid_key == key:
             return self._grid
         X = prepared.dataset.X
@@ -148,11 +165,11 @@ class SessionViews:
         points = np.stack([xx.ravel(), yy.ravel()], axis=1).astype(X.dtype)
         crossed = prepared.crossed(points)
         scaled = np.asarray(prepared.scaler.transform(crossed), dtype=np.float32)
-        outputs = s.model.layer_outputs(scaled)
+        outputs = self.model.layer_outputs(scaled)
         shape = (resolution, resolution)
         neurons = [crossed.reshape(shape + (crossed.shape[1],)).astype(np.float32)]
         labels = ["input"]
-        for layer, out in zip(s.model.layers, outputs):
+        for layer, out in zip(self.model.layers, outputs):
             if layer.params and out.ndim == 2:
                 neurons.append(out.reshape(shape + (out.shape[1],)))
                 labels.append(layer.name)
@@ -168,41 +185,13 @@ class SessionViews:
 
     def curve(self) -> CurveView | None:
         """The fitted curve of a one-input regression model, in original units."""
-        prepared = self.session.prepared
-        X = prepared.dataset.X
-        if prepared.task != "regression" or prepared.autoencoder or X.ndim != 2 or \
-                X.shape[1] != 1 or prepared.n_outputs != 1:
+        prepared = self.prepared
+        if not prepared.one_input_regression:
             return None
+        X = prepared.dataset.X
         x = np.linspace(float(X.min()), float(X.max()), CURVE_POINTS)
-        out = self.session.model.predict(prepared.model_input(x[:, None].astype(X.dtype)))
+        out = self.model.predict(prepared.model_input(x[:, None].astype(X.dtype)))
         return CurveView(x, prepared.target_to_original(out.astype(np.float64)))
-
-
-def scores_from_confusion(matrix: np.ndarray) -> dict[str, float]:
-    """Accuracy, precision, recall, f1 from a (classes, classes) confusion matrix.
-
-    The same definitions as ``playground.nn.metrics`` (binary: of class 1; more classes:
-    macro average over the classes that occur in y_true or y_pred) from one bincount
-    instead of a pass over the labels per class and per score (a snapshot stays cheap).
-    """
-    counts = matrix.astype(np.float64)
-    true_positive = np.diag(counts)
-    predicted, actual = counts.sum(axis=0), counts.sum(axis=1)
-    precision = np.divide(true_positive, predicted, out=np.zeros_like(true_positive),
-                          where=predicted > 0)
-    recall = np.divide(true_positive, actual, out=np.zeros_like(true_positive),
-                       where=actual > 0)
-    both = precision + recall
-    f1 = np.divide(2 * precision * recall, both, out=np.zeros_like(both), where=both > 0)
-    total = counts.sum()
-    scores = {"accuracy": float(true_positive.sum() / total) if total else 0.0}
-    if len(counts) == 2:
-        scores.update(precision=float(precision[1]), recall=float(recall[1]), f1=float(f1[1]))
-    else:
-        present = (predicted + actual) > 0
-        scores.update(precision=float(precision[present].mean()),
-                      recall=float(recall[present].mean()), f1=float(f1[present].mean()))
-    return scores
 
 
 def _layer_view(layer) -> LayerView:

@@ -31,7 +31,7 @@ from playground.model_builder import (
     model_targets,
     set_regularization,
 )
-from playground.session_views import SessionViews
+from playground.session_views import Progress, SessionViews
 from playground.snapshot import Snapshot
 
 __all__ = ["TrainingSession", "ExperimentError"]
@@ -93,7 +93,7 @@ class TrainingSession:
             layer.name: [] for layer in self.model.layers if layer.params}
         self.status = "ready"
         self.message = ""
-        self._views = SessionViews(self)
+        self._views = SessionViews(self.model, self.prepared, self._loss)
 
     # ----- training --------------------------------------------------------------------
     def _batch_size(self) -> int:
@@ -119,7 +119,7 @@ class TrainingSession:
 
     def _finish_epoch(self) -> None:
         norms = {layer.name: _grad_norm(layer) for layer in self.model.layers if layer.params}
-        logs = self._views.evaluate_splits()
+        logs = self._views.evaluate_splits(self.batches)
         if not all(math.isfinite(v) for v in logs.values()) or \
                 not all(math.isfinite(v) for v in norms.values()):
             # finite weights whose loss overflows: go back to the epoch's start
@@ -250,7 +250,9 @@ class TrainingSession:
     # ----- outputs --------------------------------------------------------------------------
     def snapshot(self, grid_resolution: int = 40) -> Snapshot:
         """Everything the page shows now (copies; cached until the next batch)."""
-        return self._views.snapshot(grid_resolution)
+        progress = Progress(self.epoch, self.batches, self.status, self.message, self.history,
+                            self.grad_norms)
+        return self._views.snapshot(progress, grid_resolution)
 
     @property
     def data_report(self) -> list[str]:
@@ -261,8 +263,7 @@ class TrainingSession:
         """(w, b) of y = w x + b in original units, for a one-input linear regression model
         (no hidden layers); None for any other model."""
         p = self.prepared
-        if p.task != "regression" or p.autoencoder or self.config.hidden_layers or \
-                p.dataset.X.ndim != 2 or p.dataset.X.shape[1] != 1 or p.n_outputs != 1 or \
+        if not p.one_input_regression or self.config.hidden_layers or \
                 self.config.model_kind != "mlp":
             return None
         X = np.array([[0.0], [1.0]], dtype=p.dataset.X.dtype)

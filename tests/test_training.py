@@ -34,8 +34,10 @@ def test_step_epochs_and_batches_count_exactly():
     assert set(snap.history) == {"loss", "val_loss", "test_loss", "accuracy",
                                  "val_accuracy", "test_accuracy"}
     assert all(len(v) == 4 for v in snap.history.values())
-    assert set(snap.grad_norms) == {"dense", "dense_1", "dense_2"} or \
-        len(snap.grad_norms) == 3
+    # one gradient-norm history per weighted layer, in layer order (3 Dense layers)
+    assert list(snap.grad_norms) == [layer.name for layer in session.model.layers
+                                     if layer.params]
+    assert len(snap.grad_norms) == 3
     assert all(len(v) == 4 and all(x > 0 for x in v) for v in snap.grad_norms.values())
     assert snap.status == "training"
 
@@ -394,7 +396,7 @@ def test_scores_match_nn_metrics_and_scikit_learn():
     from sklearn.metrics import f1_score, precision_score, recall_score
 
     from playground.nn import metrics as nn_metrics
-    from playground.session_views import scores_from_confusion
+    scores_from_confusion = nn_metrics.scores_from_confusion
     rng = np.random.default_rng(3)
     for classes, present in [(2, [0, 1]), (2, [0]), (4, [0, 1, 2, 3]), (5, [0, 2, 3])]:
         y_true = rng.choice(present, 50)
@@ -409,3 +411,25 @@ def test_scores_match_nn_metrics_and_scikit_learn():
                 assert scores[name] == pytest.approx(
                     sk(y_true, y_pred, average=average, zero_division=0))
         assert scores["accuracy"] == pytest.approx(np.mean(y_true == y_pred))
+
+
+def test_divergence_revert_on_big_data_snapshots_the_reverted_weights(monkeypatch):
+    """Issue 12: after the revert (SessionViews.invalidate) a snapshot of data with more than
+    FRESH_PREDICTION_LIMIT inputs unpacked a None metrics cache (TypeError)."""
+    from playground.session_views import FRESH_PREDICTION_LIMIT
+    cfg = ExperimentConfig(dataset="digits", hidden_layers=(4,), batch_size=256)
+    session = TrainingSession(cfg)
+    assert session.prepared.splits["train"].X.size > FRESH_PREDICTION_LIMIT
+    start = session.model.get_weights()
+    layer = session.model.layers[-1]
+    # the epoch's last evaluation overflows: the session goes back to the epoch's start
+    monkeypatch.setattr(layer, "regularization_loss", lambda: math.inf)
+    snap = session.step_epochs(1)
+    assert snap.status == "diverged" and session.epoch == 0
+    for now, before in zip(session.model.get_weights(), start):
+        np.testing.assert_array_equal(now, before)
+    # the metrics are those of the reverted weights, not of the cached end-of-epoch outputs
+    train = session.prepared.splits["train"]
+    predicted = session.model.predict(train.X).argmax(axis=1)
+    assert snap.metrics["train"]["accuracy"] == pytest.approx(np.mean(predicted == train.y))
+    np.testing.assert_array_equal(snap.splits["train"].y_pred, predicted)

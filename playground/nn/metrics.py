@@ -42,15 +42,6 @@ def confusion_matrix(y_true, y_pred, num_classes: int | None = None) -> np.ndarr
     return flat[: num_classes * num_classes].reshape(num_classes, num_classes)
 
 
-def _per_class_counts(y_true, y_pred):
-    y_true, y_pred = _labels(y_true, y_pred)
-    classes = np.union1d(y_true, y_pred)
-    true_positive = np.array([np.sum((y_pred == c) & (y_true == c)) for c in classes])
-    predicted = np.array([np.sum(y_pred == c) for c in classes])
-    actual = np.array([np.sum(y_true == c) for c in classes])
-    return classes, true_positive, predicted, actual
-
-
 def _safe_divide(numerator, denominator):
     numerator = np.asarray(numerator, dtype=np.float64)
     denominator = np.asarray(denominator, dtype=np.float64)
@@ -58,14 +49,27 @@ def _safe_divide(numerator, denominator):
                      where=denominator != 0)
 
 
+def _per_class_scores(matrix: np.ndarray):
+    """(precision, recall, f1, present) per class from a (classes, classes) confusion matrix;
+    ``present``: the class occurs in y_true or y_pred (the classes a macro average uses)."""
+    counts = np.asarray(matrix, dtype=np.float64)
+    true_positive = np.diag(counts)
+    predicted, actual = counts.sum(axis=0), counts.sum(axis=1)
+    precision = _safe_divide(true_positive, predicted)
+    recall = _safe_divide(true_positive, actual)
+    f1 = _safe_divide(2 * precision * recall, precision + recall)
+    return precision, recall, f1, (predicted + actual) > 0
+
+
 def _scores(y_true, y_pred, average: str, pos_label):
     """(precision, recall, f1) for ``average`` "binary" (of pos_label) or "macro"."""
     if average not in ("binary", "macro"):
         raise ValueError(f"average must be 'binary' or 'macro', got {average!r}.")
-    classes, true_positive, predicted, actual = _per_class_counts(y_true, y_pred)
-    precision = _safe_divide(true_positive, predicted)
-    recall = _safe_divide(true_positive, actual)
-    f1 = _safe_divide(2 * precision * recall, precision + recall)
+    y_true, y_pred = _labels(y_true, y_pred)
+    classes = np.union1d(y_true, y_pred)         # any labels: ints, strings, ...
+    matrix = confusion_matrix(np.searchsorted(classes, y_true),
+                              np.searchsorted(classes, y_pred), classes.size)
+    precision, recall, f1, _ = _per_class_scores(matrix)
     if average == "macro":
         return float(precision.mean()), float(recall.mean()), float(f1.mean())
     if classes.size > 2:
@@ -77,6 +81,24 @@ def _scores(y_true, y_pred, average: str, pos_label):
         return 0.0, 0.0, 0.0
     i = where[0]
     return float(precision[i]), float(recall[i]), float(f1[i])
+
+
+def scores_from_confusion(matrix: np.ndarray) -> dict[str, float]:
+    """Accuracy, precision, recall, f1 from a (classes, classes) confusion matrix.
+
+    Two classes: the scores of class 1 (``average="binary"``); more: the macro average over
+    the classes that occur in y_true or y_pred (``average="macro"``). The same numbers as
+    ``precision``/``recall``/``f1`` on the labels, from counts a snapshot already has.
+    """
+    precision, recall, f1, present = _per_class_scores(matrix)
+    total = float(np.sum(matrix))
+    scores = {"accuracy": float(np.trace(matrix) / total) if total else 0.0}
+    if len(precision) == 2:
+        scores.update(precision=float(precision[1]), recall=float(recall[1]), f1=float(f1[1]))
+    else:
+        scores.update(precision=float(precision[present].mean()),
+                      recall=float(recall[present].mean()), f1=float(f1[present].mean()))
+    return scores
 
 
 def precision(y_true, y_pred, average: str = "binary", pos_label=1) -> float:

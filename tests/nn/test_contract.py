@@ -44,4 +44,6 @@ def test_every_name_the_brief_lists_exists():
     for name in ("Callback", "History", "EarlyStopping"):
         assert hasattr(nn.callbacks, name), name
     assert nn.optimizers.SGD(learning_rate=0.1, momentum=0.0, nesterov=False).momentum == 0.0
-    assert nn.optimizers.Adam(learning_rate=0.1, beta_1=0.9, beta_2=0.999, epsilon=1e-7)
+    adam = nn.optimizers.Adam(learning_rate=0.1, beta_1=0.8, beta_2=0.99, epsilon=1e-6)
+    assert adam.get_config() == {"type": adam.name, "learning_rate": 0.1, "beta_1": 0.8,
+                                 "beta_2": 0.99, "epsilon": 1e-6}

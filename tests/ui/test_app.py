@@ -1,10 +1,12 @@
 """AppTest (streamlit.testing.v1) tests of every panel and control path of app.py."""
 from __future__ import annotations
 
+import base64
 import json
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -193,8 +195,13 @@ def test_csv_upload_trains_on_the_file_with_a_report():
     assert s.config.dataset == "csv" and s.csv_name == "people.csv"
     assert s.session.prepared.dataset.class_names == ["no", "yes"]
     assert not at.error
-    texts = " ".join(m.value for m in at.markdown)
-    assert "60 rows" in texts or "Read" in texts    # the preprocessing report is shown
+    # the preprocessing report is shown, every line of it (markdown escapes removed)
+    texts = " ".join(m.value for m in at.markdown).replace("\\", "")
+    report = s.session.data_report
+    assert any(line.startswith("Read 60 rows and 3 columns") for line in report)
+    assert "Classes: no (30), yes (30)." in report
+    for line in report:
+        assert line in texts, line
     assert at.table                                   # the preview table
     click(at, "btn_step_epoch")
     assert state(at).session.epoch == 1
@@ -344,12 +351,58 @@ def test_experiment_json_upload_round_trip_and_bad_json():
     assert state(at2).config.dataset == "circle"
 
 
-def test_downloads_are_offered():
+def deferred_downloads(monkeypatch) -> dict:
+    """file name -> the callable a deferred download button would run when clicked."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+    served: dict = {}
+    original = MediaFileManager.add_deferred
+
+    def add_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kw):
+        served[file_name] = data_callable
+        return original(self, data_callable, mimetype, coordinates, file_name=file_name, **kw)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
+    return served
+
+
+def test_downloads_are_offered(monkeypatch):
+    """Each download gives a file that reads back: the experiment, the history, the model."""
+    import csv
+    import io
+
+    from playground import nn
+    from playground.config import from_json
+    served = deferred_downloads(monkeypatch)
     at = new_app()
-    labels = {b.label for b in at.get("download_button")}
-    assert {"Experiment (.json)", "History (.csv)", "Model (.npz)"} <= labels
-    exp = json.loads(to_json(state(at).config))
-    assert exp["dataset"] == "circle"
+    click(at, "btn_step_epoch")
+    click(at, "btn_step_epoch")
+    assert_clean(at)
+    buttons = {b.proto.label: b.proto for b in at.get("download_button")}
+    assert {"Experiment (.json)", "History (.csv)", "Model (.npz)"} <= set(buttons)
+    session = state(at).session
+    exp, messages = from_json(to_json(state(at).config))
+    assert exp == session.config and messages == []
+    # the two deferred files: what a click on each button would download
+    assert buttons["History (.csv)"].deferred_file_id and buttons["Model (.npz)"].deferred_file_id
+    rows = list(csv.reader(io.StringIO(served["history.csv"]())))
+    assert rows[0][0] == "epoch" and "val_loss" in rows[0] and len(rows) == 1 + 2
+    assert [row[0] for row in rows[1:]] == ["1", "2"]
+    column = rows[0].index("loss")
+    assert [float(row[column]) for row in rows[1:]] == session.history["loss"]
+    model = nn.load_model(io.BytesIO(served["model.npz"]()))
+    X = session.prepared.splits["test"].X
+    np.testing.assert_array_equal(model.predict(X), session.model.predict(X))
+
+
+@pytest.mark.xfail(strict=True, reason="history CSV holds np.float64(...) text; helper "
+                   "'badinput' fixes the numbers: remove this mark when that lands")
+def test_every_history_download_cell_is_a_number(monkeypatch):
+    import csv
+    import io
+    served = deferred_downloads(monkeypatch)
+    at = new_app()
+    click(at, "btn_step_epoch")
+    rows = list(csv.reader(io.StringIO(served["history.csv"]())))
+    assert len(rows) == 2 and all(float(cell) == float(cell) for cell in rows[1])
 
 
 def test_two_tabs_do_not_share_a_session():
@@ -380,13 +433,47 @@ def test_fixed_size_data_offers_no_sample_or_noise_sliders():
     assert {"w_n_samples", "w_noise"} <= {w.key for w in new_app(dataset="moons").slider}
 
 
+def chart_figure(at: AppTest, key: str) -> dict:
+    """The plotly figure (as JSON data) the board drew for chart ``key``."""
+    charts = {chart["key"]: chart for row in board(at)["rows"] for chart in row["charts"]}
+    assert key in charts, f"no {key} on the board (drawn: {sorted(charts)})"
+    return json.loads(charts[key]["figure"])
+
+
+def plotly_array(value) -> np.ndarray:
+    """A trace's array as plotly writes it: a list, or base64 typed data ({"bdata": ...})."""
+    if isinstance(value, dict) and "bdata" in value:
+        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+        shape = value.get("shape")
+        return array.reshape([int(n) for n in shape.split(",")]) if shape else array
+    return np.asarray(value)
+
+
 @pytest.mark.parametrize("view", ["Confusion", "Weights", "Gradients", "Metrics"])
 def test_every_lower_right_view_renders(view):
+    """Each view draws its chart from the session's numbers (a chart that fails is turned
+    into a warning by the page, so "no exception" alone would prove nothing)."""
     at = new_app()
     click(at, "btn_step_epoch")
     at.segmented_control(key="w_detail_view").set_value(view).run()
     assert_clean(at)
+    assert not [w.value for w in at.warning if "could not be drawn" in w.value]
     assert state(at).session.epoch == 1
+    snap = state(at).session.snapshot()
+    traces = chart_figure(at, "detail_chart")["data"]
+    weighted = [layer.name for layer in snap.layers if layer.weights]
+    if view == "Confusion":
+        assert traces[0]["type"] == "heatmap"
+        assert traces[0]["text"] == [[str(n) for n in row] for row in snap.confusion["test"]]
+    elif view == "Weights":
+        assert [t["name"] for t in traces] == weighted
+    elif view == "Gradients":
+        assert [t["name"] for t in traces] == weighted
+        for trace in traces:
+            np.testing.assert_allclose(plotly_array(trace["y"]), snap.grad_norms[trace["name"]])
+    else:
+        columns = traces[0]["cells"]["values"]
+        assert columns[-1][0] == f"{snap.metrics['test']['accuracy']:.1%}"
 
 
 def test_view_options_change_only_the_pictures():

@@ -1,0 +1,42 @@
+"""The one-way flow of the package: config -> data -> model -> session -> figures -> page."""
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "playground"
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Every playground module a file imports (absolute names, relative ones resolved)."""
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                package = parts[:len(parts) - node.level]
+                base = ".".join(package + ((base,) if base else ()))
+            names.add(base)
+            names.update(f"{base}.{alias.name}" for alias in node.names)
+    return {name for name in names if name.startswith("playground")}
+
+
+def _files(package: str) -> list[Path]:
+    return sorted((PACKAGE / package).rglob("*.py"))
+
+
+@pytest.mark.parametrize("package, forbidden", [
+    ("nn", ("playground.ui", "playground.viz", "playground.config", "playground.data")),
+    ("data", ("playground.ui", "playground.viz", "playground.config", "playground.nn")),
+    ("ui", ("playground.nn",)),
+    ("viz", ("playground.ui",)),
+])
+def test_nothing_reaches_back_upstream(package, forbidden):
+    assert _files(package)
+    wrong = {f"{path.relative_to(PACKAGE)} imports {name}"
+             for path in _files(package) for name in imported_modules(path)
+             if name.startswith(forbidden)}
+    assert not wrong, sorted(wrong)
