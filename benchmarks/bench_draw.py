@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # run from anywhe
 from playground.config import default_config
 from playground.training import TrainingSession
 from playground.ui import live
-from playground.viz import loss_figure
+from playground.viz import views
 
 # The page's own plotly.js build if there is one, else the full bundle of the plotly package.
 PAGE_BUNDLE = Path(__file__).resolve().parents[1] / "assets" / "plotly" / \
@@ -58,18 +58,16 @@ def _reference_figure(step: int) -> go.Figure:
 
 def live_builders(state, snap) -> dict:
     """Chart kind -> (height in px as live.py sets it, figure builder) for one snapshot."""
-    def network():
-        return live._network_figure(state, snap)
-
-    def loss():
-        return loss_figure(snap.history, log_y=state.config.log_scale)
-
-    builders = {"output (decision boundary)": (live.TOP_ROW_PX,
-                                               lambda: live.output_figure(state, snap)),
-                "network": (None, network), "loss": (live.BOTTOM_ROW_PX, loss)}
-    for view in live.DETAIL_VIEWS:
-        builders[f"detail: {view.lower()}"] = (
-            None, lambda view=view: live.detail_figure(view, snap))
+    options = views.options_from_config(state.config, live=state.playing)
+    main = views.choose(snap, "main")
+    builders = {f"output ({main.label.lower()})": (
+                    live.TOP_ROW_PX, lambda: views.draw(main, snap, options)),
+                "network": (None, lambda: live._sized("network", views.draw(
+                    "network", snap, options))),
+                "loss": (live.BOTTOM_ROW_PX, lambda: views.draw("loss", snap, options))}
+    for view in views.in_slot("detail"):
+        builders[f"detail: {view.name}"] = (
+            None, lambda view=view: views.draw(view, snap, options))
     return builders
 
 

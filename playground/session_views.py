@@ -12,7 +12,15 @@ import numpy as np
 from playground.experiment_data import PreparedData
 from playground.model_builder import model_targets
 from playground.nn import metrics as nn_metrics
-from playground.snapshot import CurveView, GridView, LayerView, Snapshot, SplitView
+from playground.nn.layers import layer_from_config
+from playground.snapshot import (
+    CurveView,
+    GridView,
+    LayerView,
+    SampleView,
+    Snapshot,
+    SplitView,
+)
 
 _HISTORY_PREFIX = {"train": "", "validation": "val_", "test": "test_"}
 GRID_MARGIN = 0.1       # the boundary grid reaches this share of the data range past it
@@ -33,6 +41,10 @@ class Progress:
     message: str                        # why it stopped, or ""
     history: dict[str, list[float]]     # per-epoch losses and accuracies
     grad_norms: dict[str, list[float]]  # per-epoch gradient norm of each layer
+    model_kind: str = "mlp"             # the config's network type
+    batch_in_epoch: int = 0             # batches done of the epoch in progress
+    batches_per_epoch: int = 0          # batches in one epoch
+    batch_loss: float | None = None     # after Step batch: its loss before the update
 
 
 class SessionViews:
@@ -114,7 +126,10 @@ class SessionViews:
             layers=[_layer_view(layer) for layer in self.model.layers],
             metrics=metrics, confusion=confusion, splits=splits,
             grid=self.grid(grid_resolution, p.batches), curve=self.curve(),
-            status=p.status, message=p.message)
+            sample=self.sample(), data_kind=prepared.kind, model_kind=p.model_kind,
+            feature_names=list(prepared.feature_names), autoencoder=prepared.autoencoder,
+            batch_in_epoch=p.batch_in_epoch, batches_per_epoch=p.batches_per_epoch,
+            batch_loss=p.batch_loss, status=p.status, message=p.message)
         self._snapshot_key, self._snapshot = key, snap
         return snap
 
@@ -183,6 +198,33 @@ class SessionViews:
         self._grid = GridView(x1, x2, output, neurons, labels, list(prepared.feature_names))
         return self._grid
 
+    def sample(self) -> SampleView | None:
+        """The first test (else validation, else train) example of image or sequence data
+        through every layer: the network diagram's node pictures."""
+        prepared = self.prepared
+        if prepared.kind not in ("image", "sequence"):
+            return None
+        name = next((n for n in ("test", "validation", "train")
+                     if n in prepared.splits and len(prepared.splits[n])), None)
+        if name is None:
+            return None
+        part = prepared.splits[name]
+        x = np.asarray(part.X[:1], dtype=self.model.dtype)
+        maps = {"input": _as_maps(x[0])}
+        current = x
+        for layer in self.model.layers:
+            output = layer.forward(current, False)
+            if layer.params:
+                shown = _state_over_time(layer, current) if output.ndim == 2 and \
+                    current.ndim == 3 else output
+                maps[layer.name] = _as_maps(np.asarray(shown)[0])
+            current = output
+        title = f"{name} example 1"
+        if prepared.task == "classification" and not prepared.autoencoder:
+            label = int(np.asarray(part.y_original).ravel()[0])
+            title += f" (true {prepared.class_names[label]})"
+        return SampleView(title, maps)
+
     def curve(self) -> CurveView | None:
         """The fitted curve of a one-input regression model, in original units."""
         prepared = self.prepared
@@ -192,6 +234,27 @@ class SessionViews:
         x = np.linspace(float(X.min()), float(X.max()), CURVE_POINTS)
         out = self.model.predict(prepared.model_input(x[:, None].astype(X.dtype)))
         return CurveView(x, prepared.target_to_original(out.astype(np.float64)))
+
+
+def _as_maps(values: np.ndarray) -> np.ndarray:
+    """One example's values -> (rows, cols, units) float32 pictures (see SampleView):
+    (h, w, c) stays, (time, features) becomes (1, time, features), (units,) (1, 1, units)."""
+    values = np.asarray(values, dtype=np.float32)
+    if values.ndim == 1:
+        return values.reshape(1, 1, -1)
+    if values.ndim == 2:
+        return values[None]
+    return values
+
+
+def _state_over_time(layer, x: np.ndarray) -> np.ndarray:
+    """A recurrent layer's state at every time step, (batch, time, units), from a copy of
+    it that returns sequences (the layer itself keeps only the last step)."""
+    copy = layer_from_config(type(layer).__name__,
+                             {**layer.get_config(), "return_sequences": True})
+    copy.build(x.shape[1:], np.random.default_rng(0), x.dtype)
+    copy.params = dict(layer.params)             # the same weights, not a copy
+    return copy.forward(x, False)
 
 
 def _layer_view(layer) -> LayerView:

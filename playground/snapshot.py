@@ -74,6 +74,23 @@ class SplitView:
 
 
 @dataclass(frozen=True)
+class SampleView:
+    """One example pushed through the network (image and sequence data): what each layer
+    makes of it, for the network diagram's node pictures.
+
+    name: which example it is, e.g. "test example 1 (true 7)".
+    maps: "input" or a layer name -> (rows, cols, units) float32, one picture per unit:
+          the input image (height, width, channels); a Conv2D layer's feature maps
+          (height', width', filters); a sequence input (1, time, features), a strip along
+          time; a recurrent layer's state over time (1, time, units); a Dense layer's
+          outputs (1, 1, units), one value per unit. Row 0 is the top of an image.
+    """
+
+    name: str
+    maps: dict[str, np.ndarray]
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """Everything the page shows after some training.
 
@@ -84,6 +101,8 @@ class Snapshot:
     metrics: split name -> {"accuracy", "precision", "recall", "f1"} (classification) or
              {"mse", "mae", "r2"} (regression), from ``playground.nn.metrics``.
     confusion: split name -> (classes, classes) int counts, rows true, columns predicted.
+    data_kind, model_kind, feature_names, autoencoder: what the views need to know about
+             the experiment (``playground.viz.views`` picks the pictures from them).
     """
 
     epoch: int                               # epochs completed
@@ -96,7 +115,16 @@ class Snapshot:
     metrics: dict[str, dict[str, float]]
     confusion: dict[str, np.ndarray] = field(default_factory=dict)
     splits: dict[str, SplitView] = field(default_factory=dict)
+    data_kind: str = "points2d"              # "points2d", "table", "image" or "sequence"
+    model_kind: str = "mlp"                  # "mlp", "cnn", "rnn", "lstm", "autoencoder"
+    feature_names: list[str] = field(default_factory=list)   # the model's input columns
+    autoencoder: bool = False                # the target is the input itself
     grid: GridView | None = None             # only for 2-D point data
     curve: CurveView | None = None           # only for 1-input regression
+    sample: SampleView | None = None         # only for image and sequence data
+    batch_in_epoch: int = 0                  # batches done of the epoch in progress
+    batches_per_epoch: int = 0               # batches in one epoch
+    batch_loss: float | None = None          # after Step batch: that batch's loss, taken
+                                             # just before its update; else None
     status: str = "ready"                    # "ready", "training", "paused", "diverged", "done"
     message: str = ""                        # plain-language note (why it paused, what to try)

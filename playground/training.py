@@ -91,6 +91,7 @@ class TrainingSession:
         self.history: dict[str, list[float]] = {}
         self.grad_norms: dict[str, list[float]] = {
             layer.name: [] for layer in self.model.layers if layer.params}
+        self.batch_loss: float | None = None  # set by step_batches: its last batch's loss
         self.status = "ready"
         self.message = ""
         self._views = SessionViews(self.model, self.prepared, self._loss)
@@ -99,8 +100,24 @@ class TrainingSession:
     def _batch_size(self) -> int:
         return max(1, min(self.config.batch_size, len(self._train_y)))
 
-    def _train_one_batch(self) -> bool:
-        """One minibatch; True if it closed an epoch. Raises nn.TrainingDiverged."""
+    @property
+    def batches_per_epoch(self) -> int:
+        return -(-len(self._train_y) // self._batch_size())
+
+    @property
+    def batch_in_epoch(self) -> int:
+        """Batches done of the epoch in progress (0 right after an epoch ends)."""
+        return -(-self._position // self._batch_size()) if self._order is not None else 0
+
+    def _batch_loss(self, x: np.ndarray, y: np.ndarray) -> float:
+        """The loss of one batch with the current weights, as the history measures it
+        (inference mode, weight penalties included)."""
+        penalty = sum(layer.regularization_loss() for layer in self.model.layers)
+        return float(self._loss(y, self.model.predict(x))) + penalty
+
+    def _train_one_batch(self, measure: bool = False) -> bool:
+        """One minibatch; True if it closed an epoch. Raises nn.TrainingDiverged.
+        measure: first keep the batch's loss in ``batch_loss`` (what Step batch shows)."""
         n = len(self._train_y)
         if self._order is None:
             self._order = self._shuffle_rng.permutation(n)
@@ -108,6 +125,9 @@ class TrainingSession:
             self._position = 0
             self._epoch_start_weights = self.model.get_weights()
         start, stop = self._position, min(self._position + self._batch_size(), n)
+        if measure:
+            self.batch_loss = self._batch_loss(self._epoch_X[start:stop],
+                                               self._epoch_y[start:stop])
         # rows of arrays checked once in _build_model: no per-batch re-check
         self.model.train_on_prepared_batch(self._epoch_X[start:stop], self._epoch_y[start:stop])
         self._position = stop
@@ -145,8 +165,11 @@ class TrainingSession:
                         f"smaller learning rate, e.g. {lr / 10:g}, press Reset weights and "
                         f"Play again.")
 
-    def _run(self, max_batches: float, max_epochs: float, deadline: float) -> int:
-        """Train until a limit; returns epochs completed. Stops quietly on divergence."""
+    def _run(self, max_batches: float, max_epochs: float, deadline: float,
+             measure: bool = False) -> int:
+        """Train until a limit; returns epochs completed. Stops quietly on divergence.
+        measure: keep each batch's loss before its update in ``batch_loss``."""
+        self.batch_loss = None
         if self.status == "diverged":
             return 0
         done_epochs = done_batches = 0
@@ -154,7 +177,7 @@ class TrainingSession:
             # overflow on the way to divergence is expected; it is caught and reported
             with np.errstate(over="ignore", invalid="ignore"):
                 while done_batches < max_batches and done_epochs < max_epochs:
-                    done_epochs += self._train_one_batch()
+                    done_epochs += self._train_one_batch(measure)
                     done_batches += 1
                     if time.perf_counter() >= deadline:
                         break
@@ -168,8 +191,12 @@ class TrainingSession:
         return self.snapshot()
 
     def step_batches(self, n: int = 1) -> Snapshot:
-        """Train ``n`` minibatches; the epoch count moves on when an epoch's last one is done."""
-        self._run(_count(n, "n"), math.inf, math.inf)
+        """Train ``n`` minibatches; the epoch count moves on when an epoch's last one is done.
+        ``batch_loss`` is then the last batch's loss just before its update."""
+        n = _count(n, "n")
+        if n > 1:
+            self._run(n - 1, math.inf, math.inf)
+        self._run(1, math.inf, math.inf, measure=True)
         return self.snapshot()
 
     def train_for(self, seconds: float, max_epochs: int | None = None) -> int:
@@ -251,7 +278,8 @@ class TrainingSession:
     def snapshot(self, grid_resolution: int = 40) -> Snapshot:
         """Everything the page shows now (copies; cached until the next batch)."""
         progress = Progress(self.epoch, self.batches, self.status, self.message, self.history,
-                            self.grad_norms)
+                            self.grad_norms, self.config.model_kind, self.batch_in_epoch,
+                            self.batches_per_epoch, self.batch_loss)
         return self._views.snapshot(progress, grid_resolution)
 
     @property

@@ -35,6 +35,7 @@ from playground.config.fields import (
     FieldSpec,
     field_spec,
     fields_in_group,
+    hide_groups,
 )
 from playground.config.parsing import (
     config_from_values,
@@ -50,6 +51,7 @@ from playground.config.parsing import (
 __all__ = ["ExperimentConfig", "changed_fields", "check_value", "default_config",
            "fit_to_dataset", "number_text", "ACTIVATIONS", "EFFECTS", "FIELDS", "GROUPS",
            "KINDS", "LOSSES", "LOSSES_BY_TASK", "MAX_STR_LENGTH", "MODEL_KINDS", "OPTIMIZERS",
-           "PANELS", "FieldSpec", "field_spec", "fields_in_group", "config_from_values",
+           "PANELS", "FieldSpec", "field_spec", "fields_in_group", "hide_groups",
+           "config_from_values",
            "format_value", "from_json", "from_query_params", "parse_value", "to_dict",
            "to_json", "to_query_params"]

@@ -10,7 +10,14 @@ import dataclasses
 import math
 from dataclasses import dataclass
 
-from playground.config.fields import FIELDS, LOSSES_BY_TASK, MAX_STR_LENGTH, MODEL_KINDS, FieldSpec
+from playground.config.fields import (
+    FIELDS,
+    LOSSES_BY_TASK,
+    MAX_STR_LENGTH,
+    MODEL_KINDS,
+    FieldSpec,
+    one_of,
+)
 from playground.data import MODEL_KINDS_FOR_KIND, dataset_info
 
 _BY_NAME = {spec.name: spec for spec in FIELDS}
@@ -69,7 +76,7 @@ def check_value(spec: FieldSpec, value) -> str | None:
             if problem:
                 return problem
         elif item not in spec.choices:
-            return f"{name} entry {item!r} is not one of {', '.join(spec.choices)}"
+            return f"{name} entry {item!r} is not {one_of(spec)}"
     if spec.kind == "choice_list" and len(set(value)) != len(value):
         return f"{name} lists an entry twice"
     return None

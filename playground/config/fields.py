@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from playground.data import FEATURE_CROSSES, list_datasets
+from playground.viz.views import HIDE_NAMES as VIEW_HIDE_NAMES
 
 # Field kinds: how a value is typed, parsed and shown.
 KINDS = ("int", "float", "bool", "choice", "int_list", "choice_list", "str")
@@ -22,10 +23,10 @@ GROUPS = ("data", "features", "network", "training", "view")
 #   "live": training continues; "view": only the pictures change.
 EFFECTS = ("data", "model", "live", "view")
 
-# Panels a lecturer can hide with ``hide=`` besides single fields (the UI uses these names).
+# Parts of the page a lecturer can hide with ``hide=`` besides single settings and the
+# charts (whose names come from the view registry): the UI uses these names.
 PANELS = ("data_panel", "network_panel", "training_panel", "view_panel", "controls",
-          "presets", "loss_chart", "output_chart", "network_chart", "weights_chart",
-          "metrics", "downloads", "upload")
+          "presets", "downloads", "upload")
 ACTIVATIONS = ("linear", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "swish", "gelu")
 OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam", "adagrad", "adamw")
 LOSSES = ("auto", "cross_entropy", "mse", "mae", "huber")
@@ -164,9 +165,27 @@ del _F
 _BY_NAME = {spec.name: spec for spec in FIELDS}
 # "hide" can name any field or panel; its choices are only known once the table exists.
 _BY_NAME["hide"] = dataclasses.replace(
-    _BY_NAME["hide"], choices=tuple(s.name for s in FIELDS) + PANELS)
+    _BY_NAME["hide"], choices=tuple(s.name for s in FIELDS) + PANELS + VIEW_HIDE_NAMES)
 FIELDS = tuple(_BY_NAME[spec.name] for spec in FIELDS)
 _BY_NAME = {spec.name: spec for spec in FIELDS}
+
+
+def hide_groups() -> dict[str, tuple[str, ...]]:
+    """The names ``hide=`` takes, by kind, for messages: panels, views (charts) and
+    controls (one setting's widget)."""
+    return {"panels": PANELS, "views": VIEW_HIDE_NAMES,
+            "controls": tuple(s.name for s in FIELDS if s.name != "hide")}
+
+
+def one_of(spec: FieldSpec) -> str:
+    """"one of a, b, c" for a choice; for ``hide`` (about 60 names) briefly, by group:
+    the panels and views by name, the controls by example."""
+    if spec.name != "hide":
+        return f"one of {', '.join(map(str, spec.choices))}"
+    groups = hide_groups()
+    return (f"a part of the page (panels: {', '.join(groups['panels'])}; views: "
+            f"{', '.join(groups['views'])}; controls: any setting's name as in the link, "
+            f"e.g. learning_rate, batch_size)")
 
 
 def field_spec(name: str) -> FieldSpec:

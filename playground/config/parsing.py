@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from playground.config.experiment import ExperimentConfig, number_text
-from playground.config.fields import FIELDS, MAX_STR_LENGTH, FieldSpec
+from playground.config.fields import FIELDS, MAX_STR_LENGTH, FieldSpec, one_of
 
 _BY_NAME = {spec.name: spec for spec in FIELDS}
 
@@ -128,8 +128,7 @@ def parse_value(spec: FieldSpec, raw, messages: list[str]):
             lowered = {str(c).lower(): c for c in spec.choices}
             key = str(item).strip().lower()
             if key not in lowered:
-                messages.append(f"{name} entry {item!r} is not one of "
-                                f"{', '.join(spec.choices)}; left it out.")
+                messages.append(f"{name} entry {item!r} is not {one_of(spec)}; left it out.")
             elif lowered[key] in values:
                 messages.append(f"{name} lists {item!r} twice; kept it once.")
             else:
@@ -188,10 +187,12 @@ def config_from_values(values: Mapping[str, Any], source: str = "setting",
 
 
 # ----- URL query parameters -----------------------------------------------------------------
-def to_query_params(cfg: ExperimentConfig) -> dict[str, str]:
-    """Only the settings that differ from the defaults, as text ("hidden_layers": "8,8")."""
-    return {s.name: format_value(s, getattr(cfg, s.name))
-            for s in FIELDS if getattr(cfg, s.name) != s.default}
+def to_query_params(cfg: ExperimentConfig, base: ExperimentConfig | None = None
+                    ) -> dict[str, str]:
+    """Only the settings that differ from ``base`` (default: the defaults), as text
+    ("hidden_layers": "8,8"). A link that names a preset gives the preset as base."""
+    return {s.name: format_value(s, getattr(cfg, s.name)) for s in FIELDS
+            if getattr(cfg, s.name) != (s.default if base is None else getattr(base, s.name))}
 
 
 def from_query_params(params: Mapping[str, Any], base: ExperimentConfig | None = None

@@ -11,9 +11,9 @@ import streamlit as st
 
 from playground.ui import actions
 from playground.ui.state import PageState
+from playground.viz import views
 
-DETAIL_KEY = "w_detail_view"        # the lower-right chart picked beside the buttons
-DETAIL_VIEWS = ("Metrics", "Confusion", "Weights", "Gradients")
+DETAIL_KEY = "w_detail_view"        # the name of the lower-right view picked beside the buttons
 
 
 def render_controls(state: PageState) -> None:
@@ -36,8 +36,20 @@ def render_controls(state: PageState) -> None:
         col.button(label, icon=f":material/{icon}:", key=key, on_click=action, args=(state,),
                    disabled=disabled, help=help_text, width="stretch",
                    type="primary" if key == "btn_play" else "secondary")
-    cols[5].segmented_control("Lower-right chart", DETAIL_VIEWS, key=DETAIL_KEY,
-                              default=DETAIL_VIEWS[0], label_visibility="collapsed")
+    render_detail_picker(state, cols[5])
+
+
+def render_detail_picker(state: PageState, place) -> None:
+    """The detail chart's views (playground.viz.views), without the hidden ones."""
+    hidden = state.config.hide
+    names = [view.name for view in views.in_slot("detail", hidden)]
+    if views.SLOTS["detail"] in hidden or not names:
+        return
+    if st.session_state.get(DETAIL_KEY) not in names:
+        st.session_state[DETAIL_KEY] = names[0]
+    place.segmented_control("Detail chart", names, key=DETAIL_KEY,
+                            format_func=lambda name: views.VIEWS[name].label,
+                            label_visibility="collapsed")
 
 
 def render_notes(state: PageState) -> None:

@@ -15,9 +15,9 @@ import time
 
 import streamlit as st
 
-from playground import viz
 from playground.snapshot import Snapshot
-from playground.ui.controls import DETAIL_KEY, DETAIL_VIEWS, render_controls, render_notes
+from playground.ui.controls import DETAIL_KEY, render_controls, render_notes
+from playground.viz import views
 from playground.ui.live_board import live_board
 from playground.ui.state import PageState
 
@@ -53,6 +53,8 @@ def status_items(snap: Snapshot) -> list[dict]:
     h = snap.history
     items = [
         {"label": "Epoch", "value": f"{snap.epoch:,}", "help": f"{snap.batches:,} batches in all"},
+        {"label": "Batch", "value": f"{snap.batch_in_epoch} / {snap.batches_per_epoch}",
+         "help": "Batches done of the epoch in progress / batches in one epoch"},
         {"label": "Train loss", "value": _fmt(_last(h, "loss"))},
         {"label": "Validation loss", "value": _fmt(_last(h, "val_loss"))},
         {"label": "Test loss", "value": _fmt(_last(h, "test_loss"))},
@@ -64,6 +66,16 @@ def status_items(snap: Snapshot) -> list[dict]:
         test = snap.metrics.get("test") or snap.metrics.get("validation") or {}
         items.append({"label": "Test R²", "value": _fmt(test.get("r2"))})
     return items
+
+
+def batch_text(snap: Snapshot) -> str | None:
+    """After Step batch: which batch it was and its loss (else None)."""
+    if snap.batch_loss is None:
+        return None
+    done = snap.batch_in_epoch or snap.batches_per_epoch    # 0: it closed the epoch
+    epoch = snap.epoch + (snap.batch_in_epoch > 0)
+    return (f"Stepped batch {done} of {snap.batches_per_epoch} in epoch {epoch}: "
+            f"its loss was {_fmt(snap.batch_loss)} before this weight update.")
 
 
 def fitted_line_text(line: tuple[float, float] | None) -> str | None:
@@ -82,52 +94,13 @@ def render_messages(snap: Snapshot) -> None:
         st.info(snap.message)
 
 
-def _show_split(snap: Snapshot):
-    for name in ("test", "validation", "train"):
-        if name in snap.splits:
-            return snap.splits[name]
-    return None
+def view_options(state: PageState) -> views.ViewOptions:
+    return views.options_from_config(state.config, live=state.playing)
 
 
-def output_figure(state: PageState, snap: Snapshot):
-    """The picture that fits the data: boundary, fitted curve, images, sequence or matrix."""
-    cfg = state.config
-    if snap.grid is not None and snap.task == "classification":
-        return viz.decision_boundary_figure(snap.grid, snap.splits, snap.class_names,
-                                            show_test=cfg.show_test, discretize=cfg.discretize,
-                                            live=state.playing)
-    if snap.grid is not None:
-        return viz.decision_boundary_figure(snap.grid, snap.splits, None,
-                                            show_test=cfg.show_test, live=state.playing)
-    kind = state.session.prepared.kind
-    split = _show_split(snap)
-    if state.session.prepared.autoencoder and kind == "image" and split is not None:
-        return viz.reconstruction_figure(split.X, split.y_pred)
-    if kind == "image" and split is not None and snap.task == "classification":
-        return viz.image_samples_figure(split.X, split.y_true, split.y_pred,
-                                        snap.class_names or [], max_images=24)
-    if kind == "sequence" and split is not None:
-        return viz.sequence_figure(split)
-    if snap.task == "regression":
-        return viz.regression_figure(snap.curve, snap.splits)
-    name = "test" if "test" in snap.confusion else next(iter(snap.confusion), None)
-    if name is not None:
-        return viz.confusion_matrix_figure(snap.confusion[name], snap.class_names or [],
-                                           f"Confusion matrix ({name})")
-    return None
-
-
-def detail_figure(view: str, snap: Snapshot):
-    """The lower-right chart picked with the selector next to the controls."""
-    if view == "Weights":
-        return viz.weights_histogram_figure(snap.layers)
-    if view == "Gradients":
-        return viz.gradient_norms_figure(snap.grad_norms)
-    if view == "Confusion" and snap.confusion:
-        name = "test" if "test" in snap.confusion else next(iter(snap.confusion))
-        return viz.confusion_matrix_figure(snap.confusion[name], snap.class_names or [],
-                                           f"Confusion matrix ({name})")
-    return viz.metrics_table(snap.metrics)
+def detail_view(state: PageState, snap: Snapshot) -> views.View | None:
+    """The lower-right view picked with the selector beside the buttons."""
+    return views.choose(snap, "detail", st.session_state.get(DETAIL_KEY), state.config.hide)
 
 
 def _drawn_or_warning(build, what: str):
@@ -144,27 +117,25 @@ def chart_rows(state: PageState, snap: Snapshot) -> list[dict]:
     """The board's charts: output picture and network diagram on top, loss and the chosen
     view below (see ``live_board`` for the layout). Hidden or broken charts are left out."""
     hidden = state.config.hide
-    view = st.session_state.get(DETAIL_KEY) or DETAIL_VIEWS[0]
+    options = view_options(state)
 
-    def chart(key: str, what: str, build, every_s: float = 0.0, tag: str = "",
-              height: int | None = None, min_height: int = 0):
-        if key in hidden:
+    def chart(slot: str, every_s: float = 0.0, height: int | None = None,
+              min_height: int = 0, view: views.View | None = None):
+        view = view or views.choose(snap, slot, hidden=hidden)
+        if view is None:
             return None
-        built = _drawn_or_warning(
-            lambda: _throttled(state, snap, key, tag, every_s, build, height), what)
+        key = views.SLOTS[slot]
+        built = _drawn_or_warning(lambda: _throttled(
+            state, snap, key, view.name, every_s, lambda: _sized(
+                slot, views.draw(view, snap, options)), height), f"{view.label.lower()} chart")
         if built is None:
             return None
         return {"key": key, "figure": built[1], "height": max(built[0], min_height)}
 
-    top = [chart("output_chart", "output picture", lambda: output_figure(state, snap),
-                 height=TOP_ROW_PX),
-           chart("network_chart", "network diagram", lambda: _network_figure(state, snap),
-                 NETWORK_EVERY_S)]
-    bottom = [chart("loss_chart", "loss chart", lambda: viz.loss_figure(
-                  snap.history, log_y=state.config.log_scale), LOSS_EVERY_S,
-                  height=BOTTOM_ROW_PX),
-              chart("detail_chart", f"{view.lower()} chart", lambda: detail_figure(view, snap),
-                    DETAIL_EVERY_S, tag=view, min_height=BOTTOM_ROW_PX)]
+    top = [chart("main", height=TOP_ROW_PX), chart("network", NETWORK_EVERY_S)]
+    bottom = [chart("loss", LOSS_EVERY_S, height=BOTTOM_ROW_PX),
+              chart("detail", DETAIL_EVERY_S, min_height=BOTTOM_ROW_PX,
+                    view=detail_view(state, snap))]
     rows = []
     for widths, charts in (([1, 1.1], top), ([1.1, 1], bottom)):
         kept = [(w, c) for w, c in zip(widths, charts) if c is not None]
@@ -173,11 +144,11 @@ def chart_rows(state: PageState, snap: Snapshot) -> list[dict]:
     return rows
 
 
-def _network_figure(state: PageState, snap: Snapshot):
-    feature_names = list(state.session.prepared.feature_names)
-    figure = viz.network_figure(snap.layers, snap.grid, feature_names, live=state.playing)
-    figure.layout.height = max(TOP_ROW_PX, min(figure.layout.height or TOP_ROW_PX,
-                                               MAX_NETWORK_PX))
+def _sized(slot: str, figure):
+    """The network diagram's own height, kept between the top row's and MAX_NETWORK_PX."""
+    if slot == "network":
+        figure.layout.height = max(TOP_ROW_PX, min(figure.layout.height or TOP_ROW_PX,
+                                                   MAX_NETWORK_PX))
     return figure
 
 
@@ -216,7 +187,8 @@ def _board_body(state: PageState) -> None:
         snap = state.session.snapshot()
         line = state.session.linear_fit()
     render_messages(snap)
-    live_board(status_items(snap), chart_rows(state, snap), line=fitted_line_text(line),
+    note = " ".join(t for t in (fitted_line_text(line), batch_text(snap)) if t) or None
+    live_board(status_items(snap), chart_rows(state, snap), line=note,
                epoch=snap.epoch, loss=_last(snap.history, "loss"),
                pace_ms=PACE_MS if state.playing else 0, ask_when_shown=not state.sidebar_shown)
     state.board_sent = True

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from playground.config import changed_fields, field_spec
 from playground.presets import PRESETS
 from playground.ui.state import PENDING_PRESET_KEY, PageState
 
@@ -28,7 +29,23 @@ def render_presets_menu(state: PageState) -> None:
                  help="Ready-made experiments, each with a short note on what to notice.")
 
 
+def preset_changes(state: PageState) -> list[str]:
+    """Labels of the settings changed since the loaded preset (its ``hide`` list aside)."""
+    if state.preset_key not in PRESETS:
+        return []
+    preset = PRESETS[state.preset_key].config.replace(hide=state.config.hide)
+    return [field_spec(name).label.lower() for name in changed_fields(preset, state.config)]
+
+
 def render_preset_notice(state: PageState) -> None:
-    if state.preset_key in PRESETS and "presets" not in state.config.hide:
-        preset = PRESETS[state.preset_key]
+    """The preset's "what to notice" while it is unchanged; once settings changed, a short
+    line saying so instead (the note may no longer hold)."""
+    if state.preset_key not in PRESETS or "presets" in state.config.hide:
+        return
+    preset = PRESETS[state.preset_key]
+    changed = preset_changes(state)
+    if changed:
+        st.caption(f"Changed from the preset **{preset.title}**: {', '.join(changed)} "
+                   "(its note may no longer hold).")
+    else:
         st.success(f"**{preset.title}.** {preset.notice}")

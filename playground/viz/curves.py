@@ -76,10 +76,28 @@ def _linear_loss_range(arrays: list[np.ndarray]) -> list[float]:
     return [low, theme.nice_ceiling(high) if high > 0 else 1.0]
 
 
+def log_tick_values(log_range: list[float]) -> list[float]:
+    """Tick values inside a log10 axis range: 1, 2, 5 x 10^k over short spans (at most
+    2.5 decades), 10^k only over longer ones, every second decade over very long ones."""
+    low, high = log_range
+    span = high - low
+    steps = (1.0, 2.0, 5.0) if span <= 2.5 else (1.0,)
+    every = 1 if span <= 8 else 2
+    ticks = [step * 10.0 ** k for k in range(math.floor(low), math.ceil(high) + 1, every)
+             for step in steps]
+    return [t for t in ticks if low <= math.log10(t) <= high]
+
+
+def tick_text(value: float) -> str:
+    """A tick label as a plain number: 0.5, 2, 0.001; 1e-05 and 1e+06 far from 1."""
+    return f"{value:g}" if 1e-4 <= value < 1e6 else f"{value:.0e}".replace("e-0", "e-")
+
+
 def _log_ticks(log_range: list[float]) -> dict:
-    """Readable log ticks: 1-2-5 labels over short spans, decades only over long ones."""
-    return {"dtick": "D2" if log_range[1] - log_range[0] <= 2.5 else 1,
-            "exponentformat": "power", "minor": {"showgrid": False}}
+    """Log ticks labelled with their real values (0.5, not plotly's "5" for 5 x 10^-1)."""
+    values = log_tick_values(log_range)
+    return {"tickmode": "array", "tickvals": values, "ticktext": [tick_text(v) for v in values],
+            "minor": {"showgrid": False}}
 
 
 def _log_range(arrays: list[np.ndarray]) -> list[float]:

@@ -18,7 +18,7 @@ from types import MappingProxyType
 import numpy as np
 import plotly.graph_objects as go
 
-from playground.snapshot import GridView, LayerView
+from playground.snapshot import GridView, LayerView, SampleView
 from playground.viz import png, theme
 
 NODE = 1.0                # side of a node square, diagram units
@@ -91,12 +91,18 @@ def _input_names(feature_names: list[str], count: int) -> list[str]:
     return [names[i] if i < len(names) else f"input {i + 1}" for i in range(count)]
 
 
-def _neuron_maps(grid: GridView | None) -> dict[str, np.ndarray]:
-    """Label ("input" or a layer name) -> (res, res, units), subsampled for tiles."""
-    if grid is None:
+def _neuron_maps(grid: GridView | None, sample: SampleView | None = None
+                 ) -> dict[str, np.ndarray]:
+    """Label ("input" or a layer name) -> (rows, cols, units) with row 0 at the bottom,
+    subsampled for tiles: the grid's neurons over the plane, else one sample's maps."""
+    if grid is not None:
+        pairs = zip(grid.neuron_labels, grid.neurons)
+    elif sample is not None:
+        pairs = ((label, np.asarray(values)[::-1]) for label, values in sample.maps.items())
+    else:
         return {}
     maps = {}
-    for label, values in zip(grid.neuron_labels, grid.neurons):
+    for label, values in pairs:
         values = np.asarray(values)
         if values.ndim != 3:
             continue
@@ -105,12 +111,14 @@ def _neuron_maps(grid: GridView | None) -> dict[str, np.ndarray]:
     return maps
 
 
-def _tile_range(column: _Column, values: np.ndarray, is_last: bool) -> tuple[float, float]:
-    """Colour range of one node: inputs by their own size, hidden units -1..1."""
+def _tile_range(column: _Column, values: np.ndarray, is_last: bool,
+                own: bool = False) -> tuple[float, float]:
+    """Colour range of one node: inputs by their own size, hidden units -1..1 (own: every
+    node by its own size, for one sample's feature maps, whose sizes differ widely)."""
     activation = column.layer.activation if column.layer is not None else ""
     if activation in SQUASHING:
         return 0.0, 1.0
-    if column.layer is None or (is_last and activation in ("", "linear")):
+    if own or column.layer is None or (is_last and activation in ("", "linear")):
         finite = values[np.isfinite(values)]
         bound = theme.nice_ceiling(float(np.abs(finite).max())) if finite.size else 1.0
         return -bound, bound
@@ -143,8 +151,8 @@ def _node_hover(column: _Column, unit: int, bias: np.ndarray | None, names: list
     return hover
 
 
-def _nodes(columns: list[_Column], maps: dict[str, np.ndarray], with_values: bool = True
-           ) -> tuple[list[dict], dict]:
+def _nodes(columns: list[_Column], maps: dict[str, np.ndarray], with_values: bool = True,
+           own_ranges: bool = False) -> tuple[list[dict], dict]:
     """One layout image per node (its neuron's output over the plane, or without a grid
     one cell coloured by its bias) and one trace of invisible markers for the hover
     (with_values: with each neuron's bias)."""
@@ -164,7 +172,7 @@ def _nodes(columns: list[_Column], maps: dict[str, np.ndarray], with_values: boo
             cx, cy = column.x, float(column.y[unit])
             if values is not None:
                 z = values[:, :, unit]
-                zmin, zmax = _tile_range(column, z, column is columns[-1])
+                zmin, zmax = _tile_range(column, z, column is columns[-1], own_ranges)
             else:                               # no plane: one cell coloured by the bias
                 value = bias[unit] if bias is not None and unit < bias.size else 0.0
                 z, zmin, zmax = np.array([[value]], dtype=np.float64), -1.0, 1.0
@@ -286,7 +294,8 @@ def _label_traces(columns: list[_Column], top: float) -> list[dict]:
 
 
 def network_figure(layers: list[LayerView], grid: GridView | None,
-                   feature_names: list[str], live: bool = False) -> go.Figure:
+                   feature_names: list[str], live: bool = False,
+                   sample: SampleView | None = None) -> go.Figure:
     """The network as columns of nodes joined by weighted edges.
 
     layers: the model's layers in order; those with units > 0 become columns, and a
@@ -296,6 +305,8 @@ def network_figure(layers: list[LayerView], grid: GridView | None,
           ("input" or a layer name) is drawn inside each node. None: nodes are plain
           squares coloured by their bias.
     feature_names: names of the input features, one per input node.
+    sample: without a grid (images, sequences): one example through the network; each
+            node shows what its unit makes of it (feature maps, state over time, value).
     live: for a diagram redrawn several times a second while training: hovering names the
           edges and neurons without their changing weights and biases, so the traces stay
           the same and the browser only swaps node pictures and edge shapes.
@@ -304,7 +315,7 @@ def network_figure(layers: list[LayerView], grid: GridView | None,
         raise TypeError("network_figure needs a list of LayerView (snapshot.layers), "
                         f"got {type(layers).__name__}.")
     columns = _columns(list(layers), list(feature_names or []))
-    maps = _neuron_maps(grid)
+    maps = _neuron_maps(grid, sample)
     tallest = max(c.shown for c in columns)
     half_height = max((tallest - 1) / 2 * ROW_PITCH + NODE / 2, 1.5)
     top = half_height + 0.25
@@ -312,7 +323,8 @@ def network_figure(layers: list[LayerView], grid: GridView | None,
     bottom = -half_height - (1.0 if has_more else 0.4)
     label_room = 0.5 + 0.3 * max((len(n) for n in columns[0].names[:columns[0].shown]),
                                  default=2)
-    images, node_hover = _nodes(columns, maps, with_values=not live)
+    images, node_hover = _nodes(columns, maps, with_values=not live,
+                                own_ranges=grid is None)
     edge_shapes, data = _edges(columns, with_values=not live)
     data.append(node_hover)
     data += _label_traces(columns, top)
@@ -320,7 +332,8 @@ def network_figure(layers: list[LayerView], grid: GridView | None,
     y_range = [bottom, top + 1.3]
     height = int(np.clip(60 + PX_PER_UNIT * (y_range[1] - y_range[0]), 300, 760))
     layout = theme.base_layout(
-        "Network", revision="network", height=height,
+        "Network" if grid is not None or sample is None else f"Network: {sample.name}",
+        revision="network", height=height,
         xaxis=theme.hidden_axis(range=x_range, constrain="domain"),
         yaxis=theme.hidden_axis(range=y_range, scaleanchor="x", scaleratio=1,
                                 constrain="domain", constraintoward="top"),

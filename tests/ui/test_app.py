@@ -449,7 +449,7 @@ def plotly_array(value) -> np.ndarray:
     return np.asarray(value)
 
 
-@pytest.mark.parametrize("view", ["Confusion", "Weights", "Gradients", "Metrics"])
+@pytest.mark.parametrize("view", ["confusion", "weights", "gradients", "metrics"])
 def test_every_lower_right_view_renders(view):
     """Each view draws its chart from the session's numbers (a chart that fails is turned
     into a warning by the page, so "no exception" alone would prove nothing)."""
@@ -462,12 +462,12 @@ def test_every_lower_right_view_renders(view):
     snap = state(at).session.snapshot()
     traces = chart_figure(at, "detail_chart")["data"]
     weighted = [layer.name for layer in snap.layers if layer.weights]
-    if view == "Confusion":
+    if view == "confusion":
         assert traces[0]["type"] == "heatmap"
         assert traces[0]["text"] == [[str(n) for n in row] for row in snap.confusion["test"]]
-    elif view == "Weights":
+    elif view == "weights":
         assert [t["name"] for t in traces] == weighted
-    elif view == "Gradients":
+    elif view == "gradients":
         assert [t["name"] for t in traces] == weighted
         for trace in traces:
             np.testing.assert_allclose(plotly_array(trace["y"]), snap.grad_norms[trace["name"]])
@@ -538,3 +538,79 @@ def test_a_chart_that_fails_to_draw_gives_a_warning_not_a_traceback(monkeypatch)
                for w in at.warning)
     click(at, "btn_step_epoch")
     assert state(at).session.epoch == 1
+
+
+def test_step_batch_shows_the_batch_counter_and_that_batch_loss():
+    at = new_app()
+    assert metric(at, "Batch") == "0 / 24"               # 240 training rows, batches of 10
+    click(at, "btn_step_batch")
+    click(at, "btn_step_batch")
+    assert metric(at, "Batch") == "2 / 24"
+    line = board(at)["line"]
+    assert "batch 2 of 24 in epoch 1" in line
+    assert f"{state(at).session.batch_loss:.4f}" in line
+    click(at, "btn_step_epoch")
+    assert metric(at, "Batch") == "0 / 24" and not board(at)["line"]
+
+
+def _charts(at: AppTest) -> dict:
+    """chart key -> figure title of what the board shows."""
+    return {chart["key"]: json.loads(chart["figure"])["layout"]["title"]["text"]
+            for row in board(at)["rows"] for chart in row["charts"]}
+
+
+def test_every_hide_name_hides_something():
+    from playground.config import PANELS
+    from playground.viz.views import SLOTS
+    at = new_app(hide=",".join(PANELS + tuple(SLOTS.values())))
+    assert_clean(at)
+    assert not at.warning and not at.expander and not at.button
+    assert not at.get("file_uploader") and not at.get("segmented_control")
+    assert "w_preset_menu" not in {w.key for w in at.selectbox}
+    assert board(at)["rows"] == []
+    at = new_app(hide="metrics,weights,boundary")
+    assert_clean(at) and not at.warning
+    picker = at.segmented_control(key="w_detail_view")
+    assert list(picker.options) == ["Confusion", "Gradients"]
+    charts = _charts(at)
+    assert charts["detail_chart"].startswith("Confusion")
+    assert charts["output_chart"].startswith("Confusion")      # no boundary: the next view
+
+
+def test_unknown_hide_names_get_a_short_message_by_group():
+    at = new_app(hide="weights_chart,learning_rate")
+    assert_clean(at)
+    [warning] = at.warning
+    assert "'weights_chart'" in warning.value and "views:" in warning.value
+    assert state(at).config.hide == ("learning_rate",)
+
+
+def test_confusion_on_a_regression_set_says_why_it_is_missing():
+    at = new_app(dataset="line")
+    at.segmented_control(key="w_detail_view").set_value("confusion").run()
+    assert_clean(at)
+    detail = next(json.loads(c["figure"]) for row in board(at)["rows"]
+                  for c in row["charts"] if c["key"] == "detail_chart")
+    assert "regression" in detail["layout"]["annotations"][0]["text"]
+
+
+def test_a_preset_note_goes_once_changed_and_a_copied_link_keeps_it():
+    at = new_app()
+    at.selectbox(key="w_preset_menu").set_value("overfitting").run()
+    title = PRESETS["overfitting"].title
+    assert any(title in s.value for s in at.success)
+    assert at.query_params["preset"] in ("overfitting", ["overfitting"])
+    link = {k: v[-1] if isinstance(v, list) else v for k, v in at.query_params.items()}
+    again = new_app(**link)                    # the copied link, unchanged preset
+    assert any(title in s.value for s in again.success)
+    assert state(again).config == state(at).config
+    at.select_slider(key="w_learning_rate").set_value(0.1).run()
+    assert_clean(at)
+    assert not at.success
+    assert any("Changed from the preset" in c.value and "learning rate" in c.value
+               for c in at.caption)
+    link = {k: v[-1] if isinstance(v, list) else v for k, v in at.query_params.items()}
+    assert link["preset"] == "overfitting" and link["learning_rate"] == "0.1"
+    changed = new_app(**link)
+    assert state(changed).config == state(at).config
+    assert any("Changed from the preset" in c.value for c in changed.caption)

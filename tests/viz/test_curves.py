@@ -118,3 +118,14 @@ def test_long_histories_are_thinned_to_evenly_spaced_epochs():
     norms = gradient_norms_figure({"dense_1": list(np.geomspace(1, 1e-3, n))})
     assert len(norms.data[0].x) == MAX_POINTS and norms.data[0].x[-1] == n
     assert len(loss_figure({"loss": [1.0] * MAX_POINTS}).data[0].x) == MAX_POINTS
+
+
+def test_log_loss_axis_labels_read_as_the_values_they_mark():
+    fig = loss_figure({"loss": [1.8, 0.9, 0.6, 0.45]}, log_y=True)
+    axis = fig.layout.yaxis
+    labels = dict(zip(axis.tickvals, axis.ticktext))
+    assert labels[0.5] == "0.5" and labels[1.0] == "1" and labels[2.0] == "2"
+    low, high = axis.range
+    assert all(low <= np.log10(v) <= high for v in axis.tickvals)
+    wide = loss_figure({"loss": [10.0, 1e-3, 1e-5]}, log_y=True).layout.yaxis
+    assert "0.001" in wide.ticktext and "1e-5" in wide.ticktext and "5" not in wide.ticktext

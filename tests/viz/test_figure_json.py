@@ -21,7 +21,7 @@ def _plotly_json(fig: go.Figure) -> str:
 def _live_figures() -> list[go.Figure]:
     session = TrainingSession(ExperimentConfig(dataset="circle", n_samples=200))
     snap = session.step_epochs(2)
-    feature_names = list(session.prepared.feature_names)
+    feature_names = snap.feature_names
     return [viz.decision_boundary_figure(snap.grid, snap.splits, snap.class_names, True),
             viz.network_figure(snap.layers, snap.grid, feature_names),
             viz.network_figure(snap.layers, None, feature_names),

@@ -1,0 +1,207 @@
+"""The registry of views: which pictures a snapshot offers, and how each is drawn.
+
+The page has four places for charts ("slots"): the task's main view, the network, the
+loss curves and a detail chart picked beside the buttons. Every view is one ``View``
+entry in ``VIEWS``: its name (also the name ``hide=`` takes), the slots it can fill,
+which snapshots it fits, and a pure function (snapshot, options) -> Figure. A view whose
+picture changes while training also has ``update``: (snapshot, options) -> the small part
+a live board needs to redraw it (layout images and shapes, or the traces' arrays), the
+rest of its figure staying as it is.
+
+Adding a view (CNN feature maps, RNN state, ...) is one entry in ``VIEWS``: the page,
+the stream, the ``hide`` names and the tests take it from here. Nothing here reads a
+session or Streamlit; everything comes from the snapshot.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import plotly.graph_objects as go
+
+from playground.snapshot import Snapshot, SplitView
+from playground.viz import theme
+from playground.viz.boundary import decision_boundary_figure, regression_figure
+from playground.viz.curves import gradient_norms_figure, loss_figure
+from playground.viz.metrics import confusion_matrix_figure, metrics_table
+from playground.viz.network import network_figure
+from playground.viz.samples import image_samples_figure, reconstruction_figure, sequence_figure
+from playground.viz.weights import weights_histogram_figure
+
+# slot -> the chart key on the page (also a ``hide`` name: hides the whole place)
+SLOTS = MappingProxyType({"main": "output_chart", "network": "network_chart",
+                          "loss": "loss_chart", "detail": "detail_chart"})
+MAX_SAMPLE_IMAGES = 24
+
+
+@dataclass(frozen=True)
+class ViewOptions:
+    """How the views are drawn: the experiment's view settings, and whether the picture is
+    redrawn several times a second (live: traces stay fixed, pictures are swapped)."""
+
+    show_test: bool = False        # draw the test points on the decision boundary
+    discretize: bool = False       # hard class regions instead of shaded confidence
+    log_scale: bool = False        # loss on a log axis
+    live: bool = False
+
+
+def options_from_config(cfg, live: bool = False) -> ViewOptions:
+    """ViewOptions from an ExperimentConfig's view settings (any object with them)."""
+    return ViewOptions(show_test=bool(cfg.show_test), discretize=bool(cfg.discretize),
+                       log_scale=bool(cfg.log_scale), live=bool(live))
+
+
+@dataclass(frozen=True)
+class View:
+    """One picture the page can show."""
+
+    name: str                          # registry key and ``hide`` name, e.g. "boundary"
+    label: str                         # what the selector says, e.g. "Decision boundary"
+    slots: tuple[str, ...]             # places it can fill, in SLOTS
+    fits: Callable[[Snapshot], bool]   # whether this snapshot has what it draws
+    figure: Callable[[Snapshot, ViewOptions], go.Figure]
+    why_not: str = ""                  # shown instead when picked but not fitting
+    update: Callable[[Snapshot, ViewOptions], dict] | None = None   # the live redraw
+
+
+def shown_split(snap: Snapshot) -> SplitView | None:
+    """The split whose examples are drawn: test, else validation, else train."""
+    for name in ("test", "validation", "train"):
+        if name in snap.splits:
+            return snap.splits[name]
+    return None
+
+
+def _confusion_split(snap: Snapshot) -> str:
+    return "test" if "test" in snap.confusion else next(iter(snap.confusion))
+
+
+# ----- the figures ----------------------------------------------------------------------
+def _boundary(snap: Snapshot, o: ViewOptions) -> go.Figure:
+    classes = snap.class_names if snap.task == "classification" else None
+    return decision_boundary_figure(snap.grid, snap.splits, classes, show_test=o.show_test,
+                                    discretize=o.discretize, live=o.live)
+
+
+def _samples(snap: Snapshot, o: ViewOptions) -> go.Figure:
+    split = shown_split(snap)
+    return image_samples_figure(split.X, split.y_true, split.y_pred, snap.class_names or [],
+                                max_images=MAX_SAMPLE_IMAGES)
+
+
+def _reconstruction(snap: Snapshot, o: ViewOptions) -> go.Figure:
+    split = shown_split(snap)
+    return reconstruction_figure(split.X, split.y_pred)
+
+
+def _confusion(snap: Snapshot, o: ViewOptions) -> go.Figure:
+    name = _confusion_split(snap)
+    return confusion_matrix_figure(snap.confusion[name], snap.class_names or [],
+                                   f"Confusion matrix ({name})")
+
+
+def _network(snap: Snapshot, o: ViewOptions) -> go.Figure:
+    return network_figure(snap.layers, snap.grid, snap.feature_names, live=o.live,
+                          sample=snap.sample)
+
+
+def _pictures(build) -> Callable[[Snapshot, ViewOptions], dict]:
+    """The live update of a figure whose traces stay fixed: its images and shapes."""
+    def update(snap: Snapshot, o: ViewOptions) -> dict:
+        layout = build(snap, o).layout
+        return {"images": [image.to_plotly_json() for image in layout.images],
+                "shapes": [shape.to_plotly_json() for shape in layout.shapes]}
+    return update
+
+
+def _loss_update(snap: Snapshot, o: ViewOptions) -> dict:
+    """The loss curves' arrays and axis ranges (the traces' number and styles stay)."""
+    figure = loss_figure(snap.history, log_y=o.log_scale)
+    layout = figure.layout.to_plotly_json()
+    ranges = {f"{axis}.range": list(layout[axis]["range"])
+              for axis in ("xaxis", "yaxis", "xaxis2") if "range" in layout.get(axis, {})}
+    return {"data": [{"x": trace.x, "y": trace.y} for trace in figure.data],
+            "layout": ranges}
+
+
+def not_available(view: View) -> go.Figure:
+    """A blank chart saying why ``view`` has nothing to show for this experiment."""
+    layout = theme.base_layout(view.label, revision=f"{view.name}_missing", height=300,
+                               xaxis=theme.hidden_axis(), yaxis=theme.hidden_axis())
+    layout["annotations"] = [theme.message_annotation(view.why_not)]
+    return theme.new_figure([], layout)
+
+
+def _split_of(snap: Snapshot) -> bool:
+    return shown_split(snap) is not None
+
+
+# In each slot the first view that fits the snapshot is its default.
+VIEWS: MappingProxyType[str, View] = MappingProxyType({view.name: view for view in (
+    View("boundary", "Decision boundary", ("main",), lambda s: s.grid is not None, _boundary,
+         "The decision boundary needs 2-D point data.", update=_pictures(_boundary)),
+    View("reconstruction", "Reconstructions", ("main",),
+         lambda s: s.autoencoder and s.data_kind == "image" and _split_of(s), _reconstruction,
+         "Reconstructions are drawn for an autoencoder on images."),
+    View("samples", "Samples", ("main",),
+         lambda s: s.data_kind == "image" and s.task == "classification" and _split_of(s),
+         _samples, "Sample pictures are drawn for image classification."),
+    View("sequence", "Sequence", ("main",), lambda s: s.data_kind == "sequence" and
+         _split_of(s), lambda s, o: sequence_figure(shown_split(s)),
+         "The sequence view is drawn for sequence data."),
+    View("curve", "Predictions", ("main",), lambda s: s.task == "regression",
+         lambda s, o: regression_figure(s.curve, s.splits),
+         "Predictions against the truth are drawn for regression."),
+    View("network", "Network", ("network",), lambda s: bool(s.layers), _network,
+         "The network has no layers yet.", update=_pictures(_network)),
+    View("loss", "Loss", ("loss",), lambda s: True,
+         lambda s, o: loss_figure(s.history, log_y=o.log_scale), update=_loss_update),
+    View("metrics", "Metrics", ("detail",), lambda s: True,
+         lambda s, o: metrics_table(s.metrics)),
+    View("confusion", "Confusion", ("main", "detail"),
+         lambda s: s.task == "classification" and bool(s.confusion), _confusion,
+         "A confusion matrix counts right and wrong classes; this experiment predicts "
+         "numbers (regression), so there is none. Metrics shows its errors."),
+    View("weights", "Weights", ("detail",), lambda s: bool(s.layers),
+         lambda s, o: weights_histogram_figure(s.layers), "The network has no weights yet."),
+    View("gradients", "Gradients", ("detail",), lambda s: bool(s.grad_norms),
+         lambda s, o: gradient_norms_figure(s.grad_norms),
+         "The network has no layers with weights, so no gradients."),
+)})
+# Every name ``hide=`` accepts for a chart: a whole place, or one view.
+HIDE_NAMES = tuple(SLOTS.values()) + tuple(VIEWS)
+
+
+def in_slot(slot: str, hidden=()) -> list[View]:
+    """The views that can fill ``slot``, in registry order, without the hidden ones."""
+    if slot not in SLOTS:
+        raise ValueError(f"There is no place called {slot!r}; use one of {', '.join(SLOTS)}.")
+    return [view for view in VIEWS.values() if slot in view.slots and view.name not in hidden]
+
+
+def choose(snap: Snapshot, slot: str, wanted: str | None = None, hidden=()) -> View | None:
+    """The view to show in ``slot``: ``wanted`` if it is a (not hidden) view of that slot,
+    else the first that fits the snapshot; None if the slot is hidden or nothing fits.
+    A wanted view that does not fit is still returned (``draw`` then says why)."""
+    if SLOTS[slot] in hidden:
+        return None
+    views = in_slot(slot, hidden)
+    for view in views:
+        if view.name == wanted:
+            return view
+    return next((view for view in views if view.fits(snap)), None)
+
+
+def draw(view: View | str, snap: Snapshot, options: ViewOptions = ViewOptions()) -> go.Figure:
+    """The view's figure for this snapshot, or a chart saying why it has none."""
+    view = VIEWS[view] if isinstance(view, str) else view
+    return view.figure(snap, options) if view.fits(snap) else not_available(view)
+
+
+def live_update(view: View | str, snap: Snapshot, options: ViewOptions) -> dict | None:
+    """The small redraw of an animated view (see View.update), or None: draw it anew."""
+    view = VIEWS[view] if isinstance(view, str) else view
+    if view.update is None or not view.fits(snap):
+        return None
+    return view.update(snap, options)

@@ -1,0 +1,137 @@
+"""The view registry: every view draws for every kind of experiment that offers it, and
+each kind of snapshot gets the right picture in each place of the page."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from playground.config import ExperimentConfig, config_from_values, field_spec
+from playground.training import TrainingSession
+from playground.viz import views
+from tests.viz.checks import assert_sound
+
+# experiment -> (settings, the main view it should get)
+CASES = {
+    "binary points": ({"dataset": "circle", "n_samples": 200}, "boundary"),
+    "multi-class points": ({"dataset": "blobs", "n_samples": 200}, "boundary"),
+    "2-D regression": ({"dataset": "plane", "n_samples": 200}, "boundary"),
+    "1-D regression": ({"dataset": "line", "n_samples": 100, "hidden_layers": ()}, "curve"),
+    "table classes": ({"dataset": "iris", "hidden_layers": (8,)}, "confusion"),
+    "table regression": ({"dataset": "tips", "hidden_layers": (8,)}, "curve"),
+    "images": ({"dataset": "digits", "model_kind": "cnn", "conv_filters": (4,),
+                "hidden_layers": (8,)}, "samples"),
+    "autoencoder": ({"dataset": "digits", "model_kind": "autoencoder",
+                     "hidden_layers": (8,)}, "reconstruction"),
+    "sequences": ({"dataset": "seq_sine", "model_kind": "lstm", "n_samples": 120,
+                   "rnn_units": 4}, "sequence"),
+}
+
+
+@pytest.fixture(scope="module")
+def snapshots() -> dict:
+    """case -> (snapshot at epoch 0, snapshot after one epoch)."""
+    taken = {}
+    for case, (settings, _) in CASES.items():
+        session = TrainingSession(ExperimentConfig(**settings))
+        taken[case] = (session.snapshot(), session.step_epochs(1))
+    return taken
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_each_place_gets_the_view_that_fits_the_experiment(snapshots, case):
+    snap = snapshots[case][1]
+    assert views.choose(snap, "main").name == CASES[case][1]
+    assert views.choose(snap, "network").name == "network"
+    assert views.choose(snap, "loss").name == "loss"
+    assert views.choose(snap, "detail").name == "metrics"
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_every_view_draws_for_every_experiment_that_offers_it(snapshots, case):
+    drawn = 0
+    for snap in snapshots[case]:
+        for view in views.VIEWS.values():
+            if not view.fits(snap):
+                continue
+            for live in (False, True):
+                options = views.ViewOptions(show_test=True, log_scale=live, live=live)
+                assert_sound(views.draw(view, snap, options))
+                update = views.live_update(view, snap, options)
+                if view.update is not None:
+                    assert update and set(update) <= {"images", "shapes", "data", "layout"}
+                    json.dumps(update, default=lambda a: np.asarray(a).tolist())
+                else:
+                    assert update is None
+            drawn += 1
+    assert drawn >= 2 * 6
+
+
+def test_each_view_is_offered_by_some_experiment(snapshots):
+    offered = {view.name for before, after in snapshots.values()
+               for view in views.VIEWS.values() if view.fits(after)}
+    assert offered == set(views.VIEWS)
+
+
+def test_a_view_that_does_not_fit_says_why(snapshots):
+    snap = snapshots["1-D regression"][1]
+    chosen = views.choose(snap, "detail", wanted="confusion")
+    assert chosen.name == "confusion" and not chosen.fits(snap)
+    figure = views.draw(chosen, snap)
+    assert_sound(figure)
+    assert "regression" in figure.layout.annotations[0].text
+    assert views.live_update("confusion", snap, views.ViewOptions()) is None
+
+
+def test_the_live_boundary_update_is_the_picture_of_the_full_figure(snapshots):
+    snap = snapshots["binary points"][1]
+    options = views.ViewOptions(live=True)
+    update = views.live_update("boundary", snap, options)
+    figure = views.draw("boundary", snap, options)
+    assert update["images"] == [image.to_plotly_json() for image in figure.layout.images]
+    assert len(update["images"]) == 1 and update["images"][0]["source"].startswith(
+        "data:image/png;base64,")
+    loss = views.live_update("loss", snap, options)
+    np.testing.assert_allclose(loss["data"][0]["y"], snap.history["loss"])
+
+
+def test_hidden_views_and_places_are_never_chosen(snapshots):
+    snap = snapshots["binary points"][1]
+    assert views.choose(snap, "main", hidden=("output_chart",)) is None
+    assert views.choose(snap, "main", hidden=("boundary",)).name == "confusion"
+    assert views.choose(snap, "detail", hidden=("metrics",)).name == "confusion"
+    assert views.choose(snap, "detail", "weights", hidden=("weights",)).name == "metrics"
+    assert "weights" not in [v.name for v in views.in_slot("detail", ("weights",))]
+
+
+def test_every_chart_name_is_a_hide_name_and_unknown_names_are_listed_by_group():
+    assert set(views.HIDE_NAMES) <= set(field_spec("hide").choices)
+    cfg, messages = config_from_values({"hide": "weights,metrics,learning_rate,bogus"})
+    assert cfg.hide == ("weights", "metrics", "learning_rate")
+    assert len(messages) == 1
+    text = messages[0]
+    assert "'bogus'" in text and "panels: data_panel" in text and "views: output_chart" in text
+    assert "controls: any setting" in text and len(text) < 600
+
+
+def test_the_snapshot_says_what_the_views_need(snapshots):
+    images = snapshots["images"][1]
+    assert (images.data_kind, images.model_kind, images.autoencoder) == ("image", "cnn", False)
+    assert images.sample is not None
+    conv = images.layers[0]
+    assert conv.kind == "Conv2D" and images.sample.maps[conv.name].shape[2] == conv.units
+    assert images.sample.maps["input"].shape == (8, 8, 1)
+    sequences = snapshots["sequences"][1]
+    lstm = next(layer for layer in sequences.layers if layer.kind == "LSTM")
+    assert sequences.sample.maps[lstm.name].shape == (1, 20, 4)       # state over time
+    points = snapshots["binary points"][1]
+    assert points.feature_names == ["x1", "x2"] and points.sample is None
+    assert snapshots["autoencoder"][1].autoencoder
+
+
+def test_what_is_drawn_is_what_the_session_computed(snapshots):
+    points = snapshots["binary points"][1]
+    boundary = views.draw("boundary", points)
+    np.testing.assert_array_equal(boundary.data[0].z, points.grid.output)
+    assert snapshots["1-D regression"][1].curve is not None
