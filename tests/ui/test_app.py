@@ -527,14 +527,14 @@ def test_every_setting_in_the_table_has_a_widget():
 
 
 def test_a_chart_that_fails_to_draw_gives_a_warning_not_a_traceback(monkeypatch):
-    from playground import viz
+    from playground.viz import views
 
     def broken(*args, **kwargs):
         raise ValueError("no picture today")
-    monkeypatch.setattr(viz, "network_figure", broken)
+    monkeypatch.setattr(views, "network_figure", broken)
     at = new_app()
     assert_clean(at)
-    assert any("network diagram could not be drawn: no picture today" in w.value
+    assert any("network chart could not be drawn: no picture today" in w.value
                for w in at.warning)
     click(at, "btn_step_epoch")
     assert state(at).session.epoch == 1
