@@ -3,6 +3,7 @@
     python -m playground train --preset xor_hidden --epochs 50 --json
     python -m playground train --config exp.json --learning-rate 0.1 --history h.csv
     python -m playground train --dataset csv --csv data.csv --csv-target price
+    python -m playground train --preset cnn_digits --export-pytorch digits.py
     python -m playground presets | datasets | settings
 
 Every setting of ``playground.config.FIELDS`` is a flag (``--learning-rate`` or
@@ -49,6 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--save-model", type=Path, help="write the trained model (.npz)")
     train.add_argument("--history", type=Path, help="write the per-epoch history (.csv)")
     train.add_argument("--save-config", type=Path, help="write the experiment JSON used")
+    train.add_argument("--export-pytorch", type=Path, metavar="FILE",
+                       help="write a PyTorch script (.py) that rebuilds the trained network")
+    train.add_argument("--export-keras", type=Path, metavar="FILE",
+                       help="write a Keras 3 script (.py) that rebuilds the trained network")
     settings = train.add_argument_group("settings (defaults in `settings`)")
     for spec in FIELDS:
         flag = "--" + spec.name.replace("_", "-")
@@ -103,6 +108,7 @@ def _read_bytes(path, what: str) -> bytes:
 
 
 def run_train(args, out) -> int:
+    from playground.export import export_script
     from playground.training import TrainingSession
 
     cfg, warnings = config_from_args(args)
@@ -134,6 +140,9 @@ def run_train(args, out) -> int:
             args.history.write_text(session.history_csv(), encoding="utf-8")
         if args.save_config:
             args.save_config.write_text(config_module.to_json(cfg), encoding="utf-8")
+        for framework, path in (("pytorch", args.export_pytorch), ("keras", args.export_keras)):
+            if path:
+                path.write_text(export_script(session, framework), encoding="utf-8")
     except OSError as error:
         raise CliError(f"Cannot write {error.filename}: {error.strerror or error}.") from None
     if args.json:

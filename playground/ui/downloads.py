@@ -1,9 +1,11 @@
-"""Downloads (model .npz, history CSV, experiment JSON) and loading an experiment JSON."""
+"""Downloads (model .npz, PyTorch and Keras scripts, history CSV, experiment JSON) and
+loading an experiment JSON."""
 from __future__ import annotations
 
 import streamlit as st
 
 from playground.config import to_json
+from playground.export import FRAMEWORKS, export_script, script_file_name
 from playground.ui.state import PENDING_JSON_KEY, PageState
 
 JSON_UPLOAD_KEY = "w_json_upload"
@@ -35,6 +37,16 @@ def render_downloads(state: PageState) -> None:
                            file_name="model.npz", mime="application/octet-stream",
                            width="stretch", on_click="ignore",
                            help="The trained weights; playground.nn.load_model reads it.")
+        title = session.prepared.dataset.name or state.config.dataset
+        for framework, label in FRAMEWORKS.items():
+            st.download_button(
+                f"{label} script (.py)",
+                locked(lambda framework=framework: export_script(session, framework)),
+                file_name=script_file_name(framework, title), mime="text/x-python",
+                width="stretch", on_click="ignore",
+                help=f"One {label} file that rebuilds this network with the trained weights "
+                     f"and the same preprocessing, checks its predictions against the "
+                     f"playground's when run, and predicts new rows with --csv.")
     if "upload" not in hidden:
         error = state.errors.pop("upload", None)
         if error:

@@ -377,7 +377,8 @@ def test_downloads_are_offered(monkeypatch):
     click(at, "btn_step_epoch")
     assert_clean(at)
     buttons = {b.proto.label: b.proto for b in at.get("download_button")}
-    assert {"Experiment (.json)", "History (.csv)", "Model (.npz)"} <= set(buttons)
+    assert {"Experiment (.json)", "History (.csv)", "Model (.npz)", "PyTorch script (.py)",
+            "Keras 3 script (.py)"} <= set(buttons)
     session = state(at).session
     exp, messages = from_json(to_json(state(at).config))
     assert exp == session.config and messages == []
@@ -391,6 +392,9 @@ def test_downloads_are_offered(monkeypatch):
     model = nn.load_model(io.BytesIO(served["model.npz"]()))
     X = session.prepared.splits["test"].X
     np.testing.assert_array_equal(model.predict(X), session.model.predict(X))
+    from playground.export import export_script
+    for framework in ("pytorch", "keras"):
+        assert served[f"circle_{framework}.py"]() == export_script(session, framework)
 
 
 @pytest.mark.xfail(strict=True, reason="history CSV holds np.float64(...) text; helper "
