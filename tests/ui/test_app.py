@@ -171,6 +171,17 @@ def test_loss_choices_fit_the_task():
     assert set(at.selectbox(key="w_loss").options) == {"auto", "mse", "mae", "huber"}
 
 
+def test_a_new_dataset_gets_a_fitting_network_type_and_loss():
+    """The page uses config.fit_to_dataset (the rule the CLI uses too)."""
+    at = new_app(dataset="line", loss="huber")
+    at.selectbox(key="w_dataset").set_value("digits").run()
+    assert_clean(at)
+    cfg = state(at).config
+    assert (cfg.dataset, cfg.model_kind, cfg.loss) == ("digits", "cnn", "auto")
+    assert state(at).session.prepared.kind == "image" and not at.error
+    assert at.selectbox(key="w_model_kind").value == "cnn"
+
+
 def test_changing_data_resets_and_regenerate_draws_new_data():
     at = new_app()
     click(at, "btn_step_epoch")
