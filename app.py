@@ -1,5 +1,12 @@
-"""Neural Playground: `streamlit run app.py`. The page itself lives in playground.ui."""
+"""Neural Playground: `streamlit run app.py`.
+
+One file, two roles. `streamlit run app.py` finds ``app = st.App(...)`` below and serves it:
+Streamlit's own routes plus the live stream (``playground/ui/live_stream.py``, a WebSocket
+per tab carrying the board's pictures while training). Streamlit then runs this same file
+as the page script, where ``__name__`` is ``"__main__"``: the page lives in playground.ui.
+"""
 import sys
+from pathlib import Path
 
 import streamlit as st
 
@@ -8,14 +15,19 @@ import streamlit as st
 # one click, so a shorter interval keeps Pause responsive while training.
 sys.setswitchinterval(0.001)
 
-st.set_page_config(page_title="Neural Playground", page_icon="🧠", layout="wide",
-                   initial_sidebar_state="expanded")
+if __name__ == "__main__":       # Streamlit runs the page (also AppTest.from_file)
+    st.set_page_config(page_title="Neural Playground", page_icon="🧠", layout="wide",
+                       initial_sidebar_state="expanded")
 
-# The browser starts loading plotly.js now, while the server imports the rest of the app.
-from playground.ui.live_board import preload_plotly  # noqa: E402  (after set_page_config)
+    # The browser starts loading plotly.js now, while the server imports the rest.
+    from playground.ui.live_board import preload_plotly
 
-preload_plotly()
+    preload_plotly()
 
-from playground.ui.page import main  # noqa: E402
+    from playground.ui.page import main
 
-main()
+    main()
+else:                            # `streamlit run app.py` (or uvicorn app:app) imports this
+    from playground.ui.live_stream import stream_routes
+
+    app = st.App(Path(__file__).resolve(), routes=stream_routes())

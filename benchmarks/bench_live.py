@@ -69,7 +69,7 @@ def start_server(port: int) -> subprocess.Popen:
 
 def stats(page) -> dict:
     return page.evaluate("""() => {
-        const s = window.__npStats || {refreshes: 0, created: {}, perKey: {}, keyMs: {}};
+        const s = (window.neuralPlayground && window.neuralPlayground.stats) || {refreshes: 0, created: {}, perKey: {}, keyMs: {}};
         return {refreshes: s.refreshes, perKey: s.perKey || {}, keyMs: s.keyMs || {},
                 created: s.created, epoch: s.lastEpoch || 0, loss: s.lastLoss,
                 blank: window.__npBlank};
@@ -102,7 +102,7 @@ def load_time(browser, url: str) -> tuple[float, object]:
     page.add_init_script(BLANK_WATCH)
     start = time.perf_counter()
     page.goto(url)
-    page.wait_for_function("window.__npStats && window.__npStats.refreshes >= 1",
+    page.wait_for_function("window.neuralPlayground && window.neuralPlayground.stats.refreshes >= 1",
                            timeout=120_000)
     return time.perf_counter() - start, page
 
@@ -120,7 +120,7 @@ def measure(seconds: float, query: str = "") -> dict:
             warm, page = load_time(browser, url)
             time.sleep(1.0)
             page.get_by_role("button", name="Play").click()
-            page.wait_for_function("window.__npStats.lastEpoch > 0", timeout=30_000)
+            page.wait_for_function("window.neuralPlayground.stats.lastEpoch > 0", timeout=30_000)
             time.sleep(1.0)                     # let the refresh timer settle
             before, cpu0, t0 = stats(page), cpu_seconds(server.pid), time.perf_counter()
             time.sleep(seconds)

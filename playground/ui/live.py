@@ -1,12 +1,14 @@
 """The live part of the page: controls, status numbers and charts, redrawn while training.
 
-While Play is on, a background thread trains (``trainer.py``) and ``render_live`` runs as
-a fragment that takes a snapshot and refreshes only itself. The browser sets the pace: once
-the board (``live_board``) has drawn a refresh it asks for the next run (at most every
-PACE_MS, and again if an answer never came), so refreshes never pile up in a busy browser
-and no timer is needed. The buttons are inside the fragment too: a Pause
-click reruns only it (preempting a refresh in progress), stops the trainer in its callback
-and sends the final picture at once, without redrawing the whole page.
+While Play is on, a background thread trains (``trainer.py``) and, each time the board has
+painted the last frame, builds the next one for the tab's live stream (``live_stream.py``,
+``live_frames.py``): pictures swapped, curves extended, no Streamlit run. Streamlit runs
+``render_live`` (one fragment: buttons, notes and the board) only when a widget changes,
+and once after the stream carried Play, Pause or Step, so the buttons show the new state.
+Each run hands the board whole figures (``chart_rows``) and the tab's stream token.
+
+Without a stream (it could not connect), the board falls back to asking for a fragment run
+once it has drawn the last one (at most every PACE_MS).
 """
 from __future__ import annotations
 
@@ -14,12 +16,25 @@ import math
 import time
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from playground.snapshot import Snapshot
 from playground.ui.controls import DETAIL_KEY, render_controls, render_notes
-from playground.viz import views
 from playground.ui.live_board import live_board
+from playground.ui.live_frames import (
+    ChartSpec,
+    FrameBuilder,
+    build_spec,
+    curves_base,
+    figure_dict,
+    frame_json,
+    picture_base,
+)
+from playground.ui.live_stream import LiveChannel
 from playground.ui.state import PageState
+from playground.viz import views
+
+CHANNEL_KEY = "np_live_channel"     # session state: this tab's LiveChannel
 
 PACE_MS = 170              # while playing, the board asks for the next refresh once drawn,
                            # at most this often (the browser sets the pace)
@@ -29,6 +44,10 @@ PACE_MS = 170              # while playing, the board asks for the next refresh 
 LOSS_EVERY_S = 0.8
 NETWORK_EVERY_S = 0.3
 DETAIL_EVERY_S = 1.0
+# Through the stream (each frame costs the browser a few ms, not a Streamlit run): the
+# output picture in every frame, these at most this often.
+STREAM_NETWORK_EVERY_S = 0.085
+STREAM_LOSS_EVERY_S = 0.15
 TOP_ROW_PX = 390           # output picture and network diagram
 MAX_NETWORK_PX = 640       # a tall network diagram (many neurons) may grow to this
 BOTTOM_ROW_PX = 290        # loss curves and the chart picked on the right
@@ -98,9 +117,9 @@ def view_options(state: PageState) -> views.ViewOptions:
     return views.options_from_config(state.config, live=state.playing)
 
 
-def detail_view(state: PageState, snap: Snapshot) -> views.View | None:
-    """The lower-right view picked with the selector beside the buttons."""
-    return views.choose(snap, "detail", st.session_state.get(DETAIL_KEY), state.config.hide)
+def detail_view(state: PageState, snap: Snapshot, wanted: str | None) -> views.View | None:
+    """The lower-right view picked with the selector beside the buttons (``wanted``)."""
+    return views.choose(snap, "detail", wanted, state.config.hide)
 
 
 def _drawn_or_warning(build, what: str):
@@ -113,35 +132,68 @@ def _drawn_or_warning(build, what: str):
         return None
 
 
-def chart_rows(state: PageState, snap: Snapshot) -> list[dict]:
-    """The board's charts: output picture and network diagram on top, loss and the chosen
-    view below (see ``live_board`` for the layout). Hidden or broken charts are left out."""
+# slot -> (how a stream frame updates it, at most how often while playing, height px,
+# least height px). "images": only layout images and shapes change while playing.
+_SLOT_STREAM = {"main": ("images", 0.0, TOP_ROW_PX, 0),
+                "network": ("images", STREAM_NETWORK_EVERY_S, None, 0),
+                "loss": ("curves", STREAM_LOSS_EVERY_S, BOTTOM_ROW_PX, 0),
+                "detail": ("figure", DETAIL_EVERY_S, None, BOTTOM_ROW_PX)}
+# Streamlit runs while playing (only without the stream) rebuild these at most this often.
+_RERUN_EVERY_S = {"network": NETWORK_EVERY_S, "loss": LOSS_EVERY_S, "detail": DETAIL_EVERY_S}
+
+
+def chart_specs(state: PageState, snap: Snapshot, wanted_detail: str | None
+                ) -> list[tuple[str, views.View, ChartSpec]]:
+    """(slot, view, ChartSpec) of the board's charts in display order, hidden ones left
+    out: the main view and the network (top row), the loss and the detail view (bottom)."""
     hidden = state.config.hide
     options = view_options(state)
-
-    def chart(slot: str, every_s: float = 0.0, height: int | None = None,
-              min_height: int = 0, view: views.View | None = None):
-        view = view or views.choose(snap, slot, hidden=hidden)
+    specs = []
+    for slot in ("main", "network", "loss", "detail"):
+        view = detail_view(state, snap, wanted_detail) if slot == "detail" else \
+            views.choose(snap, slot, hidden=hidden)
         if view is None:
-            return None
-        key = views.SLOTS[slot]
-        built = _drawn_or_warning(lambda: _throttled(
-            state, snap, key, view.name, every_s, lambda: _sized(
-                slot, views.draw(view, snap, options)), height), f"{view.label.lower()} chart")
-        if built is None:
-            return None
-        return {"key": key, "figure": built[1], "height": max(built[0], min_height)}
+            continue
+        kind, every_s, height, min_height = _SLOT_STREAM[slot]
+        if kind == "images" and view.update is None:
+            kind = "figure"                     # e.g. sample images: sent whole
+        build = (lambda slot=slot, view=view:
+                 _sized(slot, views.draw(view, snap, options)))
+        specs.append((slot, view, ChartSpec(
+            views.SLOTS[slot], f"{view.label.lower()} chart", kind, build, every_s,
+            height, min_height, history=snap.history if kind == "curves" else None,
+            log_y=options.log_scale)))
+    return specs
 
-    top = [chart("main", height=TOP_ROW_PX), chart("network", NETWORK_EVERY_S)]
-    bottom = [chart("loss", LOSS_EVERY_S, height=BOTTOM_ROW_PX),
-              chart("detail", DETAIL_EVERY_S, min_height=BOTTOM_ROW_PX,
-                    view=detail_view(state, snap))]
+
+def chart_rows(state: PageState, snap: Snapshot) -> list[dict]:
+    """The board's charts as whole figures for the component data (see ``live_board`` for
+    the layout). Hidden or broken charts are left out."""
+    built = {}
+    for slot, view, spec in chart_specs(state, snap, st.session_state.get(DETAIL_KEY)):
+        shown = _drawn_or_warning(lambda slot=slot, view=view, spec=spec: _throttled(
+            state, snap, slot, view.name, spec), spec.what)
+        if shown is not None:
+            built[slot] = {"key": spec.key, **shown}
     rows = []
-    for widths, charts in (([1, 1.1], top), ([1.1, 1], bottom)):
-        kept = [(w, c) for w, c in zip(widths, charts) if c is not None]
+    for widths, slots in (([1, 1.1], ("main", "network")), ([1.1, 1], ("loss", "detail"))):
+        kept = [(w, built[s]) for w, s in zip(widths, slots) if s in built]
         if kept:
             rows.append({"widths": [w for w, _ in kept], "charts": [c for _, c in kept]})
     return rows
+
+
+def board_note(state: PageState, snap: Snapshot) -> str | None:
+    """The line under the numbers: the fitted line, what Step batch did."""
+    line = fitted_line_text(state.session.linear_fit())
+    return " ".join(t for t in (line, batch_text(snap)) if t) or None
+
+
+def describe_live(state: PageState, wanted_detail: str | None):
+    """What a stream frame shows (``live_frames.FrameBuilder``), under the session lock."""
+    snap = state.session.snapshot()
+    return snap, status_items(snap), board_note(state, snap), \
+        [spec for _, _, spec in chart_specs(state, snap, wanted_detail)]
 
 
 def _sized(slot: str, figure):
@@ -152,55 +204,70 @@ def _sized(slot: str, figure):
     return figure
 
 
-def _throttled(state: PageState, snap: Snapshot, key: str, tag: str, every_s: float,
-               build, height: int | None = None) -> tuple[int, str] | None:
-    """(height px, figure JSON) of one chart, or None if ``build`` has no picture to show.
+def _throttled(state: PageState, snap: Snapshot, slot: str, tag: str,
+               spec: ChartSpec) -> dict | None:
+    """{"figure": JSON text, "height": px, "base": structure, "n": epochs} of one chart, or
+    None if it has no picture for this data.
 
-    Built again only when the snapshot, the config or ``tag`` (e.g. the chosen view)
-    changed; while playing, at most every ``every_s`` seconds (the browser's time is better
-    spent on the output picture and the loss). ``height`` overrides the figure's own."""
+    Built again only when the snapshot, the config or ``tag`` (the view shown) changed;
+    while playing, at most every ``_RERUN_EVERY_S`` seconds."""
     now = time.monotonic()
-    cached = state.chart_cache.get(key)
+    cached = state.chart_cache.get(spec.key)
     if cached is not None and cached[1] == (tag, state.config) and (
-            cached[2] is snap or (state.playing and now - cached[0] < every_s)):
+            cached[2] is snap or (state.playing and
+                                  now - cached[0] < _RERUN_EVERY_S.get(slot, 0.0))):
         return cached[3]
-    figure = build()
+    figure = build_spec(spec)
     shown = None
     if figure is not None:
-        figure.layout.height = int(height or figure.layout.height or BOTTOM_ROW_PX)
-        shown = (int(figure.layout.height), figure.to_json())
-    state.chart_cache[key] = (now, (tag, state.config), snap, shown)
+        height = max(int(spec.height or figure.layout.height or BOTTOM_ROW_PX), spec.min_height)
+        fig = figure_dict(figure, height)
+        shown = {"figure": frame_json(fig), "height": height}
+        if spec.kind == "curves":
+            shown["base"] = curves_base(spec.history or {}, spec.log_y)
+            shown["n"] = len(next(iter((spec.history or {}).values()), []))
+        else:
+            shown["base"] = picture_base(fig)
+    state.chart_cache[spec.key] = (now, (tag, state.config), snap, shown)
     return shown
 
 
-def _board_body(state: PageState) -> None:
-    """Status numbers and charts: rerun by itself, at the board's request, while playing."""
-    trainer = state.trainer
-    trainer.heartbeat()
-    if state.board_sent and not state.sidebar_shown:
-        st.rerun(scope="app")    # the first chart is shown: now draw the settings (page.py)
-    if state.controls_playing and not state.playing:
-        st.rerun(scope="app")    # training stopped by itself (diverged): redraw the buttons
-    if state.playing and not trainer.running:
-        trainer.start(state)
-    with trainer.lock:
-        snap = state.session.snapshot()
-        line = state.session.linear_fit()
-    render_messages(snap)
-    note = " ".join(t for t in (fitted_line_text(line), batch_text(snap)) if t) or None
-    live_board(status_items(snap), chart_rows(state, snap), line=note,
-               epoch=snap.epoch, loss=_last(snap.history, "loss"),
-               pace_ms=PACE_MS if state.playing else 0, ask_when_shown=not state.sidebar_shown)
-    state.board_sent = True
+def live_channel(state: PageState) -> LiveChannel:
+    """This tab's end of the live stream (made on its first run; dies with its session)."""
+    channel = st.session_state.get(CHANNEL_KEY)
+    if channel is None or channel.state is not state:
+        ctx = get_script_run_ctx()
+        channel = LiveChannel(state, ctx.session_id if ctx else "",
+                              lambda: FrameBuilder(describe_live), encode=frame_json)
+        st.session_state[CHANNEL_KEY] = channel
+    state.trainer.publisher = channel
+    channel.view = st.session_state.get(DETAIL_KEY)
+    return channel
 
 
 def _live_body(state: PageState) -> None:
-    """The buttons and the board: a click reruns this (board included), not the page.
-    The board is sent first (the buttons fill their place above it afterwards), so after
-    Pause the final numbers reach the browser as early as possible."""
-    state.controls_playing = state.playing     # the buttons below are drawn in this run
+    """Buttons, notes, status numbers and charts: a click reruns this, not the page; so
+    does the board (after a Play/Pause/Step sent through the stream, to redraw the
+    buttons; without a stream, for each refresh while playing)."""
+    trainer = state.trainer
+    trainer.heartbeat()
+    channel = live_channel(state)
+    if state.board_sent and not state.sidebar_shown:
+        st.rerun(scope="app")    # the first chart is shown: now draw the settings (page.py)
+    if state.playing and not trainer.running:
+        trainer.start(state)
     controls, notes = st.container(), st.container()
-    st.fragment(_board_body)(state)
+    with trainer.lock:
+        snap = state.session.snapshot()
+        note = board_note(state, snap)
+    render_messages(snap)
+    live_board(status_items(snap), chart_rows(state, snap), line=note,
+               epoch=snap.epoch, version=snap.batches, loss=_last(snap.history, "loss"),
+               pace_ms=PACE_MS if state.playing else 0, ask_when_shown=not state.sidebar_shown,
+               playing=state.playing, diverged=snap.status == "diverged",
+               stream=channel.board_data())
+    state.board_sent = True
+    state.controls_playing = state.playing
     with controls:
         render_controls(state)
     with notes:
@@ -208,6 +275,5 @@ def _live_body(state: PageState) -> None:
 
 
 def render_live(state: PageState) -> None:
-    """Controls, notes, status and charts: a fragment rerun by its buttons, holding the
-    board's own fragment, rerun by the board each time it has drawn a refresh."""
+    """Controls, notes, status and charts: one fragment, rerun by its buttons and the board."""
     st.fragment(_live_body)(state)

@@ -7,6 +7,10 @@ of the session (snapshots, Step, Reset, settings changes, downloads) holds ``loc
 session is never used by two threads at once. Pause sets ``playing`` to False and waits for
 the slice in progress to end. A tab that stops asking for pictures (closed) is noticed
 after ORPHAN_S seconds and its training stops.
+
+While playing, the thread also builds the live stream's frames (``publisher``, the tab's
+``live_stream.LiveChannel``): after a slice, if the browser has painted the last frame, it
+builds the next from the session as it is, outside the lock.
 """
 from __future__ import annotations
 
@@ -54,6 +58,7 @@ class BackgroundTrainer:
         self.lock = _PageLock(self._session_lock, self._wanted)   # the page's way in
         self._thread: threading.Thread | None = None
         self._last_seen = time.monotonic()     # last time the page drew this tab
+        self.publisher = None                  # the tab's stream channel (or None)
 
     @property
     def running(self) -> bool:
@@ -72,12 +77,17 @@ class BackgroundTrainer:
                                         name="playground-trainer")
         self._thread.start()
 
-    def stop(self, state) -> None:
+    def stop(self, state, wait: bool = False) -> None:
         """Pause: no slice starts after this returns (the thread re-checks ``playing``
-        under the lock), and the one in progress has ended (taking the lock waits for it)."""
+        under the lock), and the one in progress has ended (taking the lock waits for it).
+        ``wait``: also wait for the thread to end (the frame it may be building); only for a
+        caller that does not hold the lock."""
         state.playing = False
         with self.lock:
             pass
+        thread = self._thread
+        if wait and thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=2.0)
 
     def _loop(self, state) -> None:
         while state.playing:
@@ -92,4 +102,10 @@ class BackgroundTrainer:
                     state.playing = False
                     break
                 session.train_for(SLICE_S)
+            publisher = self.publisher
+            if publisher is not None and publisher.wants_frame():
+                publisher.publish()
             time.sleep(REST_S if self._wanted.is_set() else BREATHE_S)
+        publisher = self.publisher
+        if publisher is not None:
+            publisher.publish(force=True)     # the last picture (diverged, tab gone, Pause)

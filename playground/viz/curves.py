@@ -209,3 +209,21 @@ def gradient_norms_figure(grad_norms: dict[str, list[float]]) -> go.Figure:
     if n_epochs == 0:
         layout["annotations"] = [theme.message_annotation("No epochs yet: press Play")]
     return theme.new_figure(data, layout)
+
+
+def loss_axes_update(history: dict[str, list[float]], log_y: bool = False) -> dict:
+    """The axis ranges ``loss_figure(history, log_y)`` would set, as a Plotly.relayout
+    update: what changes, besides the points, while the curves grow."""
+    series = _check_series(history, "history")
+    n_epochs = max((len(a) for a in series.values()), default=0)
+    loss_arrays = [series[k] for k in LOSS_KEYS if k in series]
+    update: dict = {"xaxis.range": _epoch_range(n_epochs)}
+    if any(k in series for k in ACCURACY_KEYS):
+        update["xaxis2.range"] = _epoch_range(n_epochs)
+    if log_y:
+        log_range = _log_range(loss_arrays)
+        update["yaxis.range"] = log_range
+        update["yaxis.dtick"] = _log_ticks(log_range)["dtick"]
+    else:
+        update["yaxis.range"] = _linear_loss_range(loss_arrays)
+    return update

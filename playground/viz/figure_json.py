@@ -82,3 +82,42 @@ class LiveFigure(go.Figure):
         for unsafe, safe in _HTML_SAFE:
             text = text.replace(unsafe, safe)
         return text
+
+
+class _AttrDict(dict):
+    """A layout dict that also reads and sets keys as attributes (``layout.height``), as
+    a go.Layout does for the few places that size a figure."""
+
+    def __getattr__(self, name):
+        return self.get(name)
+
+    def __setattr__(self, name, value):
+        self[name] = value
+
+
+class FigureSpec:
+    """The trace and layout dicts of a figure, with no plotly objects built: what the live
+    stream needs 30+ times a second (building a go.Figure, even unvalidated, deep-copies
+    every trace: 5-20 ms per chart here). ``to_json()`` gives the same JSON as LiveFigure;
+    ``figure()`` the go.Figure itself."""
+
+    def __init__(self, data: list[dict], layout: dict) -> None:
+        self.data = data
+        self.layout = _AttrDict(layout)
+
+    def figure(self) -> go.Figure:
+        return LiveFigure({"data": self.data, "layout": dict(self.layout)}, _validate=False)
+
+    def to_dict(self) -> dict:
+        """{"data", "layout"} with arrays as plotly's typed-array specs (JSON-ready)."""
+        return {"data": _jsonable(self.data), "layout": _jsonable(dict(self.layout))}
+
+    def to_json(self) -> str:
+        try:
+            text = json.dumps(self.to_dict(), separators=_SEPARATORS, allow_nan=False,
+                              ensure_ascii=False)
+        except (TypeError, ValueError):        # NaN or a type only plotly can encode
+            return self.figure().to_json()
+        for unsafe, safe in _HTML_SAFE:
+            text = text.replace(unsafe, safe)
+        return text

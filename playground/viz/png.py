@@ -39,7 +39,7 @@ def png_bytes(pixels: np.ndarray) -> bytes:
     scanlines[:, 1:] = pixels.reshape(rows, cols * channels)
     header = struct.pack(">IIBBBBB", cols, rows, 8, COLOUR_TYPES[channels], 0, 0, 0)
     return (SIGNATURE + _chunk(b"IHDR", header) +
-            _chunk(b"IDAT", zlib.compress(scanlines.tobytes(), 6)) + _chunk(b"IEND", b""))
+            _chunk(b"IDAT", zlib.compress(scanlines.tobytes(), 1)) + _chunk(b"IEND", b""))
 
 
 def data_uri(pixels: np.ndarray) -> str:

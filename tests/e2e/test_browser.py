@@ -101,7 +101,7 @@ def wait_for(condition, seconds: float, what: str):
 def test_play_trains_live_and_pause_stops(server_url, browser, tmp_path):
     page = browser.new_page(viewport={"width": 1600, "height": 900})
     page.goto(server_url)
-    page.wait_for_function("window.__npStats && window.__npStats.refreshes >= 3",
+    page.wait_for_function("window.neuralPlayground && window.neuralPlayground.stats.refreshes >= 3",
                            timeout=60_000)
     assert metric(page, "Epoch") == "0"
     page.get_by_role("button", name="Play").click()
@@ -111,7 +111,7 @@ def test_play_trains_live_and_pause_stops(server_url, browser, tmp_path):
     later_loss = wait_for(lambda: (v := number(metric(page, "Train loss"))) < first_loss and v,
                           10, "the loss to fall")
     assert later_loss < first_loss
-    assert page.evaluate("Object.values(window.__npStats.created).every(n => n === 1)"), \
+    assert page.evaluate("Object.values(window.neuralPlayground.stats.created).every(n => n === 1)"), \
         "a chart was re-created (it would flicker)"
     save(page, tmp_path, "playing_1600x900.png")
     page.get_by_role("button", name="Pause").click()
@@ -126,7 +126,7 @@ def test_play_trains_live_and_pause_stops(server_url, browser, tmp_path):
 def test_csv_upload_in_the_browser(server_url, browser, tmp_path):
     page = browser.new_page(viewport={"width": 1600, "height": 900})
     page.goto(server_url)
-    page.wait_for_function("window.__npStats && window.__npStats.refreshes >= 1",
+    page.wait_for_function("window.neuralPlayground && window.neuralPlayground.stats.refreshes >= 1",
                            timeout=60_000)
     rows = "\n".join(f"{i % 9},{(i * 7) % 11},{'big' if i % 9 > 4 else 'small'}"
                      for i in range(80))
@@ -153,3 +153,77 @@ def test_csv_upload_in_the_browser(server_url, browser, tmp_path):
     assert "empty.csv" in page.locator('[data-testid="stAlertContentError"]').first.inner_text()
     save(page, tmp_path, "csv_upload_1600x900.png")
     page.close()
+
+
+def stats_of(page, expression: str):
+    return page.evaluate(f"(() => {{ const s = window.neuralPlayground.stats; "
+                         f"return {expression}; }})()")
+
+
+def boundary_picture(page) -> str:
+    return page.evaluate("""(() => { const i = document.querySelector(
+        '.np-chart[data-key="output_chart"] .imagelayer image');
+        return i ? i.getAttribute('href') : ''; })()""")
+
+
+def ws_url(server_url: str) -> str:
+    return server_url.replace("http://", "ws://") + "live/stream"
+
+
+def ws_refused(url: str, origin: str) -> bool:
+    """True if the stream refuses this socket at the handshake."""
+    from websockets.exceptions import InvalidStatus
+    from websockets.sync.client import connect
+    try:
+        with connect(url, origin=origin, open_timeout=10):
+            pass
+    except InvalidStatus as error:
+        return error.response.status_code == 403
+    return False
+
+
+def test_the_board_streams_pause_stops_and_bad_sockets_are_refused(server_url, browser):
+    page = browser.new_page(viewport={"width": 1600, "height": 900})
+    page.goto(server_url)
+    page.wait_for_function("window.neuralPlayground && window.neuralPlayground.stats"
+                           " && window.neuralPlayground.stats.stream === 'open'"
+                           " && window.neuralPlayground.stats.refreshes >= 3", timeout=60_000)
+    page.get_by_role("button", name="Play").click()
+    # the stream carried Play; one Streamlit run then redraws the buttons
+    page.wait_for_function("window.neuralPlayground.data.playing === true", timeout=30_000)
+    page.wait_for_function("window.neuralPlayground.stats.frames >= 2", timeout=30_000)
+    runs, frames = stats_of(page, "s.updates"), stats_of(page, "s.frames")
+    epoch, picture = stats_of(page, "s.lastEpoch"), boundary_picture(page)
+    wait_for(lambda: stats_of(page, "s.frames") >= frames + 10, 60, "ten stream frames")
+    wait_for(lambda: boundary_picture(page) != picture, 30, "the boundary to change")
+    assert stats_of(page, "s.lastEpoch") > epoch
+    assert stats_of(page, "s.updates") == runs, "a Streamlit run came in while playing"
+    assert stats_of(page, "Object.values(s.created).every(n => n === 1)"), \
+        "a chart was re-created (it would flicker)"
+    assert stats_of(page, "s.stream") == "open"
+
+    page.get_by_role("button", name="Pause").click()
+    wait_for(lambda: stats_of(page, "s.playing") is False, 30, "the stream to say paused")
+    stopped = stats_of(page, "s.lastEpoch")
+    assert metric(page, "Epoch") == f"{stopped:,}"
+    page.wait_for_function("window.neuralPlayground.data.playing === false", timeout=30_000)
+    wait_for(lambda: page.get_by_role("button", name="Play").is_enabled(), 30,
+             "the Play button to be enabled again")
+    time.sleep(1.0)
+    assert stats_of(page, "s.lastEpoch") == stopped, "training went on after Pause"
+
+    token = page.evaluate("window.neuralPlayground.data.stream.token")
+    origin = server_url.rstrip("/")
+    url = ws_url(server_url)
+    assert ws_refused(f"{url}?token=wrong-{token[:8]}", origin)
+    assert ws_refused(f"{url}?token={token}", "http://evil.example")
+    refused_in_page = page.evaluate("""(url) => new Promise((resolve) => {
+        const socket = new WebSocket(url);
+        socket.onopen = () => { socket.close(); resolve('opened'); };
+        socket.onerror = () => resolve('refused');
+    })""", f"{url}?token=not-the-token")
+    assert refused_in_page == "refused"
+    page.close()
+    # the tab is closed: its session ends, and its token with it
+    wait_for(lambda: ws_refused(f"{url}?token={token}", origin), 60,
+             "the closed tab's token to be refused")

@@ -1,0 +1,255 @@
+"""The live stream: its registry, the mailbox of one frame, the frames, and the WebSocket
+route (served by uvicorn in a thread, driven by the ``websockets`` client)."""
+from __future__ import annotations
+
+import gc
+import json
+import socket
+import threading
+import time
+import weakref
+
+import pytest
+
+from playground.ui import live, live_stream
+from playground.ui.live_frames import FrameBuilder, frame_json
+from playground.ui.live_stream import (
+    BadMessage,
+    LiveChannel,
+    LiveRegistry,
+    parse_message,
+    same_origin,
+)
+from playground.ui.state import new_page_state
+
+
+def new_channel(state, registry=None, session_id="alive"):
+    return LiveChannel(state, session_id, lambda: FrameBuilder(live.describe_live),
+                       encode=frame_json,
+                       registry=live_stream.REGISTRY if registry is None else registry)
+
+
+# ----- what the browser may send --------------------------------------------------------------
+@pytest.mark.parametrize("text, expected", [
+    ('{"type":"ack","seq":3,"resync":["loss_chart"]}',
+     {"type": "ack", "seq": 3, "resync": ["loss_chart"]}),
+    ('{"type":"ack","seq":1}', {"type": "ack", "seq": 1, "resync": []}),
+    ('{"type":"command","command":"pause"}', {"type": "command", "command": "pause"}),
+    ('{"type":"command","command":"step_batch"}', {"type": "command", "command": "step_batch"}),
+])
+def test_acks_and_the_four_commands_are_accepted(text, expected):
+    assert parse_message(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    '{"type":"command","command":"reset_weights"}',      # not a stream command
+    '{"type":"command","command":"play","lr":1}',         # extra field
+    '{"type":"ack","seq":"1"}', '{"type":"ack","seq":1.5}', '{"type":"ack","seq":true}',
+    '{"type":"ack","resync":[1]}', '{"type":"ack","resync":' + json.dumps(["k"] * 9) + '}',
+    '{"type":"eval","code":"x"}', '[1,2]', 'not json', '',
+    '{"type":"ack","seq":1,"pad":"' + "x" * 600 + '"}', None, b'{"type":"ack"}',
+])
+def test_anything_else_is_refused(text):
+    with pytest.raises(BadMessage):
+        parse_message(text)
+
+
+def test_origin_must_be_the_servers_own_host():
+    assert same_origin("http://127.0.0.1:8601", "127.0.0.1:8601")
+    assert same_origin("https://Example.org", "example.org")
+    assert not same_origin("http://evil.example:8601", "127.0.0.1:8601")
+    assert not same_origin("http://127.0.0.1:9999", "127.0.0.1:8601")
+    assert not same_origin(None, "127.0.0.1:8601")
+    assert not same_origin("null", "127.0.0.1:8601")
+    assert not same_origin("file://127.0.0.1:8601", "127.0.0.1:8601")
+
+
+# ----- the registry never keeps a closed tab alive -------------------------------------------
+def test_registry_forgets_a_closed_tab_and_does_not_keep_it_alive():
+    registry = LiveRegistry()
+    channels, states = [], []
+    for _ in range(5):
+        state = new_page_state({})
+        channel = new_channel(state, registry)
+        state.trainer.publisher = channel       # as live.live_channel wires it
+        channels.append(channel)
+        states.append(weakref.ref(state))
+    tokens = [c.token for c in channels]
+    assert len(set(tokens)) == 5 and all(len(t) >= 40 for t in tokens)
+    assert registry.get(tokens[0]) is channels[0]
+    assert registry.get("not-a-token") is None and registry.get("") is None
+    # the tab's session state (PageState and channel) is dropped, as Streamlit does
+    del channel, state
+    channels.clear()
+    gc.collect()
+    assert all(ref() is None for ref in states), "the registry kept a closed tab's state"
+    assert len(registry) == 0
+    assert all(registry.get(t) is None for t in tokens)
+
+
+# ----- the mailbox: one frame ahead at most, the newest ----------------------------------------
+class CountingBuilder:
+    def __init__(self):
+        self.built = 0
+
+    def frame(self, state, view, urgent=False):
+        self.built += 1
+        return {"n": self.built, "urgent": urgent}
+
+    def resync(self, keys):
+        self.resynced = keys
+
+
+def test_a_frame_is_built_only_after_the_last_one_was_acknowledged():
+    state = new_page_state({})
+    builder = CountingBuilder()
+    channel = LiveChannel(state, "alive", lambda: builder, registry=LiveRegistry())
+    assert not channel.wants_frame()                # no socket yet
+    import asyncio
+    loop = asyncio.new_event_loop()
+    try:
+        connection, _ = channel.attach(loop)
+        assert channel.wants_frame()
+        assert channel.publish()
+        assert not channel.wants_frame() and not channel.publish()   # not acknowledged
+        first = json.loads(channel.take(connection))
+        assert first["n"] == 1 and channel.take(connection) is None
+        assert channel.publish(force=True) and channel.publish(force=True)   # Pause, Step
+        assert json.loads(channel.take(connection))["n"] == 3       # only the newest waits
+        time.sleep(live_stream.FRAME_EVERY_S)
+        channel.acknowledged(connection, ["loss_chart"])
+        assert builder.resynced == ["loss_chart"]
+        assert channel.wants_frame()
+        assert channel.take(connection + 1) is None                  # an old socket
+        assert channel.detach(connection) and not channel.wants_frame()
+    finally:
+        loop.close()
+
+
+# ----- the frames: small updates after the first -------------------------------------------------
+def test_frames_swap_pictures_and_extend_curves_after_a_whole_first_frame():
+    state = new_page_state({})
+    builder = FrameBuilder(live.describe_live)
+    first = builder.frame(state, "Metrics")
+    assert set(first["charts"]) == {"output_chart", "network_chart", "loss_chart",
+                                    "detail_chart"}
+    assert all("figure" in u for u in first["charts"].values())
+    state.playing = True
+    state.session.step_epochs(3)
+    second = builder.frame(state, "Metrics", urgent=True)
+    output, loss = second["charts"]["output_chart"], second["charts"]["loss_chart"]
+    # the live boundary is a picture over fixed traces: a whole figure once (live mode)...
+    assert "figure" in output
+    state.session.step_epochs(2)
+    third = builder.frame(state, "Metrics", urgent=True)
+    output, loss = third["charts"]["output_chart"], third["charts"]["loss_chart"]
+    # ...then only its picture
+    assert set(output) == {"base", "relayout"} and output["base"] == \
+        second["charts"]["output_chart"]["base"]
+    assert output["relayout"]["images"][0]["source"].startswith("data:image/png;base64,")
+    assert third["epoch"] == 5 and third["status"][0]["value"] == "5"
+    # the loss curves grew by the two new epochs, from where the last frame left them
+    assert loss["from"] == 3 and loss["n"] == 5
+    assert loss["extend"]["x"][0] == [4, 5]
+    assert loss["extend"]["y"][0] == pytest.approx(state.session.history["loss"][3:5])
+    json.loads(frame_json(third))                       # valid JSON, no NaN
+    # a chart the board could not update is sent whole again
+    builder.resync(["loss_chart"])
+    fourth = builder.frame(state, "Metrics", urgent=True)
+    assert "figure" in fourth["charts"]["loss_chart"]
+    assert "output_chart" not in fourth["charts"]       # nothing new to show
+
+
+# ----- the route ------------------------------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def stream_url():
+    import uvicorn
+    from starlette.applications import Starlette
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(Starlette(routes=live_stream.stream_routes()),
+                                           host="127.0.0.1", port=port, log_level="error"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 20
+    while not server.started and time.time() < deadline:
+        time.sleep(0.05)
+    yield f"ws://127.0.0.1:{port}{live_stream.STREAM_PATH}", f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def live_tab(monkeypatch):
+    monkeypatch.setattr(live_stream, "session_is_active", lambda sid: sid == "alive")
+    state = new_page_state({})
+    channel = new_channel(state)
+    state.trainer.publisher = channel
+    yield state, channel
+    state.trainer.stop(state, wait=True)
+
+
+def _connect(url, token, origin):
+    from websockets.sync.client import connect
+    return connect(f"{url}?token={token}", origin=origin, open_timeout=10)
+
+
+def _refused(url, token, origin) -> bool:
+    from websockets.exceptions import InvalidStatus
+    try:
+        with _connect(url, token, origin):
+            pass
+    except InvalidStatus as error:
+        return error.response.status_code == 403
+    return False
+
+
+def test_route_refuses_unknown_tokens_foreign_origins_and_ended_sessions(stream_url, live_tab):
+    url, origin = stream_url
+    state, channel = live_tab
+    assert _refused(url, "wrong-token", origin)
+    assert _refused(url, channel.token, "http://evil.example")
+    with _connect(url, channel.token, origin) as socket_:        # the right one is let in
+        assert json.loads(socket_.recv(timeout=10))["type"] == "frame"
+    ended = new_channel(new_page_state({}), session_id="closed-tab")
+    assert _refused(url, ended.token, origin)
+
+
+def test_play_pause_and_step_go_through_the_stream(stream_url, live_tab):
+    url, origin = stream_url
+    state, channel = live_tab
+    with _connect(url, channel.token, origin) as ws:
+        frame = json.loads(ws.recv(timeout=10))
+        assert frame["epoch"] == 0 and not frame["playing"]
+        ws.send(json.dumps({"type": "ack", "seq": frame["seq"]}))
+        ws.send(json.dumps({"type": "command", "command": "step_epoch"}))
+        frame = json.loads(ws.recv(timeout=10))
+        assert frame["epoch"] == 1 and state.session.epoch == 1
+        ws.send(json.dumps({"type": "ack", "seq": frame["seq"]}))
+        ws.send(json.dumps({"type": "command", "command": "play"}))
+        epochs = []
+        while len(epochs) < 5:                  # frames keep coming while acknowledged
+            frame = json.loads(ws.recv(timeout=10))
+            epochs.append(frame["epoch"])
+            ws.send(json.dumps({"type": "ack", "seq": frame["seq"]}))
+        assert state.playing and epochs[-1] > epochs[0]
+        ws.send(json.dumps({"type": "command", "command": "pause"}))
+        while frame["playing"]:
+            frame = json.loads(ws.recv(timeout=10))
+            ws.send(json.dumps({"type": "ack", "seq": frame["seq"]}))
+        assert not state.playing
+        stopped = state.session.epoch
+        assert frame["epoch"] == stopped            # the last frame shows where it stopped
+        time.sleep(0.3)
+        assert state.session.epoch == stopped
+        ws.send(json.dumps({"type": "command", "command": "reset_weights"}))
+        from websockets.exceptions import ConnectionClosed
+        with pytest.raises(ConnectionClosed):      # anything else closes the stream
+            while True:
+                ws.recv(timeout=10)
+    assert state.session.epoch == stopped
