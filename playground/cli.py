@@ -12,7 +12,8 @@ Order: defaults, then ``--preset`` or ``--config``, then the flags; a ``--datase
 another kind picks a loss and network type that fit it (as the app does) unless flags set
 them. A flag value that does not fit is an error (exit code 2); a config file's bad values
 are fixed and reported as warnings, as when opening a link. Exit codes: 0 done, 1 training
-diverged, 2 bad input.
+diverged, 2 bad input. On a terminal, training that takes longer than a second shows a
+progress bar (never with ``--json``, nor when the output goes to a file or a pipe).
 """
 from __future__ import annotations
 
@@ -22,9 +23,11 @@ import sys
 from pathlib import Path
 
 from playground import config as config_module
+from playground.cli_progress import ProgressBar
 from playground.config import FIELDS, ExperimentConfig
 
 EXIT_OK, EXIT_DIVERGED, EXIT_BAD_INPUT = 0, 1, 2
+TRAIN_SLICE_SECONDS = 0.1    # training runs in slices this long, the progress bar between
 
 
 class CliError(Exception):
@@ -124,7 +127,7 @@ def run_train(args, out) -> int:
                                   csv_name=args.csv.name if args.csv else "uploaded.csv")
     except ValueError as error:        # DataError / ExperimentError: plain messages
         raise CliError(str(error)) from None
-    snapshot = session.step_epochs(cfg.epochs)
+    snapshot = _train(session, cfg.epochs, ProgressBar(out, cfg.epochs, enabled=not args.json))
     # a run that did not diverge has trained every epoch it was asked for
     status = "diverged" if snapshot.status == "diverged" else "done"
     result = {"epochs": snapshot.epoch, "status": status, "message": snapshot.message,
@@ -150,6 +153,16 @@ def run_train(args, out) -> int:
     else:
         _print_result(result, session, out)
     return EXIT_DIVERGED if snapshot.status == "diverged" else EXIT_OK
+
+
+def _train(session, epochs: int, bar: ProgressBar):
+    """Train ``epochs`` epochs in slices so the bar can move (the same batches in the same
+    order as ``session.step_epochs(epochs)``); -> the snapshot."""
+    while session.epoch < epochs and session.status != "diverged":
+        session.train_for(TRAIN_SLICE_SECONDS, max_epochs=epochs - session.epoch)
+        bar.update(session.epoch)
+    bar.close()
+    return session.snapshot()
 
 
 def _print_result(result: dict, session, out) -> None:

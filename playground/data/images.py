@@ -5,15 +5,16 @@ X: (n, height, width, 1) float32 in [0, 1]; y: (n,) int64 labels.
 from __future__ import annotations
 
 import gzip
-from pathlib import Path
 
 import numpy as np
+
+from playground.resources import ASSETS_DIR
 
 from .errors import DataError
 
 # UCI optdigits test set (1797 images, pixel counts 0..16), copied from scikit-learn's
 # package data; CC BY 4.0, E. Alpaydin and C. Kaynak. One row: 64 pixels then the label.
-DIGITS_FILE = Path(__file__).resolve().parents[2] / "assets" / "digits.csv.gz"
+DIGITS_FILE = ASSETS_DIR / "digits.csv.gz"
 DIGIT_SIDE = 8
 SHAPE_NAMES = ("square", "circle", "cross", "triangle", "ring")
 MIN_SIDE, MAX_SIDE = 8, 64

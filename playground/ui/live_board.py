@@ -22,9 +22,11 @@ from pathlib import Path
 import streamlit as st
 from streamlit.components.v1 import declare_component
 
+from playground.resources import ASSETS_DIR
+
 # Our plotly.js build with only the trace types our figures use (assets/plotly/README.md):
 # a quarter of the full plotly.min.js, so the first chart appears about 1.5 s sooner.
-PLOTLY_JS_DIR = str(Path(__file__).resolve().parents[2] / "assets" / "plotly")
+PLOTLY_JS_DIR = str(ASSETS_DIR / "plotly")
 PLOTLY_JS_FILE = "plotly-playground.min.js"
 
 # The board's JavaScript and CSS, in real files beside this one. loader.js (the page's
