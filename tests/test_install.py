@@ -58,3 +58,9 @@ def test_pip_install_works_from_another_folder(tmp_path):
     assert "cnn_digits" in presets
     assert _run([sys.executable, "-c", CHECK, str(target)], elsewhere, env).split() == \
         ["(1797,", "8,", "8,", "1)", "2"]
+    # every file of the package (the board's JS and CSS, templates, ...) and of assets/
+    for folder, installed in (("playground", "playground"), ("assets", "playground/assets")):
+        shipped = {p.relative_to(source / folder) for p in (source / folder).rglob("*")
+                   if p.is_file() and "__pycache__" not in p.parts}
+        missing = [str(p) for p in shipped if not (target / installed / p).is_file()]
+        assert not missing, f"not installed: {missing}"

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from playground.nn.activations import ACTIVATIONS
+
 # Layer class -> the get_config() keys an inference script needs (the rest, initialisers
 # and weight penalties, only matter for training from scratch).
 EXPORTED_SETTINGS = {
@@ -24,9 +26,10 @@ EXPORTED_SETTINGS = {
     "LSTM": ("units", "return_sequences"),
     "BatchNormalization": ("momentum", "epsilon"),
 }
-# Our activation name -> the scripts' name, where they differ: playground/nn/activations.py
-# computes gelu with the tanh approximation, Keras's and PyTorch's default is the exact erf.
-SCRIPT_ACTIVATIONS = {"gelu": "gelu_tanh"}
+# Our activation name -> the scripts' name, where they differ. The scripts' "gelu" is the
+# exact erf form (Keras's and PyTorch's default) and "gelu_tanh" the tanh approximation; an
+# engine without "gelu_tanh" computes its "gelu" with the tanh approximation.
+SCRIPT_ACTIVATIONS = {} if "gelu_tanh" in ACTIVATIONS else {"gelu": "gelu_tanh"}
 CHECK_ROWS = 5          # rows saved in the script with the playground's outputs for them
 
 
