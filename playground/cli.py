@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -131,16 +132,22 @@ def run_train(args, out) -> int:
     # a run that did not diverge has trained every epoch it was asked for
     status = "diverged" if snapshot.status == "diverged" else "done"
     result = {"epochs": snapshot.epoch, "status": status, "message": snapshot.message,
-              "task": snapshot.task, "metrics": snapshot.metrics,
-              "final": {k: v[-1] for k, v in snapshot.history.items() if v}}
+              "task": snapshot.task,
+              "metrics": {split: {name: _plain(v) for name, v in values.items()}
+                          for split, values in snapshot.metrics.items()},
+              "final": {k: _plain(v[-1]) for k, v in snapshot.history.items() if v}}
     fit = session.linear_fit()
     if fit is not None:
-        result["linear_fit"] = {"w": fit[0], "b": fit[1]}
+        result["linear_fit"] = {"w": _plain(fit[0]), "b": _plain(fit[1])}
+    if session.log.thinned:
+        result["history_note"] = session.log.note()
     try:
         if args.save_model:
             args.save_model.write_bytes(session.model_npz_bytes())
         if args.history:
             args.history.write_text(session.history_csv(), encoding="utf-8")
+            if session.log.thinned:
+                print(f"note: {session.log.note()}", file=sys.stderr)
         if args.save_config:
             args.save_config.write_text(config_module.to_json(cfg), encoding="utf-8")
         for framework, path in (("pytorch", args.export_pytorch), ("keras", args.export_keras)):
@@ -165,16 +172,26 @@ def _train(session, epochs: int, bar: ProgressBar):
     return session.snapshot()
 
 
+def _plain(value) -> float | None:
+    """A metric as a plain JSON number: a Python float, or None for NaN/infinity (which
+    JSON cannot hold)."""
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
 def _print_result(result: dict, session, out) -> None:
     cfg = session.config
     print(f"{cfg.dataset}: {session.prepared.task}, {result['epochs']} epochs, "
           f"status {result['status']}", file=out)
     if result["message"]:
         print(result["message"], file=out)
+    if "history_note" in result:
+        print(result["history_note"], file=out)
     names = sorted({m for split in result["metrics"].values() for m in split})
     print(f"{'split':<12}" + "".join(f"{n:>12}" for n in names), file=out)
     for split, values in result["metrics"].items():
-        print(f"{split:<12}" + "".join(f"{values[n]:>12.4f}" for n in names), file=out)
+        print(f"{split:<12}" + "".join("           -" if values.get(n) is None
+                                       else f"{values[n]:>12.4f}" for n in names), file=out)
     if "linear_fit" in result:
         print(f"fitted line: y = {result['linear_fit']['w']:.4f} x + "
               f"{result['linear_fit']['b']:.4f}", file=out)

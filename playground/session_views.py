@@ -45,6 +45,7 @@ class Progress:
     batch_in_epoch: int = 0             # batches done of the epoch in progress
     batches_per_epoch: int = 0          # batches in one epoch
     batch_loss: float | None = None     # after Step batch: its loss before the update
+    history_epochs: tuple[int, ...] = ()  # the epoch of each entry (thinned when long)
 
 
 class SessionViews:
@@ -123,6 +124,7 @@ class SessionViews:
             class_names=None if prepared.task == "regression" else list(prepared.class_names),
             history={k: list(v) for k, v in p.history.items()},
             grad_norms={k: list(v) for k, v in p.grad_norms.items()},
+            history_epochs=list(p.history_epochs),
             layers=[_layer_view(layer) for layer in self.model.layers],
             metrics=metrics, confusion=confusion, splits=splits,
             grid=self.grid(grid_resolution, p.batches), curve=self.curve(),

@@ -94,10 +94,12 @@ class SampleView:
 class Snapshot:
     """Everything the page shows after some training.
 
-    history: per-epoch lists, all the same length (= epoch): "loss", "val_loss",
+    history: per-epoch lists, all the same length (= len(history_epochs)): "loss", "val_loss",
              "test_loss", and for classification "accuracy", "val_accuracy",
              "test_accuracy". A split that is empty has no key.
     grad_norms: layer name -> per-epoch L2 norm of that layer's gradient (all its params).
+    history_epochs: the 1-based epoch of each history entry: 1, 2, ..., epoch until a long
+             run's history is thinned (then epoch 1, every k-th epoch and the latest).
     metrics: split name -> {"accuracy", "precision", "recall", "f1"} (classification) or
              {"mse", "mae", "r2"} (regression), from ``playground.nn.metrics``.
     confusion: split name -> (classes, classes) int counts, rows true, columns predicted.
@@ -128,3 +130,4 @@ class Snapshot:
                                              # just before its update; else None
     status: str = "ready"                    # "ready", "training", "paused", "diverged", "done"
     message: str = ""                        # plain-language note (why it paused, what to try)
+    history_epochs: list[int] = field(default_factory=list)   # empty: 1..len(history)

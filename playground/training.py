@@ -24,6 +24,7 @@ from playground import nn
 from playground.config import ExperimentConfig, changed_fields, field_spec, to_json
 from playground.data import Dataset
 from playground.experiment_data import ExperimentError, PreparedData, load_dataset, prepare
+from playground.history import EpochHistory
 from playground.model_builder import (
     build_model,
     compile_model,
@@ -88,13 +89,22 @@ class TrainingSession:
         self.batches = 0                     # batches completed in all
         self._order: np.ndarray | None = None  # this epoch's shuffled row order
         self._position = 0                   # next row of self._order to train on
-        self.history: dict[str, list[float]] = {}
-        self.grad_norms: dict[str, list[float]] = {
-            layer.name: [] for layer in self.model.layers if layer.params}
+        # per-epoch losses, accuracies and gradient norms, thinned once it grows long
+        self.log = EpochHistory([layer.name for layer in self.model.layers if layer.params])
         self.batch_loss: float | None = None  # set by step_batches: its last batch's loss
         self.status = "ready"
         self.message = ""
         self._views = SessionViews(self.model, self.prepared, self._loss)
+
+    @property
+    def history(self) -> dict[str, list[float]]:
+        """key -> value per recorded epoch (``self.log.epochs``): "loss", "val_loss", ..."""
+        return self.log.logs
+
+    @property
+    def grad_norms(self) -> dict[str, list[float]]:
+        """layer name -> gradient L2 norm per recorded epoch (``self.log.epochs``)."""
+        return self.log.grad_norms
 
     # ----- training --------------------------------------------------------------------
     def _batch_size(self) -> int:
@@ -148,11 +158,8 @@ class TrainingSession:
             self._order = None
             raise nn.TrainingDiverged(
                 f"The loss became too large to compute in epoch {self.epoch + 1}.")
-        for key, value in logs.items():
-            self.history.setdefault(key, []).append(value)
-        for name, value in norms.items():
-            self.grad_norms[name].append(value)
         self.epoch += 1
+        self.log.record(self.epoch, logs, norms)
         self._order = None
         self.status = "training"
 
@@ -279,7 +286,8 @@ class TrainingSession:
         """Everything the page shows now (copies; cached until the next batch)."""
         progress = Progress(self.epoch, self.batches, self.status, self.message, self.history,
                             self.grad_norms, self.config.model_kind, self.batch_in_epoch,
-                            self.batches_per_epoch, self.batch_loss)
+                            self.batches_per_epoch, self.batch_loss,
+                            tuple(self.log.epochs))
         return self._views.snapshot(progress, grid_resolution)
 
     @property
@@ -299,15 +307,9 @@ class TrainingSession:
         return float(y[1] - y[0]), float(y[0])
 
     def history_csv(self) -> str:
-        """Per-epoch history as CSV: epoch, then every history key, then gradient norms."""
-        keys = list(self.history)
-        grads = list(self.grad_norms)
-        lines = [",".join(["epoch"] + keys + [f"grad_norm_{g}" for g in grads])]
-        for i in range(self.epoch):
-            row = [str(i + 1)] + [repr(self.history[k][i]) for k in keys] + \
-                  [repr(self.grad_norms[g][i]) for g in grads]
-            lines.append(",".join(row))
-        return "\n".join(lines) + "\n"
+        """Per-epoch history as CSV: epoch, then every history key, then gradient norms
+        (plain numbers; one row per recorded epoch, see ``self.log.note()``)."""
+        return self.log.to_csv()
 
     def model_npz_bytes(self) -> bytes:
         """The model saved by ``playground.nn`` (.npz, no pickle) as bytes, plus two text

@@ -132,3 +132,23 @@ def test_a_new_dataset_flag_gets_a_fitting_loss_and_network_as_in_the_app(tmp_pa
                    "--model-kind", "mlp", "--save-config", str(tmp_path / "used.json"))
     assert code == 0
     assert config.from_json((tmp_path / "used.json").read_text())[0].model_kind == "mlp"
+
+
+def test_history_csv_and_json_metrics_are_plain_numbers(tmp_path):
+    import pandas as pd
+    code, text = _run("train", "--dataset", "xor", "--n-samples", "60", "--epochs", "3",
+                      "--json", "--history", str(tmp_path / "h.csv"))
+    assert code == 0
+    table = pd.read_csv(tmp_path / "h.csv")
+    assert table["epoch"].tolist() == [1, 2, 3]
+    assert all(dtype == np.float64 for dtype in table.drop(columns="epoch").dtypes)
+
+    def refuse(word):
+        raise AssertionError(f"{word} is not a JSON number")
+    result = json.loads(text, parse_constant=refuse)
+    numbers = [v for split in result["metrics"].values() for v in split.values()] + \
+        list(result["final"].values())
+    assert numbers and all(type(v) is float for v in numbers)
+    from playground.cli import _plain
+    assert _plain(float("nan")) is None and _plain(np.float64(0.5)) == 0.5
+    assert type(_plain(np.float64(0.5))) is float

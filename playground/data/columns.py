@@ -82,15 +82,30 @@ def as_number_or_text(series: pd.Series) -> tuple[pd.Series, bool, str | None]:
 
 
 def clean_numbers(values: pd.Series, name: str) -> tuple[pd.Series, list[str]]:
-    """Infinities and values beyond float32's range become missing, with a note."""
+    """Infinities and values beyond float32's range become missing, with a note naming the
+    column and the rows (data rows counted from 1: the index label + 1)."""
     array = values.to_numpy(dtype=np.float64)
     too_big = np.abs(array) > FLOAT32_LIMIT      # true for +-inf, false for NaN
     if not too_big.any():
         return values, []
-    count = int(too_big.sum())
-    note = (f"Treated {count} infinite or too-large value{'s' if count > 1 else ''} in "
-            f"'{name}' as missing (numbers must be finite and below {FLOAT32_LIMIT:.3g}).")
-    return values.mask(too_big), [note]
+    return values.mask(too_big), [_too_large_note(values, too_big, name)]
+
+
+def _too_large_note(values: pd.Series, too_big: np.ndarray, name: str) -> str:
+    """"Treated 2 infinite or too-large values in 'x' as missing: 1e+300 on data row 3, ..."."""
+    positions = np.flatnonzero(too_big)
+    count = len(positions)
+    shown = ", ".join(f"{values.iloc[p]:.4g} on data row {_row_number(values.index[p])}"
+                      for p in positions[:5])
+    more = f" and {count - 5:,} more" if count > 5 else ""
+    return (f"Treated {count:,} infinite or too-large value{'s' if count > 1 else ''} in "
+            f"'{name}' as missing: {shown}{more}. The network computes in float32, so "
+            f"numbers must be finite and at most {FLOAT32_LIMIT:.3g} in size. Rescale the "
+            f"column (e.g. divide it by a power of ten) or fix those rows.")
+
+
+def _row_number(label) -> str:
+    return f"{label + 1:,}" if isinstance(label, (int, np.integer)) else str(label)
 
 
 def drop_reason(name: str, values: pd.Series, numeric: bool, position: int,

@@ -41,6 +41,12 @@ BOMS = ((b"\xef\xbb\xbf", "utf-8-sig", "UTF-8 with BOM"),
 DECIMAL_COMMA_NUMBER = re.compile(r"^\s*[-+]?(\d{1,3}(\.\d{3})+|\d+),\d+\s*$")
 DECIMAL_POINT_NUMBER = re.compile(
     r"^\s*[-+]?(\d+\.\d{1,2}|\d+\.\d{4,}|\.\d+|\d+\.\d+[eE][-+]?\d+)\s*$")
+# A valid multi-byte UTF-8 sequence that Windows-1252 would show as two or three odd
+# characters ("Ã©" for "é", "â€™" for "'"): a file that holds one is UTF-8 text in places.
+UTF8_SEQUENCE = re.compile(rb"[\xc2\xc3][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}"
+                           rb"|[\xf0-\xf4][\x80-\xbf]{3}")
+NOT_UTF8 = re.compile("[\udc80-\udcff]+")    # bytes "surrogateescape" could not decode
+EXPORT_AS_CSV = "Export the table as CSV (UTF-8) and upload that."
 CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 NUMBER = re.compile(r"^\s*[-+]?(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)?\s*$")
 
@@ -119,32 +125,94 @@ def decode(raw: bytes | str) -> TextFacts:
                 try:
                     text, codec, label = raw.decode(bom_codec), bom_codec, bom_label
                 except UnicodeDecodeError as error:
+                    # utf-8-sig counts from after its marker, utf-16 from the file's start
+                    where = _where(raw, error.start + len(bom)) if bom_codec == "utf-8-sig" \
+                        else f"byte {error.start + 1:,} of the file"
                     raise DataError(f"The file starts with a {bom_label.split()[0]} marker "
-                                    f"but is not valid {bom_label.split()[0]} text "
-                                    f"({error.reason}). Save it again as UTF-8 CSV.") from error
+                                    f"but is not valid {bom_label.split()[0]} text: "
+                                    f"{error.reason} at {where}. Save it again as UTF-8 "
+                                    f"CSV.") from None
                 break
         if text is None:
-            if b"\x00" in raw[:SAMPLE_CHARS]:
-                raise DataError("The file contains binary data (zero bytes), so it is not a "
-                                "CSV text file. Export the table as CSV (UTF-8) and upload "
-                                "that.")
-            try:
-                text, codec, label = raw.decode("utf-8"), "utf-8", "UTF-8"
-            except UnicodeDecodeError:
-                try:
-                    text, codec, label = raw.decode("cp1252"), "cp1252", "Latin-1 (Windows-1252)"
-                except UnicodeDecodeError:
-                    text, codec, label = raw.decode("latin-1"), "latin-1", "Latin-1"
+            _refuse_zero_bytes(raw)
+            text, codec, label = _decode_without_bom(raw)
     if text.startswith("\ufeff"):
         text = text[1:]
+    zero = text.find("\x00")
+    if zero >= 0:                      # UTF-16 or already-decoded text
+        raise DataError(f"The file contains binary data, so it is not a CSV text file: a zero "
+                        f"character on {_line_of_text(text, zero)}. {EXPORT_AS_CSV}")
     sample = text[:SAMPLE_CHARS]
     controls = len(CONTROL_CHARACTER.findall(sample))
-    if "\x00" in sample or controls > max(2, len(sample) // 100):
+    if controls > max(2, len(sample) // 100):
         raise DataError("The file contains binary data (control characters), so it is not "
-                        "a CSV text file. Export the table as CSV (UTF-8) and upload that.")
+                        f"a CSV text file. {EXPORT_AS_CSV}")
     if not text or text.isspace():
         raise DataError("The file is empty. Upload a CSV with a header row and data rows.")
     return TextFacts(text, codec, label)
+
+
+def _line_of_text(text: str, index: int) -> str:
+    return f"line {text.count(chr(10), 0, index) + 1:,}"
+
+
+def _where(raw: bytes, offset: int) -> str:
+    """Where byte ``offset`` is: "byte 12 of line 3 (byte 1,234 of the file)"."""
+    line = raw.count(b"\n", 0, offset) + 1
+    column = offset - (raw.rfind(b"\n", 0, offset) + 1) + 1
+    return f"byte {column:,} of line {line:,} (byte {offset + 1:,} of the file)"
+
+
+def _refuse_zero_bytes(raw: bytes) -> None:
+    """A zero byte anywhere in a file without a UTF-16 marker means it is not text."""
+    zero = raw.find(b"\x00")
+    if zero >= 0:
+        raise DataError(f"The file contains binary data, so it is not a CSV text file: a zero "
+                        f"byte at {_where(raw, zero)}. {EXPORT_AS_CSV}")
+
+
+def _lines_listed(lines: list[int]) -> str:
+    shown = ", ".join(f"{n:,}" for n in lines[:5])
+    more = f" and {len(lines) - 5:,} more" if len(lines) > 5 else ""
+    return f"line{'s' if len(lines) > 1 else ''} {shown}{more}"
+
+
+def _bad_utf8_lines(raw: bytes) -> tuple[list[int], int]:
+    """(line numbers holding bytes that are not UTF-8, how many such bytes)."""
+    text = raw.decode("utf-8", errors="surrogateescape")   # bad bytes -> U+DC80..U+DCFF
+    lines, count, line, position = [], 0, 1, 0
+    for match in NOT_UTF8.finditer(text):
+        count += len(match.group())
+        line += text.count("\n", position, match.start())
+        position = match.start()
+        if not lines or line != lines[-1]:
+            lines.append(line)
+    return lines, count
+
+
+def _decode_without_bom(raw: bytes) -> tuple[str, str, str]:
+    """(text, codec, label): strict UTF-8 over the whole file, else Windows-1252 when the
+    file is clean in it; a DataError saying where the bad bytes are otherwise."""
+    try:
+        return raw.decode("utf-8"), "utf-8", "UTF-8"
+    except UnicodeDecodeError as error:
+        first_bad = error.start     # the first byte that is not UTF-8
+    if UTF8_SEQUENCE.search(raw):
+        lines, count = _bad_utf8_lines(raw)
+        raise DataError(
+            f"The file mixes two text encodings: parts of it are UTF-8, but {count:,} "
+            f"byte{'s' if count > 1 else ''} on {_lines_listed(lines)} "
+            f"{'are' if count > 1 else 'is'} not, probably Windows-1252 (Latin-1); the first "
+            f"is {_where(raw, first_bad)}. Read either way, some letters would come out "
+            f"garbled (an 'é' as 'Ã©'). Save the whole file again as UTF-8 CSV, or fix "
+            f"those lines.")
+    try:
+        return raw.decode("cp1252"), "cp1252", "Latin-1 (Windows-1252)"
+    except UnicodeDecodeError as error:
+        raise DataError(
+            f"The file is neither UTF-8 nor Windows-1252 (Latin-1) text: the byte "
+            f"0x{raw[error.start]:02X} at {_where(raw, error.start)} is not a letter in "
+            f"either. Save the file again as UTF-8 CSV.") from None
 
 
 def _sample_rows(text: str, delimiter: str) -> list[list[str]] | None:

@@ -157,21 +157,24 @@ def frame_to_dataset(frame: pd.DataFrame, *, target: str | None = None,
                         "it uses a comma, semicolon, tab or | between values.")
     target_name = _find_target(frame, target)
 
-    # Rows without a target teach nothing: drop them first.
+    # Rows without a target teach nothing: drop them first. The index keeps each row's
+    # place in the file (data row = label + 1) for the notes on the input columns.
+    noted = len(report)
     target_values, target_numeric = _read_column(frame[target_name], target_name, report)
+    why = " ".join(report[noted:])     # e.g. values too large for float32, and which rows
     no_target = target_values.isna().to_numpy()
     if no_target.all():
         raise DataError(f"Every value of the target column '{target_name}' is missing, so "
-                        f"there is nothing to learn. Choose another target column.")
+                        f"there is nothing to learn. {why or 'Choose another target column.'}")
     if no_target.any():
         report.append(f"Dropped {_plural(int(no_target.sum()), 'row')} whose target "
                       f"'{target_name}' is missing: a row without a target cannot teach.")
-        frame = frame.loc[~no_target].reset_index(drop=True)
-        target_values = target_values.loc[~no_target].reset_index(drop=True)
+        frame = frame.loc[~no_target]
+        target_values = target_values.loc[~no_target]
 
     if len(target_values) < MIN_ROWS:
         raise DataError(f"Only {_plural(len(target_values), 'usable row')} with a target; at "
-                        f"least {MIN_ROWS} are needed to learn anything. Add rows.")
+                        f"least {MIN_ROWS} are needed to learn anything. {why or 'Add rows.'}")
 
     # Decide every feature column: keep as numbers, keep as categories, or drop.
     kept: list[Column] = []

@@ -32,7 +32,9 @@ def render_downloads(state: PageState) -> None:
                            help="All settings; upload it later to repeat the experiment.")
         st.download_button("History (.csv)", locked(session.history_csv),
                            file_name="history.csv", mime="text/csv", width="stretch",
-                           on_click="ignore", help="Loss and accuracy per epoch.")
+                           on_click="ignore",
+                           help=" ".join(filter(None, ["Loss and accuracy per epoch.",
+                                                       session.log.note()])))
         st.download_button("Model (.npz)", locked(session.model_npz_bytes),
                            file_name="model.npz", mime="application/octet-stream",
                            width="stretch", on_click="ignore",

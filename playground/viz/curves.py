@@ -44,6 +44,17 @@ def _thinned(n_points: int) -> np.ndarray:
     return np.unique(np.linspace(0, n_points - 1, MAX_POINTS).round().astype(np.int64))
 
 
+def _epoch_numbers(epochs, n_points: int) -> np.ndarray:
+    """The 1-based epoch of each of n_points history entries (1..n_points when not given)."""
+    if epochs is None or len(epochs) == 0:
+        return np.arange(1, n_points + 1)
+    numbers = np.asarray(epochs, dtype=np.int64)
+    if numbers.shape != (n_points,):
+        raise ValueError(f"epochs must give one epoch number per history entry: "
+                         f"{n_points} entries, {numbers.size} epoch numbers.")
+    return numbers
+
+
 def _epoch_range(n_epochs: int) -> list[float]:
     return [0.5, max(n_epochs, MIN_EPOCH_SPAN) + 0.5]
 
@@ -113,11 +124,13 @@ def _log_range(arrays: list[np.ndarray]) -> list[float]:
     return [low - 0.1, high + 0.1]
 
 
-def loss_figure(history: dict[str, list[float]], log_y: bool = False) -> go.Figure:
+def loss_figure(history: dict[str, list[float]], log_y: bool = False,
+                epochs=None) -> go.Figure:
     """Loss per epoch for train/validation/test; a second panel of accuracy if present.
 
     history: key -> per-epoch values, e.g. "loss", "val_loss", "test_loss",
              "accuracy", "val_accuracy", "test_accuracy" (all the same length).
+    epochs: the 1-based epoch of each entry (a thinned long history); default 1, 2, ...
     log_y: draw the loss on a log axis (useful for regression losses that fall by
            decades). Accuracy is always linear, 0-100 %.
     """
@@ -126,8 +139,9 @@ def loss_figure(history: dict[str, list[float]], log_y: bool = False) -> go.Figu
     if len(lengths) > 1:
         raise ValueError("Every history list must have one value per epoch, but the "
                          f"lengths differ: { {k: len(a) for k, a in series.items()} }.")
-    n_epochs = lengths.pop() if lengths else 0
-    epochs = np.arange(1, n_epochs + 1)
+    n_points = lengths.pop() if lengths else 0
+    epochs = _epoch_numbers(epochs, n_points)
+    n_epochs = int(epochs[-1]) if n_points else 0
     has_accuracy = any(k in series for k in ACCURACY_KEYS)
 
     data: list[dict] = []
@@ -135,11 +149,11 @@ def loss_figure(history: dict[str, list[float]], log_y: bool = False) -> go.Figu
     for key, split in LOSS_KEYS.items():
         if key in series:
             data.append(_line(epochs, series[key], f"{split} loss", split, "x", "y",
-                              ".4g", True, n_epochs))
+                              ".4g", True, n_points))
     for key, split in ACCURACY_KEYS.items():
         if key in series:
             data.append(_line(epochs, series[key], f"{split} accuracy", split, "x2", "y2",
-                              ".1%", LOSS_KEYS_BY_SPLIT[split] not in series, n_epochs))
+                              ".1%", LOSS_KEYS_BY_SPLIT[split] not in series, n_points))
 
     loss_domain = [0.0, 0.42] if has_accuracy else [0.0, 1.0]
     loss_axis = theme.axis("loss (log scale)" if log_y else "loss", anchor="x")
@@ -166,7 +180,7 @@ def loss_figure(history: dict[str, list[float]], log_y: bool = False) -> go.Figu
     else:
         bad = [k for k in LOSS_KEYS if k in series and not np.isfinite(series[k]).all()]
         if bad:
-            first = int(np.flatnonzero(~np.isfinite(series[bad[0]]))[0]) + 1
+            first = int(epochs[np.flatnonzero(~np.isfinite(series[bad[0]]))[0]])
             annotations.append(theme.message_annotation(
                 f"loss became infinite or NaN at epoch {first}: "
                 "try a smaller learning rate", y=0.9))
@@ -174,22 +188,25 @@ def loss_figure(history: dict[str, list[float]], log_y: bool = False) -> go.Figu
     return theme.new_figure(data, layout)
 
 
-def gradient_norms_figure(grad_norms: dict[str, list[float]]) -> go.Figure:
+def gradient_norms_figure(grad_norms: dict[str, list[float]], epochs=None) -> go.Figure:
     """Per-layer L2 gradient norm per epoch on a log axis, one line per layer.
 
     grad_norms: layer name -> per-epoch norms (the same length for every layer).
+    epochs: the 1-based epoch of each entry (a thinned long history); default 1, 2, ...
     Vanishing gradients show as lines falling by decades, exploding ones as lines rising.
     Zero or non-finite norms are drawn as gaps (a log axis cannot show them).
     """
     series = _check_series(grad_norms, "grad_norms")
-    n_epochs = max((len(a) for a in series.values()), default=0)
+    n_points = max((len(a) for a in series.values()), default=0)
+    epoch_numbers = _epoch_numbers(epochs, n_points)
+    n_epochs = int(epoch_numbers[-1]) if n_points else 0
     data = []
     for index, (name, values) in enumerate(series.items()):
         keep = _thinned(len(values))
         shown = np.where(values > 0, values, np.nan)[keep]
         colour = theme.class_colour(index + 1) if index < 9 else theme.INK
         data.append({
-            "type": "scatter", "x": keep + 1, "name": name,
+            "type": "scatter", "x": epoch_numbers[keep], "name": name,
             "y": theme.finite_or_none(shown),
             "mode": "lines+markers" if len(values) <= MARKERS_UP_TO else "lines",
             "line": {"color": colour, "width": 3,

@@ -117,7 +117,7 @@ def _pictures(build) -> Callable[[Snapshot, ViewOptions], dict]:
 
 def _loss_update(snap: Snapshot, o: ViewOptions) -> dict:
     """The loss curves' arrays and axis ranges (the traces' number and styles stay)."""
-    figure = loss_figure(snap.history, log_y=o.log_scale)
+    figure = loss_figure(snap.history, log_y=o.log_scale, epochs=snap.history_epochs)
     layout = figure.layout.to_plotly_json()
     ranges = {f"{axis}.range": list(layout[axis]["range"])
               for axis in ("xaxis", "yaxis", "xaxis2") if "range" in layout.get(axis, {})}
@@ -156,7 +156,8 @@ VIEWS: MappingProxyType[str, View] = MappingProxyType({view.name: view for view 
     View("network", "Network", ("network",), lambda s: bool(s.layers), _network,
          "The network has no layers yet.", update=_pictures(_network)),
     View("loss", "Loss", ("loss",), lambda s: True,
-         lambda s, o: loss_figure(s.history, log_y=o.log_scale), update=_loss_update),
+         lambda s, o: loss_figure(s.history, log_y=o.log_scale, epochs=s.history_epochs),
+         update=_loss_update),
     View("metrics", "Metrics", ("detail",), lambda s: True,
          lambda s, o: metrics_table(s.metrics)),
     View("confusion", "Confusion", ("main", "detail"),
@@ -166,7 +167,7 @@ VIEWS: MappingProxyType[str, View] = MappingProxyType({view.name: view for view 
     View("weights", "Weights", ("detail",), lambda s: bool(s.layers),
          lambda s, o: weights_histogram_figure(s.layers), "The network has no weights yet."),
     View("gradients", "Gradients", ("detail",), lambda s: bool(s.grad_norms),
-         lambda s, o: gradient_norms_figure(s.grad_norms),
+         lambda s, o: gradient_norms_figure(s.grad_norms, s.history_epochs),
          "The network has no layers with weights, so no gradients."),
 )})
 # Every name ``hide=`` accepts for a chart: a whole place, or one view.
