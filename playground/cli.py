@@ -81,7 +81,9 @@ def config_from_args(args) -> tuple[ExperimentConfig, list[str]]:
         except ValueError as error:
             raise CliError(str(error)) from None
     elif args.config:
-        text = _read_bytes(args.config, "config file")
+        # one byte over the limit is enough for from_json to refuse a huge file
+        text = _read_bytes(args.config, "config file",
+                           limit=config_module.MAX_EXPERIMENT_BYTES + 1)
         try:
             cfg, warnings = config_module.from_json(text)
         except ValueError as error:
@@ -91,10 +93,10 @@ def config_from_args(args) -> tuple[ExperimentConfig, list[str]]:
         raw = getattr(args, f"set_{spec.name}")
         if raw is None:
             continue
-        problems: list[str] = []
-        flags[spec.name] = config_module.parse_value(spec, raw, problems)
-        if problems:
-            raise CliError(f"--{spec.name.replace('_', '-')}: {' '.join(problems)}")
+        try:     # a flag is retyped, never fixed: say what is wrong and stop
+            flags[spec.name] = config_module.parse_flag(spec, raw)
+        except ValueError as error:
+            raise CliError(f"--{spec.name.replace('_', '-')}: {error}") from None
     try:
         # a new --dataset gets a loss and network type that fit it, unless flags set them
         return config_module.fit_to_dataset(cfg, cfg.replace(**flags), keep=tuple(flags)), \
@@ -103,10 +105,12 @@ def config_from_args(args) -> tuple[ExperimentConfig, list[str]]:
         raise CliError(str(error)) from None
 
 
-def _read_bytes(path, what: str) -> bytes:
-    """The file's bytes, or a CliError saying which file could not be read and why."""
+def _read_bytes(path, what: str, limit: int = -1) -> bytes:
+    """The file's bytes (at most ``limit`` of them when given), or a CliError saying which
+    file could not be read and why."""
     try:
-        return path.read_bytes()
+        with open(path, "rb") as handle:
+            return handle.read(limit)
     except OSError as error:
         raise CliError(f"Cannot read the {what} {path}: {error.strerror or error}.") from None
 

@@ -152,3 +152,34 @@ def test_history_csv_and_json_metrics_are_plain_numbers(tmp_path):
     from playground.cli import _plain
     assert _plain(float("nan")) is None and _plain(np.float64(0.5)) == 0.5
     assert type(_plain(np.float64(0.5))) is float
+
+
+@pytest.mark.parametrize("flag, value, problem", [
+    ("--dataset", "circl", "dataset 'circl' is not one of"),
+    ("--learning-rate", "abc", "learning_rate 'abc' could not be read as a number."),
+    ("--learning-rate", "50", "learning_rate 50 is above the maximum 10."),
+    ("--hidden-layers", "4,x", "hidden_layers entry 'x' is not a whole number."),
+])
+def test_a_bad_flag_says_what_is_wrong_and_stops(tmp_path, capsys, flag, value, problem):
+    history = tmp_path / "h.csv"
+    code, out = _run("train", flag, value, "--epochs", "2", "--history", str(history))
+    err = capsys.readouterr().err
+    assert code == 2 and problem in err
+    assert "using" not in err and "default" not in err    # nothing was fixed ...
+    assert not history.exists() and out == ""             # ... and nothing was trained
+
+
+def test_a_deeply_nested_or_huge_config_file_exits_2_with_a_plain_message(tmp_path, capsys):
+    (tmp_path / "deep.json").write_text('{"hidden_layers": ' + "[" * 2000 + "]" * 2000 + "}")
+    assert _run("train", "--config", str(tmp_path / "deep.json"))[0] == 2
+    err = capsys.readouterr().err
+    assert "2,001 deep" in err and "Traceback" not in err
+    (tmp_path / "huge.json").write_bytes(b"{" + b" " * 5_000_000 + b"}")
+    assert _run("train", "--config", str(tmp_path / "huge.json"))[0] == 2
+    assert "about 1 KB" in capsys.readouterr().err
+
+
+def test_a_long_list_flag_is_refused_at_once(capsys):
+    assert _run("train", "--hide", "x," * 50_000)[0] == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "100,000 characters long" in err

@@ -38,10 +38,12 @@ from playground.config.fields import (
     hide_groups,
 )
 from playground.config.parsing import (
+    MAX_EXPERIMENT_BYTES,
     config_from_values,
     format_value,
     from_json,
     from_query_params,
+    parse_flag,
     parse_value,
     to_dict,
     to_json,
@@ -52,6 +54,6 @@ __all__ = ["ExperimentConfig", "changed_fields", "check_value", "default_config"
            "fit_to_dataset", "number_text", "ACTIVATIONS", "EFFECTS", "FIELDS", "GROUPS",
            "KINDS", "LOSSES", "LOSSES_BY_TASK", "MAX_STR_LENGTH", "MODEL_KINDS", "OPTIMIZERS",
            "PANELS", "FieldSpec", "field_spec", "fields_in_group", "hide_groups",
-           "config_from_values",
-           "format_value", "from_json", "from_query_params", "parse_value", "to_dict",
-           "to_json", "to_query_params"]
+           "config_from_values", "format_value", "from_json", "from_query_params",
+           "parse_flag", "parse_value", "to_dict", "to_json", "to_query_params",
+           "MAX_EXPERIMENT_BYTES"]

@@ -55,11 +55,7 @@ def load_preset(state: PageState, key: str) -> bool:
 
 def load_experiment_json(state: PageState, data: bytes, filename: str) -> bool:
     """Load an experiment JSON file saved by the playground (messages for fixed values)."""
-    if len(data) > MAX_BYTES:
-        state.errors["upload"] = (f"{filename} is {len(data) / 1e6:.1f} MB; an experiment file "
-                                  "is a few KB. Choose a .json file saved by the playground.")
-        return False
-    try:
+    try:     # from_json checks the size and nesting before it parses
         cfg, messages = from_json(data)
     except ValueError as error:
         state.errors["upload"] = f"{filename}: {error}"
@@ -85,7 +81,7 @@ def handle_csv_upload(state: PageState, data: bytes, filename: str) -> bool:
         state.errors["data_panel"] = f"{filename} is empty: choose a CSV file with a header " \
                                      "row and at least a few rows of data."
         return False
-    if len(data) > MAX_BYTES:   # the CSV and experiment file limit (playground.data)
+    if len(data) > MAX_BYTES:   # the upload limit (playground.data)
         state.errors["data_panel"] = (f"{filename} is {len(data) / 1e6:.1f} MB; the limit is "
                                       f"{MAX_MB} MB. Use a sample of the rows.")
         return False

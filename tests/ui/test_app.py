@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from playground.config import field_spec, to_json
+from playground.config import ExperimentConfig, field_spec, to_json
 from playground.presets import PRESETS
 from playground.ui.live_board import board_data
 from playground.ui.state import STATE_KEY
@@ -629,3 +629,41 @@ def test_a_preset_note_goes_once_changed_and_a_copied_link_keeps_it():
     changed = new_app(**link)
     assert state(changed).config == state(at).config
     assert any("Changed from the preset" in c.value for c in changed.caption)
+
+
+# ----- bad input that once escaped as a traceback or stalled the server (issue 11) -----
+def upload_json(at: AppTest, name: str, data: bytes) -> AppTest:
+    return at.file_uploader(key="w_json_upload").upload(name, data, "application/json").run()
+
+
+def test_a_deeply_nested_experiment_file_gives_a_message_not_a_traceback():
+    at = new_app()
+    before = state(at).config
+    deep = ('{"learning_rate": 0.3, "hidden_layers": ' + "[" * 2000 + "]" * 2000 + "}")
+    upload_json(at, "deep.json", deep.encode())
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.error and "deep.json" in at.error[0].value and "deep" in at.error[0].value
+    assert state(at).config == before          # nothing lost
+
+
+def test_a_lone_surrogate_in_an_experiment_file_is_bad_input():
+    at = new_app()
+    text = to_json(ExperimentConfig(learning_rate=0.3)).replace(
+        '"csv_target": ""', '"csv_target": "\\ud800"')
+    assert "\\ud800" in text
+    upload_json(at, "odd.json", text.encode())
+    assert not at.exception, [e.value for e in at.exception]
+    cfg = state(at).config
+    assert cfg.learning_rate == 0.3 and cfg.csv_target == ""
+    assert any("broken character" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize("name", ["hidden_layers", "hide"])
+def test_a_100_kb_list_setting_in_the_link_gives_one_warning(name):
+    at = new_app(**{name: "1," * 50_000, "learning_rate": "0.3"})
+    assert not at.exception, [e.value for e in at.exception]
+    cfg = state(at).config
+    assert cfg.learning_rate == 0.3 and getattr(cfg, name) == getattr(ExperimentConfig(), name)
+    shown = [w.value for w in at.warning if name in w.value]
+    assert len(shown) == 1 and "100,000 characters long" in shown[0]
+    assert sum(len(w.value) for w in at.warning) < 2_000
