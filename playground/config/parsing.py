@@ -17,11 +17,12 @@ from playground.config.fields import FIELDS, MAX_STR_LENGTH, FieldSpec, one_of
 _BY_NAME = {spec.name: spec for spec in FIELDS}
 
 # ----- limits checked before anything is parsed ---------------------------------------------
-# The longest valid value is "hide" naming every control and panel (about 470 characters);
-# a longer setting is refused at once, before it is split and parsed (a 100 kB list once
-# kept the server busy for half a minute, and every bad entry gave a message).
+# The longest valid value is "hide" naming every control, panel and view (about 550
+# characters, 53 names; a test checks it fits); a longer setting is refused at once, before
+# it is split and parsed (a 100 kB list once kept the server busy for half a minute, and
+# every bad entry gave a message).
 MAX_VALUE_CHARS = 2_000
-MAX_LIST_ITEMS = 100            # entries in a list setting (the longest valid one: 43)
+MAX_LIST_ITEMS = 100            # entries in a list setting
 MAX_MESSAGES = 20               # messages kept per config read; then one line says how many more
 MAX_EXPERIMENT_BYTES = 100_000  # an experiment file is about 1 KB
 MAX_JSON_DEPTH = 10             # a flat object of settings with list values is depth 2
