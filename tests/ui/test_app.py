@@ -408,8 +408,6 @@ def test_downloads_are_offered(monkeypatch):
         assert served[f"circle_{framework}.py"]() == export_script(session, framework)
 
 
-@pytest.mark.xfail(strict=True, reason="history CSV holds np.float64(...) text; helper "
-                   "'badinput' fixes the numbers: remove this mark when that lands")
 def test_every_history_download_cell_is_a_number(monkeypatch):
     import csv
     import io
