@@ -162,7 +162,8 @@ def chart_specs(state: PageState, snap: Snapshot, wanted_detail: str | None
         specs.append((slot, view, ChartSpec(
             views.SLOTS[slot], f"{view.label.lower()} chart", kind, build, every_s,
             height, min_height, history=snap.history if kind == "curves" else None,
-            log_y=options.log_scale)))
+            log_y=options.log_scale,
+            epochs=snap.history_epochs if kind == "curves" else None)))
     return specs
 
 

@@ -38,6 +38,7 @@ class ChartSpec:
     every_s: while playing, a stream frame updates this chart at most this often.
     height: the figure's height in px (None: its own); min_height: at least this.
     history, log_y: for "curves", the per-epoch history the figure draws and its axis.
+    epochs: for "curves", the epoch of each history entry (``Snapshot.history_epochs``).
     """
 
     key: str
@@ -49,6 +50,7 @@ class ChartSpec:
     min_height: int = 0
     history: dict | None = None
     log_y: bool = False
+    epochs: tuple | list | None = None
 
 
 def figure_dict(figure, height: int) -> dict:
@@ -185,17 +187,21 @@ class FrameBuilder:
         history = spec.history or {}
         keys = _curve_keys(history)
         n = len(history[keys[0]]) if keys else 0
+        # the latest epoch: a thinned history replaces its last entry while n stays put
+        last = int(spec.epochs[-1]) if spec.epochs else n
         base = curves_base(history, spec.log_y)
-        if sent is not None and sent["base"] == base and sent["n"] == n:
+        if sent is not None and sent["base"] == base and sent["n"] == n and \
+                sent.get("last", n) == last:
             return None
         grown = n - sent["n"] if sent is not None else 0
-        if sent is not None and sent["base"] == base and 0 < grown and \
+        # points are appended only while entry i is epoch i + 1 (the history not thinned)
+        if sent is not None and sent["base"] == base and 0 < grown and last == n and \
                 sent["points"] + grown <= 2 * curves.MAX_POINTS:
             start = sent["n"]
             x = list(range(start + 1, n + 1))
             ys = [theme.finite_or_none(np.asarray(history[k][start:], dtype=np.float64))
                   for k in keys]
-            sent.update(at=now, n=n, points=sent["points"] + grown)
+            sent.update(at=now, n=n, last=last, points=sent["points"] + grown)
             return {"base": base, "n": n, "from": start,
                     "extend": {"x": [x] * len(keys), "y": [_plain(y) for y in ys]},
                     "indices": list(range(len(keys))),
@@ -207,7 +213,7 @@ class FrameBuilder:
             return None
         fig = figure_dict(figure, max(spec.height or 0, spec.min_height))
         self._sent[spec.key] = {"base": base, "at": now, "full_at": now, "n": n,
-                                "points": curve_points(n)}
+                                "last": last, "points": curve_points(n)}
         return {"base": base, "n": n, "figure": fig}
 
 

@@ -253,3 +253,33 @@ def test_play_pause_and_step_go_through_the_stream(stream_url, live_tab):
             while True:
                 ws.recv(timeout=10)
     assert state.session.epoch == stopped
+
+
+def _xs(trace: dict) -> list:
+    """A trace's x values, whether plain or plotly's typed-array form."""
+    import base64
+
+    import numpy as np
+    x = trace["x"]
+    if isinstance(x, dict):
+        return np.frombuffer(base64.b64decode(x["bdata"]), dtype=x["dtype"]).tolist()
+    return list(x)
+
+
+def test_a_thinned_history_is_sent_whole_at_its_real_epochs():
+    from playground.history import EpochHistory
+    state = new_page_state({})
+    session = state.session
+    session.log = EpochHistory(list(session.grad_norms), capacity=8)   # thinned soon
+    builder = FrameBuilder(live.describe_live)
+    builder.frame(state, "Metrics")
+    state.playing = True
+    session.step_epochs(13)
+    assert session.log.thinned and session.log.epochs[-1] == 13
+    loss = builder.frame(state, "Metrics", urgent=True)["charts"]["loss_chart"]
+    assert "extend" not in loss and _xs(loss["figure"]["data"][0]) == session.log.epochs
+    rows = len(session.log)
+    session.step_epochs(1)          # epoch 14 replaces 13, the latest: as many entries
+    assert len(session.log) == rows and session.log.epochs[-1] == 14
+    loss = builder.frame(state, "Metrics", urgent=True)["charts"]["loss_chart"]
+    assert _xs(loss["figure"]["data"][0])[-1] == 14
