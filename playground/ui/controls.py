@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from playground.ui import actions
+from playground.ui import actions, messages
 from playground.ui.state import PageState
 from playground.viz import views
 
@@ -55,6 +55,6 @@ def render_detail_picker(state: PageState, place) -> None:
 def render_notes(state: PageState) -> None:
     """Why the weights were reset, values the URL or a file had to fix, and errors."""
     for note in state.notes:
-        st.info(note)
+        messages.show_info(note)
     for warning in state.warnings:
-        st.warning(warning)
+        messages.show_warning(warning)

@@ -7,6 +7,7 @@ import streamlit as st
 
 from playground.config import field_spec
 from playground.data import dataset_info, list_datasets
+from playground.ui import messages
 from playground.ui.state import PENDING_CSV_KEY, PageState
 from playground.ui.widgets_from_config import field_widget, other_fields, widget_key
 
@@ -79,10 +80,10 @@ def render_data_panel(state: PageState) -> None:
     descriptions = _descriptions()
     error = state.errors.pop("data_panel", None)
     if error:
-        st.error(error)
+        messages.show_error(error)
     if not is_hidden(state, "dataset"):
         field_widget("dataset", format_func=lambda name: name)
-        st.caption(descriptions.get(st.session_state[widget_key("dataset")], ""))
+        messages.show_caption(descriptions.get(st.session_state[widget_key("dataset")], ""))
     dataset = st.session_state.get(widget_key("dataset"), state.config.dataset)
     info = dataset_info(dataset)
     if dataset == "csv":
@@ -93,8 +94,8 @@ def render_data_panel(state: PageState) -> None:
             ("noise", info is None or info.takes_noise),
             ("data_seed", True)) if applies)
         if "n_samples" not in names:
-            st.caption("Real data: its size is fixed. The data seed reshuffles which rows "
-                       "go to training, validation and test.")
+            messages.show_caption("Real data: its size is fixed. The data seed reshuffles "
+                                  "which rows go to training, validation and test.")
     for name in names:
         if is_hidden(state, name):
             continue
@@ -116,8 +117,7 @@ def render_data_panel(state: PageState) -> None:
                          help="A table with a header row; the last column (or the target "
                               "column you name) is what the network learns to predict.")
         if state.csv_name:
-            st.caption(f"Current file: {state.csv_name}")
+            messages.show_caption(f"Current file: {state.csv_name}")
     with st.expander("Preview and preprocessing report", expanded=dataset == "csv"):
-        st.table(preview_frame(state).round(3))
-        for line in state.session.data_report:
-            st.markdown(f"- {line}")
+        messages.show_table(preview_frame(state).round(3))
+        messages.show_bullets(state.session.data_report)

@@ -6,6 +6,7 @@ import streamlit as st
 
 from playground.config import to_json
 from playground.export import FRAMEWORKS, export_script, script_file_name
+from playground.ui import messages
 from playground.ui.state import PENDING_JSON_KEY, PageState
 
 JSON_UPLOAD_KEY = "w_json_upload"
@@ -52,6 +53,6 @@ def render_downloads(state: PageState) -> None:
     if "upload" not in hidden:
         error = state.errors.pop("upload", None)
         if error:
-            st.error(error)
+            messages.show_error(error)
         st.file_uploader("Load an experiment (.json)", type=["json"], key=JSON_UPLOAD_KEY,
                          on_change=_remember_json)

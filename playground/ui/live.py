@@ -19,6 +19,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from playground.snapshot import Snapshot
+from playground.ui import messages
 from playground.ui.controls import DETAIL_KEY, render_controls, render_notes
 from playground.ui.live_board import live_board
 from playground.ui.live_frames import (
@@ -108,9 +109,9 @@ def fitted_line_text(line: tuple[float, float] | None) -> str | None:
 def render_messages(snap: Snapshot) -> None:
     """Why training stopped (divergence) or what the session has to say."""
     if snap.status == "diverged":
-        st.error(snap.message or "Training diverged: try a smaller learning rate.")
+        messages.show_error(snap.message or "Training diverged: try a smaller learning rate.")
     elif snap.message:
-        st.info(snap.message)
+        messages.show_info(snap.message)
 
 
 def view_options(state: PageState) -> views.ViewOptions:
@@ -128,7 +129,7 @@ def _drawn_or_warning(build, what: str):
     try:
         return build()
     except Exception as error:   # the live view's boundary: a message, not a traceback
-        st.warning(f"The {what} could not be drawn: {error}")
+        messages.show_warning(f"The {what} could not be drawn: {error}")
         return None
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from playground.config import ACTIVATIONS, LOSSES_BY_TASK, ExperimentConfig, field_spec
+from playground.ui import messages
 from playground.ui.state import PageState
 from playground.ui.widgets_from_config import field_widget, other_fields
 
@@ -79,7 +80,7 @@ def _render_layers(state: PageState) -> None:
                   disabled=count == 0, width="stretch",
                   help="With no hidden layer the model is linear.")
     if count == 0:
-        st.caption("No hidden layer: the network draws a single straight boundary.")
+        messages.show_caption("No hidden layer: the network draws a single straight boundary.")
     for i in range(count):
         st.session_state.setdefault(units_key(i), NEW_LAYER_UNITS)
         st.session_state.setdefault(act_key(i), SAME)
@@ -94,7 +95,7 @@ def render_network_panel(state: PageState) -> None:
     hidden = state.config.hide
     error = state.errors.pop("network_panel", None)
     if error:
-        st.error(error)
+        messages.show_error(error)
     prepared = state.session.prepared
     if prepared.kind == "points2d" and "features" not in hidden:
         field_widget("features")

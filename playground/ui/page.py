@@ -20,7 +20,7 @@ from playground.config import (
     field_spec,
     fit_to_dataset,
 )
-from playground.ui import actions
+from playground.ui import actions, messages
 from playground.ui.data_panel import render_data_panel
 from playground.ui.downloads import render_downloads
 from playground.ui.live import render_live
@@ -110,7 +110,7 @@ def _panel(state: PageState, name: str, title: str, render, expanded: bool = Tru
 
 def render_sidebar(state: PageState) -> None:
     with st.sidebar:
-        st.markdown(f"## {TITLE}")
+        messages.show_heading(TITLE)
         render_presets_menu(state)
     _panel(state, "data_panel", "Data", render_data_panel)
     _panel(state, "network_panel", "Network", render_network_panel)

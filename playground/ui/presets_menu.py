@@ -5,6 +5,7 @@ import streamlit as st
 
 from playground.config import changed_fields, field_spec
 from playground.presets import PRESETS
+from playground.ui import messages
 from playground.ui.state import PENDING_PRESET_KEY, PageState
 
 MENU_KEY = "w_preset_menu"
@@ -22,7 +23,7 @@ def render_presets_menu(state: PageState) -> None:
         return
     error = state.errors.pop("presets", None)
     if error:
-        st.error(error)
+        messages.show_error(error)
     st.session_state.setdefault(MENU_KEY, state.preset_key or NONE)
     st.selectbox("Lecture presets", [NONE] + list(PRESETS), key=MENU_KEY, on_change=_choose,
                  format_func=lambda k: PRESETS[k].title if k else "Choose a preset…",
@@ -45,7 +46,7 @@ def render_preset_notice(state: PageState) -> None:
     preset = PRESETS[state.preset_key]
     changed = preset_changes(state)
     if changed:
-        st.caption(f"Changed from the preset **{preset.title}**: {', '.join(changed)} "
-                   "(its note may no longer hold).")
+        messages.show_caption("Changed from the preset ", messages.Bold(preset.title),
+                              f": {', '.join(changed)} (its note may no longer hold).")
     else:
-        st.success(f"**{preset.title}.** {preset.notice}")
+        messages.show_success(messages.Bold(f"{preset.title}."), f" {preset.notice}")

@@ -2,8 +2,7 @@
 and how the pictures are drawn. All generated from the config table."""
 from __future__ import annotations
 
-import streamlit as st
-
+from playground.ui import messages
 from playground.ui.state import PageState
 from playground.ui.widgets_from_config import field_widget, other_fields
 
@@ -15,7 +14,7 @@ VIEW_FIELDS = ("log_scale", "discretize", "show_test")
 def render_training_panel(state: PageState) -> None:
     error = state.errors.pop("training_panel", None)
     if error:
-        st.error(error)
+        messages.show_error(error)
     for name in TRAINING_FIELDS:
         if name not in state.config.hide:
             field_widget(name)

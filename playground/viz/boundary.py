@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from playground.plain_text import plain_plotly
 from playground.snapshot import CurveView, GridView, SplitView
 from playground.viz import png, theme
 
@@ -49,6 +50,7 @@ def _plane_range(coords: np.ndarray) -> list[float]:
 
 
 def _feature_names(grid: GridView) -> tuple[str, str]:
+    """The two axis titles (plain text: theme.axis shows them as written)."""
     names = list(grid.feature_names or [])
     return (names[0] if len(names) > 0 else "x1", names[1] if len(names) > 1 else "x2")
 
@@ -131,8 +133,10 @@ def _regression_background(x1, x2, output) -> dict:
 
 # ----- the points ------------------------------------------------------------------------
 def _class_labels(class_names, n_classes: int) -> list[str]:
+    """One label per class as Plotly text: a class called "<b>x</b>" is drawn as written."""
     names = list(class_names or [])
-    return [names[k] if k < len(names) else f"class {k}" for k in range(n_classes)]
+    return [plain_plotly(names[k]) if k < len(names) else f"class {k}"
+            for k in range(n_classes)]
 
 
 def _split_xy(split: SplitView) -> np.ndarray:
@@ -150,6 +154,7 @@ def _class_points(split: SplitView, names: list[str], hollow: bool,
     X = _split_xy(split)
     y_true = np.asarray(split.y_true).astype(int).ravel()
     y_pred = np.asarray(split.y_pred).astype(int).ravel()
+    split_name = plain_plotly(split.name)
     traces = []
     for k, name in enumerate(names):
         mask = y_true == k
@@ -161,11 +166,11 @@ def _class_points(split: SplitView, names: list[str], hollow: bool,
         trace = {
             "type": "scatter", "mode": "markers", "x": X[mask, 0], "y": X[mask, 1],
             "name": name, "legendgroup": name, "showlegend": in_legend, "marker": marker,
-            "hovertemplate": f"{split.name}: {name}<br>(%{{x:.2f}}, %{{y:.2f}})<extra></extra>"}
+            "hovertemplate": f"{split_name}: {name}<br>(%{{x:.2f}}, %{{y:.2f}})<extra></extra>"}
         if predictions:
             trace["text"] = np.asarray(names, dtype=str)[np.clip(y_pred[mask], 0,
                                                                  len(names) - 1)]
-            trace["hovertemplate"] = (f"{split.name}: {name}<br>predicted %{{text}}<br>"
+            trace["hovertemplate"] = (f"{split_name}: {name}<br>predicted %{{text}}<br>"
                                       "(%{x:.2f}, %{y:.2f})<extra></extra>")
         traces.append(trace)
     return traces
@@ -190,13 +195,14 @@ def _value_points(split: SplitView, hollow: bool, predictions: bool = True) -> d
                                                                                  else 0),
               "symbol": "circle-open" if hollow else "circle",
               "line": {"width": 2.5 if hollow else 1, "color": "#333333"}}
+    split_name = plain_plotly(split.name)
     trace = {"type": "scatter", "mode": "markers", "x": X[:, 0], "y": X[:, 1],
-             "name": split.name, "marker": marker,
-             "hovertemplate": f"{split.name}: target %{{marker.color:.3g}}<br>"
+             "name": split_name, "marker": marker,
+             "hovertemplate": f"{split_name}: target %{{marker.color:.3g}}<br>"
                               "(%{x:.2f}, %{y:.2f})<extra></extra>"}
     if predictions:
         trace["customdata"] = y_pred
-        trace["hovertemplate"] = (f"{split.name}: target %{{marker.color:.3g}}<br>predicted "
+        trace["hovertemplate"] = (f"{split_name}: target %{{marker.color:.3g}}<br>predicted "
                                   "%{customdata:.3g}<br>(%{x:.2f}, %{y:.2f})<extra></extra>")
     return trace
 
@@ -320,12 +326,13 @@ def regression_figure(curve: CurveView | None, splits: dict[str, SplitView]) -> 
                              f"{cx.shape} and {cy.shape}.")
         for s in ordered:
             X = np.asarray(s.X)
+            name = plain_plotly(s.name)
             data.append({
                 "type": "scatter", "mode": "markers", "x": X.reshape(len(X), -1)[:, 0],
-                "y": _targets(s.y_true).reshape(len(X), -1)[:, 0], "name": s.name,
+                "y": _targets(s.y_true).reshape(len(X), -1)[:, 0], "name": name,
                 "marker": {"color": theme.split_colour(s.name), "size": POINT_SIZE,
                            "opacity": 0.75, "line": {"width": 1, "color": "white"}},
-                "hovertemplate": f"{s.name}: (%{{x:.3g}}, %{{y:.3g}})<extra></extra>"})
+                "hovertemplate": f"{name}: (%{{x:.3g}}, %{{y:.3g}})<extra></extra>"})
         data.append({"type": "scatter", "mode": "lines", "x": cx,
                      "y": theme.finite_or_none(cy), "name": "model",
                      "line": {"color": theme.INK, "width": 4},
@@ -340,12 +347,13 @@ def regression_figure(curve: CurveView | None, splits: dict[str, SplitView]) -> 
                 raise ValueError(f"The {s.name!r} split has y_true of shape "
                                  f"{np.shape(s.y_true)} but y_pred of shape "
                                  f"{np.shape(s.y_pred)}; they must match.")
+            name = plain_plotly(s.name)
             data.append({
                 "type": "scatter", "mode": "markers", "x": _targets(s.y_true).ravel(),
-                "y": theme.finite_or_none(_targets(s.y_pred)), "name": s.name,
+                "y": theme.finite_or_none(_targets(s.y_pred)), "name": name,
                 "marker": {"color": theme.split_colour(s.name), "size": POINT_SIZE,
                            "opacity": 0.75, "line": {"width": 1, "color": "white"}},
-                "hovertemplate": f"{s.name}: actual %{{x:.3g}}, predicted %{{y:.3g}}"
+                "hovertemplate": f"{name}: actual %{{x:.3g}}, predicted %{{y:.3g}}"
                                  "<extra></extra>"})
         square = theme.padded_range(low, high, fraction=0.1)
         data.append({"type": "scatter", "mode": "lines", "x": square, "y": square,

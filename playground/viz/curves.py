@@ -7,6 +7,7 @@ from types import MappingProxyType
 import numpy as np
 import plotly.graph_objects as go
 
+from playground.plain_text import plain_plotly
 from playground.viz import theme
 
 # history key -> split, for the two panels of the loss figure
@@ -205,6 +206,7 @@ def gradient_norms_figure(grad_norms: dict[str, list[float]], epochs=None) -> go
         keep = _thinned(len(values))
         shown = np.where(values > 0, values, np.nan)[keep]
         colour = theme.class_colour(index + 1) if index < 9 else theme.INK
+        name = plain_plotly(name)
         data.append({
             "type": "scatter", "x": epoch_numbers[keep], "name": name,
             "y": theme.finite_or_none(shown),

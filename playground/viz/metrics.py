@@ -6,6 +6,7 @@ from types import MappingProxyType
 import numpy as np
 import plotly.graph_objects as go
 
+from playground.plain_text import plain_plotly, plain_plotly_list
 from playground.viz import theme
 
 # metric key -> label shown in tables, in display order
@@ -38,7 +39,7 @@ def confusion_matrix_figure(matrix: np.ndarray, class_names: list[str],
     totals = counts.sum(axis=1, keepdims=True)
     row_share = np.divide(counts, totals, out=np.zeros(counts.shape, dtype=np.float64),
                           where=totals > 0)
-    labels = [str(name) for name in names]
+    labels = plain_plotly_list(names)     # tick labels and hover: class names as written
     data = [{
         "type": "heatmap", "z": row_share, "x": labels, "y": labels,
         "zmin": 0.0, "zmax": 1.0, "colorscale": theme.colorscale(theme.SEQUENTIAL_BLUES),
@@ -102,8 +103,9 @@ def metrics_table(metrics: dict[str, dict[str, float]]) -> go.Figure:
     the same cells as plain text rows.
     """
     rows = metrics_rows(metrics)
-    header, body = rows[0], rows[1:]
+    header, body = plain_plotly_list(rows[0]), rows[1:]   # split and metric names: as written
     columns = [[row[c] for row in body] for c in range(len(header))]
+    columns[0] = plain_plotly_list(columns[0])
     data = [{
         "type": "table",
         "header": {"values": [f"<b>{h}</b>" for h in header], "fill": {"color": "#F0F2F4"},

@@ -18,6 +18,7 @@ from types import MappingProxyType
 import numpy as np
 import plotly.graph_objects as go
 
+from playground.plain_text import plain_plotly, plain_plotly_list
 from playground.snapshot import GridView, LayerView, SampleView
 from playground.viz import png, theme
 
@@ -49,7 +50,9 @@ class _Column:
         self.layer = layer                     # None for the input column
         self.x = index * COLUMN_PITCH          # centre of the column
         self.y = (self.shown - 1) / 2 * ROW_PITCH - np.arange(self.shown) * ROW_PITCH
-        self.names: list[str] = []             # input column only: one name per input
+        self.names: list[str] = []             # input column only: one name per input,
+                                               # as Plotly text (drawn as written)
+        self.widest_name = 0                   # characters in the longest shown name
 
 
 def _kernel(layer: LayerView) -> np.ndarray | None:
@@ -76,12 +79,14 @@ def _columns(layers: list[LayerView], feature_names: list[str]) -> list[_Column]
         names = _input_names(feature_names, count)
         inputs = _Column(0, f"Input<br>{count} feature{'s' if count != 1 else ''}",
                          count, None)
-    inputs.names = names
+    inputs.names = plain_plotly_list(names)
+    inputs.widest_name = max((len(n) for n in names[:inputs.shown]), default=2)
     columns = [inputs]
     for i, layer in enumerate(drawn):
         role = "Output" if i == len(drawn) - 1 else layer.name
         words = [str(layer.units), UNIT_WORDS.get(layer.kind, ""), layer.activation or ""]
-        columns.append(_Column(i + 1, f"{role}<br>{' '.join(w for w in words if w)}",
+        text = plain_plotly(" ".join(w for w in words if w))
+        columns.append(_Column(i + 1, f"{plain_plotly(role)}<br>{text}",
                                int(layer.units), layer))
     return columns
 
@@ -143,9 +148,9 @@ def _tile_image(left: float, top: float, values: np.ndarray, zmin: float, zmax: 
 def _node_hover(column: _Column, unit: int, bias: np.ndarray | None, names: list[str]) -> str:
     if column.layer is None:
         return f"input: {names[unit]}"
-    hover = f"{column.layer.name}, unit {unit + 1}"
+    hover = f"{plain_plotly(column.layer.name)}, unit {unit + 1}"
     if column.layer.activation:
-        hover += f"<br>activation: {column.layer.activation}"
+        hover += f"<br>activation: {plain_plotly(column.layer.activation)}"
     if bias is not None and unit < bias.size:
         hover += f"<br>bias: {bias[unit]:.3f}"
     return hover
@@ -242,8 +247,10 @@ def _edges(columns: list[_Column], with_values: bool = True
         mid_y.append((y0 + y1) / 2)
         mid_w.append(w)
         src_names = (names if source.layer is None
-                     else [f"{source.layer.name} unit {k + 1}" for k in range(source.shown)])
-        mid_text += [f"{src_names[a]} → {target.layer.name} unit {c + 1}"
+                     else [f"{plain_plotly(source.layer.name)} unit {k + 1}"
+                           for k in range(source.shown)])
+        target_name = plain_plotly(target.layer.name)
+        mid_text += [f"{src_names[a]} → {target_name} unit {c + 1}"
                      for a, c in zip(i.tolist(), j.tolist())]
     shapes, traces = [], []
     if links:
@@ -321,8 +328,7 @@ def network_figure(layers: list[LayerView], grid: GridView | None,
     top = half_height + 0.25
     has_more = any(c.units > c.shown for c in columns)
     bottom = -half_height - (1.0 if has_more else 0.4)
-    label_room = 0.5 + 0.3 * max((len(n) for n in columns[0].names[:columns[0].shown]),
-                                 default=2)
+    label_room = 0.5 + 0.3 * columns[0].widest_name
     images, node_hover = _nodes(columns, maps, with_values=not live,
                                 own_ranges=grid is None)
     edge_shapes, data = _edges(columns, with_values=not live)

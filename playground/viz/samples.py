@@ -6,6 +6,7 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
+from playground.plain_text import plain_plotly_list
 from playground.snapshot import SplitView
 from playground.viz import theme
 
@@ -44,7 +45,7 @@ def image_samples_figure(X: np.ndarray, y_true: np.ndarray, y_pred: np.ndarray,
                          f"{len(images)}, {len(y_true)} and {len(y_pred)}.")
     if max_images < 1:
         raise ValueError(f"max_images must be at least 1; got {max_images}.")
-    names = [str(c) for c in (class_names or [])]
+    names = plain_plotly_list(class_names or [])    # drawn as written, never as markup
     count = min(len(images), int(max_images))
     h, w = images.shape[1:3] if images.size else (1, 1)
     cols = max(1, min(count, IMAGES_PER_ROW))

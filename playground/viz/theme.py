@@ -19,6 +19,7 @@ from types import MappingProxyType
 import numpy as np
 import plotly.graph_objects as go
 
+from playground.plain_text import plain_plotly
 from playground.viz.figure_json import FigureSpec, LiveFigure
 
 # Inside ``figure_specs()`` (this thread or task only) new_figure returns a FigureSpec.
@@ -86,14 +87,15 @@ def rgba(colour: str, alpha: float) -> str:
 
 
 def axis(title: str = "", **overrides) -> dict:
-    """A themed axis: thin grid, dark line, large ticks.
+    """A themed axis: thin grid, dark line, large ticks. ``title`` is plain text (a column
+    name may hold "<b>" or "%{x}"): it is shown as written, never read as markup.
 
     Tick labels take the layout's font (FONT_SIZE, INK; titles would be 1.2x larger), and
     widths of 1 px are plotly's defaults: only what differs is spelled out, as every
     property becomes an object to build on the server and a value to check in the browser.
     """
     spec = {
-        "title": {"text": title, "font": {"size": FONT_SIZE}},
+        "title": {"text": plain_plotly(title), "font": {"size": FONT_SIZE}},
         "showgrid": True, "gridcolor": GRID,
         "zeroline": False, "showline": True, "linecolor": "#888888",
         "ticks": "outside", "tickcolor": "#888888", "automargin": True,
@@ -110,14 +112,14 @@ def hidden_axis(**overrides) -> dict:
 
 
 def base_layout(title: str, revision: str, height: int = HEIGHT, **overrides) -> dict:
-    """Layout shared by every figure.
+    """Layout shared by every figure; ``title`` is plain text, shown as written.
 
     ``revision`` becomes ``uirevision``: a constant per figure kind, so zoom, pan and
     legend clicks survive the 5-10 refreshes a second while training.
     """
     layout = {
         "template": {},                      # no default template: small JSON, fixed look
-        "title": {"text": title, "font": {"size": TITLE_SIZE, "color": INK},
+        "title": {"text": plain_plotly(title), "font": {"size": TITLE_SIZE, "color": INK},
                   "x": 0.0, "xanchor": "left", "xref": "paper", "y": 0.98,
                   "yanchor": "top", "yref": "container"},
         "font": {"family": FONT_FAMILY, "size": FONT_SIZE, "color": INK},
@@ -144,8 +146,8 @@ def legend(entries: int) -> dict:
 
 
 def message_annotation(text: str, x: float = 0.5, y: float = 0.5) -> dict:
-    """A grey centred note in paper coordinates ("No epochs yet", ...)."""
-    return {"text": text, "x": x, "y": y, "xref": "paper", "yref": "paper",
+    """A grey centred note in paper coordinates ("No epochs yet", ...); plain text."""
+    return {"text": plain_plotly(text), "x": x, "y": y, "xref": "paper", "yref": "paper",
             "showarrow": False, "font": {"size": FONT_SIZE + 2, "color": "#777777"}}
 
 

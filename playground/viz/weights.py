@@ -6,6 +6,7 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
+from playground.plain_text import plain_plotly
 from playground.snapshot import LayerView
 from playground.viz import theme
 
@@ -16,11 +17,12 @@ GAP = 0.06                # space between panels, fraction of the figure
 
 
 def _kernels(layers: list[LayerView]) -> list[tuple[str, np.ndarray]]:
+    """(layer name as Plotly text, kernel) of each layer that has weights."""
     out = []
     for layer in layers:
         kernel = (layer.weights or {}).get("kernel")
         if kernel is not None and np.size(kernel):
-            out.append((layer.name, np.asarray(kernel, dtype=np.float64)))
+            out.append((plain_plotly(layer.name), np.asarray(kernel, dtype=np.float64)))
     return out
 
 

@@ -14,6 +14,7 @@ from playground.config import ExperimentConfig, field_spec, to_json
 from playground.presets import PRESETS
 from playground.ui.live_board import board_data
 from playground.ui.state import STATE_KEY
+from tests.shown_text import shown
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 TIMEOUT = 60
@@ -238,7 +239,7 @@ def test_a_target_the_file_does_not_have_gives_an_error_naming_the_columns():
     at.file_uploader(key="w_json_upload").upload("exp.json", to_json(cfg).encode(),
                                                  "application/json").run()
     assert_clean(at)
-    assert at.error and "'a', 'b', 'label'" in at.error[0].value     # names the columns
+    assert at.error and "'a', 'b', 'label'" in shown(at.error[0].value)   # names the columns
     assert state(at).config.csv_target == ""                         # old target kept
 
 
@@ -260,7 +261,7 @@ def test_every_bad_file_gives_an_error_and_keeps_the_experiment(name):
     at.file_uploader(key="w_csv_upload").upload(name, BAD_FILES[name], "text/csv").run()
     assert_clean(at)
     assert at.error, f"no error shown for {name}"
-    assert name in at.error[0].value
+    assert name in shown(at.error[0].value)
     s = state(at)
     assert s.config.dataset == "circle" and s.session.epoch == 1   # previous experiment kept
 
@@ -281,7 +282,7 @@ def test_url_applies_settings_and_clamps_out_of_range_values_with_a_warning():
     assert cfg.learning_rate == field_spec("learning_rate").maximum
     assert cfg.hidden_layers == (8, int(field_spec("hidden_layers").maximum))
     assert cfg.dataset == "spiral" and cfg.noise == 0.1
-    warnings = " ".join(w.value for w in at.warning)
+    warnings = " ".join(shown(w.value) for w in at.warning)
     assert "learning_rate" in warnings and "maximum" in warnings
     assert at.select_slider(key="w_learning_rate").value == 10.0
 
@@ -310,7 +311,7 @@ def test_presets_load_with_their_notice(key):
     assert_clean(at)
     preset = PRESETS[key]
     assert state(at).config.replace(hide=()) == preset.config.replace(hide=())
-    assert any(preset.title in s.value for s in at.success)
+    assert any(preset.title in shown(s.value) for s in at.success)
     assert at.selectbox(key="w_dataset").value == preset.config.dataset
     click(at, "btn_step_epoch")
     assert_clean(at)
@@ -358,7 +359,7 @@ def test_experiment_json_upload_round_trip_and_bad_json():
     at2.file_uploader(key="w_json_upload").upload("bad.json", b"{not json",
                                                   "application/json").run()
     assert_clean(at2)
-    assert at2.error and "bad.json" in at2.error[0].value
+    assert at2.error and "bad.json" in shown(at2.error[0].value)
     assert state(at2).config.dataset == "circle"
 
 
@@ -547,7 +548,7 @@ def test_a_chart_that_fails_to_draw_gives_a_warning_not_a_traceback(monkeypatch)
     monkeypatch.setattr(views, "network_figure", broken)
     at = new_app()
     assert_clean(at)
-    assert any("network chart could not be drawn: no picture today" in w.value
+    assert any("network chart could not be drawn: no picture today" in shown(w.value)
                for w in at.warning)
     click(at, "btn_step_epoch")
     assert state(at).session.epoch == 1
@@ -594,7 +595,7 @@ def test_unknown_hide_names_get_a_short_message_by_group():
     at = new_app(hide="weights_chart,learning_rate")
     assert_clean(at)
     [warning] = at.warning
-    assert "'weights_chart'" in warning.value and "views:" in warning.value
+    assert "'weights_chart'" in shown(warning.value) and "views:" in shown(warning.value)
     assert state(at).config.hide == ("learning_rate",)
 
 
