@@ -47,8 +47,8 @@ NETWORK_EVERY_S = 0.3
 DETAIL_EVERY_S = 1.0
 # Through the stream (each frame costs the browser a few ms, not a Streamlit run): the
 # output picture in every frame, these at most this often.
-STREAM_NETWORK_EVERY_S = 0.085
-STREAM_LOSS_EVERY_S = 0.15
+STREAM_NETWORK_EVERY_S = 0.09
+STREAM_LOSS_EVERY_S = 0.19
 TOP_ROW_PX = 390           # output picture and network diagram
 MAX_NETWORK_PX = 640       # a tall network diagram (many neurons) may grow to this
 BOTTOM_ROW_PX = 290        # loss curves and the chart picked on the right
@@ -143,12 +143,16 @@ _SLOT_STREAM = {"main": ("images", 0.0, TOP_ROW_PX, 0),
 _RERUN_EVERY_S = {"network": NETWORK_EVERY_S, "loss": LOSS_EVERY_S, "detail": DETAIL_EVERY_S}
 
 
-def chart_specs(state: PageState, snap: Snapshot, wanted_detail: str | None
-                ) -> list[tuple[str, views.View, ChartSpec]]:
+def chart_specs(state: PageState, snap: Snapshot, wanted_detail: str | None,
+                stream: bool = False) -> list[tuple[str, views.View, ChartSpec]]:
     """(slot, view, ChartSpec) of the board's charts in display order, hidden ones left
-    out: the main view and the network (top row), the loss and the detail view (bottom)."""
+    out: the main view and the network (top row), the loss and the detail view (bottom).
+    ``stream``: for the live stream, whose frames always draw the live figures (pictures
+    over fixed traces), paused too, so a Pause or a Step changes only the pictures; the
+    complete figures (hover values) come with the Streamlit run that follows."""
     hidden = state.config.hide
-    options = view_options(state)
+    options = views.options_from_config(state.config, live=True) if stream else \
+        view_options(state)
     specs = []
     for slot in ("main", "network", "loss", "detail"):
         view = detail_view(state, snap, wanted_detail) if slot == "detail" else \
@@ -195,7 +199,7 @@ def describe_live(state: PageState, wanted_detail: str | None):
     """What a stream frame shows (``live_frames.FrameBuilder``), under the session lock."""
     snap = state.session.snapshot()
     return snap, status_items(snap), board_note(state, snap), \
-        [spec for _, _, spec in chart_specs(state, snap, wanted_detail)]
+        [spec for _, _, spec in chart_specs(state, snap, wanted_detail, stream=True)]
 
 
 def _sized(slot: str, figure):

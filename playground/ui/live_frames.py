@@ -147,8 +147,9 @@ class FrameBuilder:
         charts = {}
         for spec in specs:
             sent = self._sent.get(spec.key)
-            if not urgent and sent is not None and now - sent["at"] < spec.every_s:
-                continue
+            if sent is not None and (now - sent["at"] < spec.every_s and not urgent or
+                                     urgent and spec.kind == "figure"):
+                continue                 # not yet; or after Pause/Step: the next run
             try:
                 update = self._update(spec, sent, now, urgent)
             except Exception:        # a chart that cannot be drawn now: the page says why

@@ -128,6 +128,7 @@ class LiveChannel:
         self._builder = None
         self._wanted = False                 # the board painted the last frame: build one
         self._pending: str | None = None     # newest frame not yet sent (JSON text)
+        self._urgent = False                 # it answers Pause or Step: send it at once
         self._wake = None                    # (event loop, asyncio.Event) of the socket
         self._seq = 0
         self._built_at = 0.0                 # monotonic time of the last frame built
@@ -166,12 +167,13 @@ class LiveChannel:
             self._pending, self._wanted = None, False
             return True
 
-    def take(self, connection: int) -> str | None:
-        """The newest frame to send on ``connection``, if any (it is then in flight)."""
+    def take(self, connection: int, in_flight: bool) -> str | None:
+        """The newest frame to send on ``connection``, if any: when no frame is in flight,
+        or at once if it answers Pause or Step."""
         with self._lock:
-            if connection != self._connection:
+            if connection != self._connection or (in_flight and not self._urgent):
                 return None
-            frame, self._pending = self._pending, None
+            frame, self._pending, self._urgent = self._pending, None, False
             return frame
 
     def acknowledged(self, connection: int, resync: list[str]) -> None:
@@ -184,6 +186,11 @@ class LiveChannel:
             self._wanted = True
 
     # ----- the builders' side (trainer thread or a worker thread) -----------------------
+    @property
+    def connected(self) -> bool:
+        """A socket of this tab is open."""
+        return self._connection != 0
+
     def wants_frame(self) -> bool:
         return self._wanted and self._connection != 0 and \
             time.monotonic() - self._built_at >= FRAME_EVERY_S
@@ -206,6 +213,7 @@ class LiveChannel:
                 self._seq += 1
                 frame["seq"] = self._seq
                 self._pending = self._encode(frame)
+                self._urgent = force
                 wake = self._wake
         if wake is not None:
             loop, event = wake
@@ -297,11 +305,10 @@ async def stream_endpoint(websocket) -> None:
                     loop.run_in_executor(None, _run_command, channel_ref, parsed["command"])
                 receiving = asyncio.ensure_future(websocket.receive())
             wake.clear()
-            if not in_flight:
-                frame = channel.take(connection)
-                if frame is not None:
-                    await websocket.send_text(frame)
-                    in_flight = True
+            frame = channel.take(connection, in_flight)
+            if frame is not None:
+                await websocket.send_text(frame)
+                in_flight = True
             del channel
     except (WebSocketDisconnect, RuntimeError):
         pass

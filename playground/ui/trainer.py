@@ -6,7 +6,7 @@ thread trains the session in short slices while ``state.playing`` is True; every
 of the session (snapshots, Step, Reset, settings changes, downloads) holds ``lock``, so the
 session is never used by two threads at once. Pause sets ``playing`` to False and waits for
 the slice in progress to end. A tab that stops asking for pictures (closed) is noticed
-after ORPHAN_S seconds and its training stops.
+after ORPHAN_S seconds (no page run, no open stream) and its training stops.
 
 While playing, the thread also builds the live stream's frames (``publisher``, the tab's
 ``live_stream.LiveChannel``): after a slice, if the browser has painted the last frame, it
@@ -90,7 +90,11 @@ class BackgroundTrainer:
             thread.join(timeout=2.0)
 
     def _loop(self, state) -> None:
+        stopped_itself = False             # diverged or orphaned, not Paused by someone
         while state.playing:
+            publisher = self.publisher
+            if publisher is not None and publisher.connected:
+                self.heartbeat()               # the tab's stream is open: the tab is there
             if time.monotonic() - self._last_seen > ORPHAN_S:
                 state.playing = False
                 break
@@ -99,7 +103,7 @@ class BackgroundTrainer:
                     break
                 session = state.session
                 if session.status == "diverged":
-                    state.playing = False
+                    state.playing, stopped_itself = False, True
                     break
                 session.train_for(SLICE_S)
             publisher = self.publisher
@@ -107,5 +111,5 @@ class BackgroundTrainer:
                 publisher.publish()
             time.sleep(REST_S if self._wanted.is_set() else BREATHE_S)
         publisher = self.publisher
-        if publisher is not None:
-            publisher.publish(force=True)     # the last picture (diverged, tab gone, Pause)
+        if stopped_itself and publisher is not None:
+            publisher.publish(force=True)     # the last picture, saying it stopped

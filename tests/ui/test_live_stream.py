@@ -112,15 +112,18 @@ def test_a_frame_is_built_only_after_the_last_one_was_acknowledged():
         assert channel.wants_frame()
         assert channel.publish()
         assert not channel.wants_frame() and not channel.publish()   # not acknowledged
-        first = json.loads(channel.take(connection))
-        assert first["n"] == 1 and channel.take(connection) is None
+        first = json.loads(channel.take(connection, in_flight=False))
+        assert first["n"] == 1 and channel.take(connection, in_flight=True) is None
         assert channel.publish(force=True) and channel.publish(force=True)   # Pause, Step
-        assert json.loads(channel.take(connection))["n"] == 3       # only the newest waits
+        # only the newest waits, and an answer to Pause or Step goes out at once
+        assert json.loads(channel.take(connection, in_flight=True))["n"] == 3
         time.sleep(live_stream.FRAME_EVERY_S)
         channel.acknowledged(connection, ["loss_chart"])
         assert builder.resynced == ["loss_chart"]
         assert channel.wants_frame()
-        assert channel.take(connection + 1) is None                  # an old socket
+        assert channel.publish()
+        assert channel.take(connection, in_flight=True) is None      # one frame ahead
+        assert channel.take(connection + 1, in_flight=False) is None  # an old socket
         assert channel.detach(connection) and not channel.wants_frame()
     finally:
         loop.close()
@@ -134,19 +137,23 @@ def test_frames_swap_pictures_and_extend_curves_after_a_whole_first_frame():
     assert set(first["charts"]) == {"output_chart", "network_chart", "loss_chart",
                                     "detail_chart"}
     assert all("figure" in u for u in first["charts"].values())
-    state.playing = True
     state.session.step_epochs(3)
     second = builder.frame(state, "Metrics", urgent=True)
-    output, loss = second["charts"]["output_chart"], second["charts"]["loss_chart"]
-    # the live boundary is a picture over fixed traces: a whole figure once (live mode)...
-    assert "figure" in output
+    state.playing = True
     state.session.step_epochs(2)
     third = builder.frame(state, "Metrics", urgent=True)
-    output, loss = third["charts"]["output_chart"], third["charts"]["loss_chart"]
-    # ...then only its picture
-    assert set(output) == {"base", "relayout"} and output["base"] == \
-        second["charts"]["output_chart"]["base"]
-    assert output["relayout"]["images"][0]["source"].startswith("data:image/png;base64,")
+    # the stream always draws the live figures (a picture over fixed traces), paused or
+    # playing: after the first frame only the picture changes
+    for frame in (second, third):
+        output = frame["charts"]["output_chart"]
+        assert set(output) == {"base", "relayout"}
+        assert output["base"] == first["charts"]["output_chart"]["base"]
+        assert output["relayout"]["images"][0]["source"].startswith("data:image/png;base64,")
+    assert second["charts"]["output_chart"]["relayout"] != \
+        third["charts"]["output_chart"]["relayout"]
+    network = third["charts"]["network_chart"]
+    assert set(network) == {"base", "relayout"} and network["relayout"]["shapes"]
+    loss = third["charts"]["loss_chart"]
     assert third["epoch"] == 5 and third["status"][0]["value"] == "5"
     # the loss curves grew by the two new epochs, from where the last frame left them
     assert loss["from"] == 3 and loss["n"] == 5

@@ -40,6 +40,7 @@ export default function(component) {
   const streaming = data.playing && streamOpen(np);
   if (!streaming) {
     showStatus(board, data.status, data.line);
+    stats.version = data.version;
     stats.lastEpoch = data.epoch;
     stats.lastLoss = data.loss;
   }
@@ -126,6 +127,7 @@ function connect(np, stream) {
 
 function applyFrames(np) {
   np.applying = 0;
+  const started = performance.now();
   const frames = np.frames.splice(0);
   const socket = np.stream && np.stream.socket;
   if (!frames.length || !window.Plotly || !np.board) {
@@ -135,9 +137,13 @@ function applyFrames(np) {
   }
   const resync = new Set();
   for (const frame of frames) {
+    // after Pause was sent, frames still playing are older than the last one: skip them
+    if (np.pauseSent && frame.playing) { np.stats.skipped = (np.stats.skipped || 0) + 1; continue; }
+    if (!frame.playing) np.pauseSent = false;
     showStatus(np.board, frame.status, frame.line);
     np.stats.lastEpoch = frame.epoch;
     np.stats.lastLoss = frame.loss;
+    np.stats.version = frame.version;
     np.stats.frames += 1;
     for (const [key, update] of Object.entries(frame.charts)) {
       const div = np.board.npCharts[key];
@@ -157,7 +163,8 @@ function applyFrames(np) {
   const last = frames[frames.length - 1];
   np.stats.playing = last.playing;
   const timeline = (np.stats.timeline = np.stats.timeline || []);
-  timeline.push([Math.round(last.receivedAt), Math.round(performance.now()),
+  timeline.push([Math.round(last.receivedAt), Math.round(started),
+                 Math.round(performance.now()),
                  Object.entries(last.charts).map(([k, u]) => k.slice(0, 4) + ':' +
                    (u.figure ? 'F' : u.extend ? 'E' : 'R')).join(',')]);
   if (timeline.length > 60) timeline.shift();
@@ -166,9 +173,11 @@ function applyFrames(np) {
   }
   // the buttons and messages are Streamlit's: one run to show a state the stream changed
   const data = np.data || {};
-  if ((last.playing !== data.playing || last.diverged !== data.diverged) &&
-      np.syncFor !== last.playing && np.trigger) {
+  const stepped = np.stepSent && !last.playing && last.version !== np.stepSent.version;
+  if (((last.playing !== data.playing || last.diverged !== data.diverged) &&
+       np.syncFor !== last.playing || stepped) && np.trigger) {
     np.syncFor = last.playing;
+    np.stepSent = null;
     np.stats.syncs += 1;
     np.trigger('sync', last.seq);
   }
@@ -280,6 +289,8 @@ function listenToControls(np) {
     event.stopImmediatePropagation();
     np.stats.commands += 1;
     np.stats.lastCommand = {command, at: performance.now()};
+    if (command.startsWith('step')) np.stepSent = {version: np.stats.version};
+    np.pauseSent = command !== 'play';
     np.stream.socket.send(JSON.stringify({type: 'command', command}));
   }, true);
 }
