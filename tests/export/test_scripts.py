@@ -210,3 +210,16 @@ def test_script_runs_from_the_command_line(tmp_path):
     names = session.prepared.class_names
     lines = predicted.stdout.strip().splitlines()
     assert [line.split(" (")[0] for line in lines] == [names[int(v >= 0.5)] for v in p]
+
+
+def test_a_missing_keras_backend_is_a_plain_message(tmp_path):
+    session = _session(ExperimentConfig(dataset="xor", hidden_layers=(3,), epochs=1), 1)
+    script = tmp_path / "xor_keras.py"
+    script.write_text(export_script(session, "keras"), encoding="utf-8")
+    env = dict(_environment(), KERAS_BACKEND="tensorflow")    # not installed here
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          env=env, cwd=tmp_path, timeout=300)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert done.stderr.startswith("error: Keras 3 could not start") and \
+        "KERAS_BACKEND=torch" in done.stderr

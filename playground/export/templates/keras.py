@@ -22,8 +22,14 @@ import io
 import json
 import sys
 
-import keras
 import numpy as np
+
+try:
+    import keras
+except ImportError as missing:   # Keras, or the backend KERAS_BACKEND names, is not installed
+    sys.exit(f"error: Keras 3 could not start ({missing}). Install keras and a backend and "
+             f"name it, e.g. pip install keras torch, then KERAS_BACKEND=torch python "
+             f"{sys.argv[0]}.")
 
 # @@EXPORT@@
 

@@ -21,9 +21,14 @@ import json
 import sys
 
 import numpy as np
-import torch
-import torch.nn.functional as F
-from torch import nn
+
+try:
+    import torch
+    import torch.nn.functional as F
+    from torch import nn
+except ImportError as missing:
+    sys.exit(f"error: PyTorch is not installed ({missing}); pip install torch, then run "
+             f"python {sys.argv[0]} again.")
 
 # @@EXPORT@@
 
