@@ -1,0 +1,108 @@
+"""A closed tab releases everything (issue 12): its PageState, TrainingSession, model and
+uploaded bytes, once Streamlit has dropped the session; no thread of it is left.
+
+Against the real server (``streamlit run app.py`` in a probed process, light WebSocket
+clients, no browser): AppTest drops its whole session object after each test, so it does
+not show what a long-running server keeps.
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+from light_client import LightTab
+from probe_server import ProbedServer
+
+TABS = 20
+UPLOADING_TABS = 3          # of them, these upload a CSV file first
+TTL_S = 1                   # server.disconnectedSessionTTL: kept this long for a reconnect
+RSS_GROWTH = 1.10           # after all tabs closed, at most 10% above the baseline
+
+
+@pytest.fixture(scope="module")
+def server():
+    with ProbedServer(options=("--server.disconnectedSessionTTL", str(TTL_S))) as probed:
+        yield probed
+
+
+@pytest.fixture(scope="module")
+def csv_bytes() -> bytes:
+    """About 6 MB: 200,000 rows of three numbers and a class."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(200_000, 3))
+    lines = [f"{a:.6f},{b:.6f},{c:.6f},{int(a > 0)}" for a, b, c in x]
+    return ("a,b,c,label\n" + "\n".join(lines) + "\n").encode()
+
+
+def use_a_tab(url: str, upload: bytes | None = None, play: bool = True) -> LightTab:
+    """What a visitor does: open the page (the sidebar follows the first chart), maybe
+    upload a CSV file, play for a few refreshes and pause; the tab is returned open."""
+    tab = LightTab(url).run()
+    tab.refresh()                       # the first chart is shown: the sidebar is drawn
+    assert "btn_play" in tab.widgets and "w_csv_upload" in tab.widgets
+    if upload is not None:
+        tab.upload("w_csv_upload", upload, "rows.csv")
+        assert any("Loaded rows.csv" in text for text in tab.texts), tab.texts[-5:]
+    if play:
+        tab.click("btn_play")
+        for _ in range(3):
+            time.sleep(0.05)
+            tab.refresh()
+        tab.click("btn_pause")
+    assert not tab.exceptions, tab.exceptions
+    return tab
+
+
+def let_streamlit_drop_closed_sessions(url: str) -> None:
+    """Past the reconnect TTL, Streamlit forgets expired sessions on its next session event:
+    one more visitor comes and goes."""
+    time.sleep(TTL_S + 1.5)
+    LightTab(url).run().close()
+    time.sleep(1.0)
+
+
+def test_twenty_closed_tabs_leave_nothing_behind(server, csv_bytes):
+    warm = use_a_tab(server.url, upload=csv_bytes)   # imports, caches, first allocations
+    warm.close()
+    let_streamlit_drop_closed_sessions(server.url)
+    baseline = server.probe()
+
+    for i in range(TABS):
+        use_a_tab(server.url, upload=csv_bytes if i < UPLOADING_TABS else None,
+                  play=i % 4 == 0).close()
+    during = server.probe()
+    assert during["tabs_opened"] >= baseline["tabs_opened"] + TABS
+    let_streamlit_drop_closed_sessions(server.url)
+    after = server.probe()
+
+    # The last visitor's tab may still be held (a session Streamlit keeps for reconnects,
+    # or its event loop's last local); the closed tabs must all be gone.
+    assert after["pages_alive"] <= 1, after
+    assert after["sessions_orphaned"] == 0 and after["models_orphaned"] == 0, after
+    assert after["sessions_alive"] <= after["pages_alive"], after
+    assert after["upload_bytes_held"] == 0, after
+    assert "playground-trainer" not in after["threads"], after["threads"]
+    # RSS as glibc's allocator leaves it varies by tens of MB with what it keeps for reuse;
+    # trimmed, it is what is really in use.
+    assert after["rss_trimmed_mb"] <= baseline["rss_trimmed_mb"] * RSS_GROWTH, (
+        baseline, during, after)
+
+
+def test_a_download_button_does_not_keep_its_tab_alive():
+    """Streamlit keeps a download button's callable for as long as it keeps the session's
+    file references; the callable must not keep the tab's session and model alive."""
+    import gc
+    import weakref
+
+    from playground.ui.downloads import _read_later
+    from playground.ui.state import new_page_state
+
+    page = new_page_state({})
+    read = _read_later(page, "history_csv")
+    assert read().startswith("epoch")
+    tab, model = weakref.ref(page), weakref.ref(page.session.model)
+    del page
+    gc.collect()
+    assert tab() is None and model() is None
+    assert read() == b""
