@@ -23,6 +23,9 @@ MISSING_STRATEGIES = ("drop", "mean", "median", "most_frequent")
 MAX_CLASSES = 50            # more distinct target values than this cannot be classified
 MAX_INTEGER_CLASSES = 10    # whole-number targets with at most this many values are classes
 MAX_FEATURES = 2000         # input columns after one-hot encoding
+# rows x input columns after one-hot encoding (float32: 200 MB). A 50 MB file of numbers
+# holds at most about 25 million values; only one-hot encoding many text columns goes past.
+MAX_INPUT_VALUES = 50_000_000
 MIN_ROWS = 2
 
 
@@ -131,6 +134,27 @@ def _fill(column: Column, strategy: str, report: list[str]) -> pd.Series:
     return values.fillna(fill)
 
 
+def _check_size(n_rows: int, widths: dict[str, int], partial: bool = False) -> None:
+    """Refuse a table whose inputs after one-hot encoding would be too wide or too big,
+    from the category counts alone (nothing is encoded yet). ``widths``: input columns
+    per kept column (1 for numbers, the category count for text). ``partial``: only the
+    columns kept so far are counted, so the table is at least this wide."""
+    width = sum(widths.values())
+    widest = sorted((n, name) for name, n in widths.items() if n > 1)[::-1][:3]
+    named = (f" The text columns with the most categories: "
+             f"{', '.join(f'{name!r} ({n})' for n, name in widest)}." if widest else "")
+    at_least = "at least " if partial else ""
+    if width > MAX_FEATURES:
+        raise DataError(f"The table would have {at_least}{width:,} input columns after one-hot "
+                        f"encoding its text columns, more than {MAX_FEATURES:,}. Lower "
+                        f"max_categories or remove columns.{named}")
+    if n_rows * width > MAX_INPUT_VALUES:
+        raise DataError(f"The table would be {n_rows:,} rows x {at_least}{width:,} input "
+                        f"columns after one-hot encoding ({n_rows * width * 4 / 1e6:,.0f} MB), "
+                        f"more than {MAX_INPUT_VALUES:,} values. Use fewer rows, remove text "
+                        f"columns or lower max_categories.{named}")
+
+
 def frame_to_dataset(frame: pd.DataFrame, *, target: str | None = None,
                      task: str | None = None, missing: str = "mean",
                      max_categories: int = 20, name: str = "", report: list[str] | None = None,
@@ -176,8 +200,12 @@ def frame_to_dataset(frame: pd.DataFrame, *, target: str | None = None,
         raise DataError(f"Only {_plural(len(target_values), 'usable row')} with a target; at "
                         f"least {MIN_ROWS} are needed to learn anything. {why or 'Add rows.'}")
 
-    # Decide every feature column: keep as numbers, keep as categories, or drop.
+    # Decide every feature column: keep as numbers, keep as categories, or drop. The
+    # encoded width is counted on the way (a column of k categories becomes k inputs), so
+    # a table too wide is refused before any one-hot matrix is built; rows dropped later
+    # (missing='drop') can only remove categories, so then the count is checked again below.
     kept: list[Column] = []
+    widths: dict[str, int] = {}
     for position, column_name in enumerate(frame.columns):
         if column_name == target_name:
             continue
@@ -186,8 +214,11 @@ def frame_to_dataset(frame: pd.DataFrame, *, target: str | None = None,
                              max_categories)
         if reason:
             report.append(reason)
-        else:
-            kept.append(Column(column_name, values, not numeric))
+            continue
+        kept.append(Column(column_name, values, not numeric))
+        widths[column_name] = 1 if numeric else int(values.nunique())
+        if missing != "drop":
+            _check_size(len(target_values), widths, partial=True)
     if not kept:
         raise DataError("No usable input columns are left after the checks above (constant, "
                         "empty, id-like, date or too many categories). Add columns that "
@@ -213,32 +244,38 @@ def frame_to_dataset(frame: pd.DataFrame, *, target: str | None = None,
         raise DataError(f"Only {_plural(n_rows, 'usable row')} left; at least {MIN_ROWS} are "
                         f"needed. Use missing='mean' instead of 'drop', or add rows.")
 
-    blocks, feature_names = [], []
+    # Each column's inputs, counted before anything is encoded: numbers 1, categories k.
+    encoded: list[tuple[Column, list | None]] = []
     for column in kept:
         present = column.values
         if is_constant(present):   # became constant after dropping rows
             report.append(f"Dropped column '{column.name}': after removing rows it holds one "
                           f"value only.")
             continue
-        if column.categorical:
-            categories = sorted(present.unique(), key=str)
-            codes = pd.Categorical(present, categories=categories).codes
-            blocks.append(np.eye(len(categories), dtype=np.float32)[codes])
-            feature_names += [f"{column.name}={c}" for c in categories]
-            report.append(f"One-hot encoded '{column.name}' into {len(categories)} columns "
-                          f"({', '.join(map(str, categories[:8]))}"
-                          f"{', ...' if len(categories) > 8 else ''}).")
-        else:
-            blocks.append(present.to_numpy(dtype=np.float32)[:, None])
-            feature_names.append(column.name)
-    if not blocks:
+        categories = sorted(present.unique(), key=str) if column.categorical else None
+        encoded.append((column, categories))
+    if not encoded:
         raise DataError("No usable input columns are left after removing rows with missing "
                         "values. Use missing='mean' to fill gaps instead of dropping rows.")
-    if len(feature_names) > MAX_FEATURES:
-        raise DataError(f"The table would have {len(feature_names)} input columns after "
-                        f"one-hot encoding, more than {MAX_FEATURES}. Lower max_categories "
-                        f"or remove columns.")
-    X = np.concatenate(blocks, axis=1)
+    _check_size(n_rows, {column.name: 1 if categories is None else len(categories)
+                         for column, categories in encoded})
+    width = sum(1 if categories is None else len(categories) for _, categories in encoded)
+
+    X = np.zeros((n_rows, width), dtype=np.float32)    # filled column by column, no copies
+    feature_names: list[str] = []
+    rows = np.arange(n_rows)
+    for column, categories in encoded:
+        at = len(feature_names)
+        if categories is None:
+            X[:, at] = column.values.to_numpy(dtype=np.float32)
+            feature_names.append(column.name)
+            continue
+        codes = pd.Categorical(column.values, categories=categories).codes.astype(np.intp)
+        X[rows, at + codes] = 1.0
+        feature_names += [f"{column.name}={c}" for c in categories]
+        report.append(f"One-hot encoded '{column.name}' into {len(categories)} columns "
+                      f"({', '.join(map(str, categories[:8]))}"
+                      f"{', ...' if len(categories) > 8 else ''}).")
     y, task, class_names = _target(target_values, target_numeric, target_name, task, report)
     report.append(f"Result: {_plural(n_rows, 'row')}, {_plural(X.shape[1], 'input feature')}, "
                   f"{task}" + (f" with {len(class_names)} classes." if class_names else "."))
