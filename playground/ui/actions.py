@@ -106,15 +106,13 @@ def handle_csv_upload(state: PageState, data: bytes, filename: str) -> bool:
 
 
 def step_epoch(state: PageState) -> None:
-    state.trainer.stop(state)
-    with state.trainer.lock:
-        state.session.step_epochs(1)
+    """One more epoch, trained by the background trainer (a long one does not block the
+    page; Pause cancels it)."""
+    state.trainer.run_steps(state, epochs=1)
 
 
 def step_batch(state: PageState) -> None:
-    state.trainer.stop(state)
-    with state.trainer.lock:
-        state.session.step_batches(1)
+    state.trainer.run_steps(state, batches=1)
 
 
 def reset_weights(state: PageState) -> None:

@@ -24,7 +24,8 @@ def render_controls(state: PageState) -> None:
     buttons = (
         ("Play", "play_arrow", "btn_play", actions.play, state.playing or diverged,
          "Train continuously and watch the charts change."),
-        ("Pause", "pause", "btn_pause", actions.pause, not state.playing, None),
+        ("Pause", "pause", "btn_pause", actions.pause,
+         not (state.playing or state.trainer.stepping), None),
         ("Step epoch", "skip_next", "btn_step_epoch", actions.step_epoch, diverged,
          "Train exactly one more pass over the training data."),
         ("Step batch", "redo", "btn_step_batch", actions.step_batch, diverged,

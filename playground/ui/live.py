@@ -238,6 +238,12 @@ def _throttled(state: PageState, snap: Snapshot, slot: str, tag: str,
     return shown
 
 
+def busy(state: PageState) -> bool:
+    """Training now: playing, or a Step still running in the background (Pause stops both;
+    the board keeps refreshing until it is done)."""
+    return state.playing or state.trainer.stepping
+
+
 def live_channel(state: PageState) -> LiveChannel:
     """This tab's end of the live stream (made on its first run; dies with its session)."""
     channel = st.session_state.get(CHANNEL_KEY)
@@ -260,7 +266,7 @@ def _live_body(state: PageState) -> None:
     channel = live_channel(state)
     if state.board_sent and not state.sidebar_shown:
         st.rerun(scope="app")    # the first chart is shown: now draw the settings (page.py)
-    if state.playing and not trainer.running:
+    if busy(state) and not trainer.running:
         trainer.start(state)
     controls, notes = st.container(), st.container()
     with trainer.lock:
@@ -269,11 +275,11 @@ def _live_body(state: PageState) -> None:
     render_messages(snap)
     live_board(status_items(snap), chart_rows(state, snap), line=note,
                epoch=snap.epoch, version=snap.batches, loss=_last(snap.history, "loss"),
-               pace_ms=PACE_MS if state.playing else 0, ask_when_shown=not state.sidebar_shown,
-               playing=state.playing, diverged=snap.status == "diverged",
+               pace_ms=PACE_MS if busy(state) else 0, ask_when_shown=not state.sidebar_shown,
+               playing=busy(state), diverged=snap.status == "diverged",
                stream=channel.board_data())
     state.board_sent = True
-    state.controls_playing = state.playing
+    state.controls_playing = busy(state)
     with controls:
         render_controls(state)
     with notes:

@@ -6,11 +6,16 @@ thread trains the session in short slices while ``state.playing`` is True; every
 of the session (snapshots, Step, Reset, settings changes, downloads) holds ``lock``, so the
 session is never used by two threads at once. Pause sets ``playing`` to False and waits for
 the slice in progress to end. A tab that stops asking for pictures (closed) is noticed
-after ORPHAN_S seconds (no page run, no open stream) and its training stops.
+after ORPHAN_S seconds and its training stops.
 
 While playing, the thread also builds the live stream's frames (``publisher``, the tab's
 ``live_stream.LiveChannel``): after a slice, if the browser has painted the last frame, it
 builds the next from the session as it is, outside the lock.
+
+Step epoch and Step batch go through the same thread (``run_steps``): a long step (an epoch
+at batch size 1, a big model) is trained in slices like Play, so the page and other tabs
+stay responsive and Pause cancels it; the click waits up to STEP_WAIT_S for it, so a short
+step looks done at once.
 """
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ SLICE_S = 0.015       # training per lock hold; the page waits at most this long
 BREATHE_S = 0.001
 REST_S = 0.004
 ORPHAN_S = 15.0       # no heartbeat from the page for this long: the tab is gone, stop
+STEP_WAIT_S = 0.5     # a Step click waits this long for its step before the page goes on
 
 
 class _PageLock:
@@ -59,10 +65,20 @@ class BackgroundTrainer:
         self._thread: threading.Thread | None = None
         self._last_seen = time.monotonic()     # last time the page drew this tab
         self.publisher = None                  # the tab's stream channel (or None)
+        # the step asked for while not playing: ("epochs" or "batches", session count to
+        # reach), or None. Set and cleared under the lock, read by the thread.
+        self._goal: tuple[str, int] | None = None
+        self._goal_done = threading.Event()
+        self._start_lock = threading.Lock()
 
     @property
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
+
+    @property
+    def stepping(self) -> bool:
+        """A Step is still being trained (the page shows progress; Pause cancels it)."""
+        return self._goal is not None
 
     def heartbeat(self) -> None:
         """The page is still open (called on every refresh)."""
@@ -71,41 +87,90 @@ class BackgroundTrainer:
     def start(self, state) -> None:
         """Train ``state.session`` until ``state.playing`` turns False (or divergence)."""
         self.heartbeat()
-        if self.running:
-            return
-        self._thread = threading.Thread(target=self._loop, args=(state,), daemon=True,
-                                        name="playground-trainer")
-        self._thread.start()
+        with self._start_lock:       # the thread retires under it (_loop): none is missed
+            if self.running:
+                return
+            self._thread = threading.Thread(target=self._loop, args=(state,), daemon=True,
+                                            name="playground-trainer")
+            self._thread.start()
+
+    def run_steps(self, state, epochs: int = 0, batches: int = 0,
+                  wait_s: float = STEP_WAIT_S) -> bool:
+        """Train ``epochs`` more epochs (a partial one counts as the first) or ``batches``
+        more minibatches in the background; a step asked for while one runs adds to it.
+        Waits up to ``wait_s`` for it; returns True if it is done by then."""
+        if (epochs > 0) == (batches > 0):
+            raise ValueError("run_steps wants either epochs or batches, a positive count.")
+        state.playing = False
+        with self.lock:
+            session = state.session
+            kind, count = ("epochs", epochs) if epochs else ("batches", batches)
+            base = self._goal[1] if self._goal and self._goal[0] == kind else \
+                (session.epoch if kind == "epochs" else session.batches)
+            self._goal = (kind, base + count)
+            self._goal_done.clear()
+        self.start(state)
+        return self._goal_done.wait(wait_s)
 
     def stop(self, state, wait: bool = False) -> None:
         """Pause: no slice starts after this returns (the thread re-checks ``playing``
-        under the lock), and the one in progress has ended (taking the lock waits for it).
-        ``wait``: also wait for the thread to end (the frame it may be building); only for a
-        caller that does not hold the lock."""
+        and the step goal under the lock), and the one in progress has ended (taking the
+        lock waits for it). A Step still running is cancelled. ``wait``: also wait for the
+        thread to end (the frame it may be building); only for a caller that does not hold
+        the lock."""
         state.playing = False
         with self.lock:
-            pass
+            self._goal = None
+            self._goal_done.set()
         thread = self._thread
         if wait and thread is not None and thread is not threading.current_thread():
             thread.join(timeout=2.0)
 
+    def _step(self, session) -> None:
+        """One slice of the step asked for; clears the goal once it is reached."""
+        kind, target = self._goal
+        if kind == "epochs" and session.epoch < target:
+            session.train_for(SLICE_S, max_epochs=1)
+        elif kind == "batches" and session.batches < target:
+            session.step_batches(1)
+        if (session.epoch if kind == "epochs" else session.batches) >= target \
+                or session.status == "diverged":
+            self._goal = None
+            self._goal_done.set()
+
     def _loop(self, state) -> None:
+        while True:
+            self._train(state)
+            with self._start_lock:
+                # Play or a Step asked for while the loop was ending: go on; else retire
+                # (start() then makes a new thread)
+                if not (state.playing or self._goal is not None) or \
+                        time.monotonic() - self._last_seen > ORPHAN_S:
+                    self._thread = None
+                    return
+
+    def _train(self, state) -> None:
         stopped_itself = False             # diverged or orphaned, not Paused by someone
-        while state.playing:
+        while state.playing or self._goal is not None:
             publisher = self.publisher
             if publisher is not None and publisher.connected:
                 self.heartbeat()               # the tab's stream is open: the tab is there
             if time.monotonic() - self._last_seen > ORPHAN_S:
-                state.playing = False
+                self.stop(state)
                 break
             with self._session_lock:
-                if not state.playing:
+                if not state.playing and self._goal is None:
                     break
                 session = state.session
                 if session.status == "diverged":
                     state.playing, stopped_itself = False, True
+                    self._goal = None
+                    self._goal_done.set()
                     break
-                session.train_for(SLICE_S)
+                if state.playing:
+                    session.train_for(SLICE_S)
+                else:
+                    self._step(session)
             publisher = self.publisher
             if publisher is not None and publisher.wants_frame():
                 publisher.publish()
