@@ -21,6 +21,7 @@ import time
 import numpy as np
 
 from playground import nn
+from playground.budget import model_cost, over_budget
 from playground.config import ExperimentConfig, changed_fields, field_spec, to_json
 from playground.data import Dataset
 from playground.experiment_data import ExperimentError, PreparedData, load_dataset, prepare
@@ -46,9 +47,14 @@ class TrainingSession:
     """
 
     def __init__(self, cfg: ExperimentConfig, csv_bytes: bytes | None = None,
-                 csv_name: str = "uploaded.csv"):
+                 csv_name: str = "uploaded.csv", enforce_budget: bool = True):
         self._csv_bytes = csv_bytes          # the uploaded file, parsed only when it changes
         self._csv_name = csv_name
+        # playground.budget: a config that would cost a shared server too much is refused
+        # (ExperimentError); with enforce_budget=False (the CLI) it runs and
+        # ``budget_warning`` says why it is slow.
+        self._enforce_budget = enforce_budget
+        self.budget_warning: str | None = None
         self._dataset_cache: tuple[tuple, Dataset] | None = None   # (key, dataset)
         self.config = cfg
         self._build_data(cfg)
@@ -76,7 +82,9 @@ class TrainingSession:
 
     def _build_model(self, cfg: ExperimentConfig) -> None:
         """A fresh network (seeded), empty history, and the per-split evaluation targets."""
-        self.model = build_model(cfg, self.prepared)
+        model = build_model(cfg, self.prepared)
+        self._check_budget(cfg, model)
+        self.model = model
         self._shuffle_rng = self.model.rng   # the model's one generator: init, order, dropout
         self._loss = nn.losses.get(loss_name(cfg, self.prepared))   # for split evaluation
         train = self.prepared.splits["train"]
@@ -105,6 +113,15 @@ class TrainingSession:
     def grad_norms(self) -> dict[str, list[float]]:
         """layer name -> gradient L2 norm per recorded epoch (``self.log.epochs``)."""
         return self.log.grad_norms
+
+    def _check_budget(self, cfg: ExperimentConfig, model) -> None:
+        rows = sum(len(split.y) for split in self.prepared.splits.values())
+        cost = model_cost(model, min(cfg.batch_size, len(self.prepared.splits["train"].y)),
+                          rows)
+        message = over_budget(cost, cfg.model_kind)
+        if message and self._enforce_budget:
+            raise ExperimentError(message)
+        self.budget_warning = message
 
     # ----- training --------------------------------------------------------------------
     def _batch_size(self) -> int:
@@ -227,6 +244,8 @@ class TrainingSession:
         if "data" in effects or "model" in effects:
             return self._rebuild(new_cfg, "data" in effects, changed)
         old = self.config
+        if new_cfg.batch_size != old.batch_size:
+            self._check_budget(new_cfg, self.model)      # before anything changes
         self.config = new_cfg
         if new_cfg.optimizer != old.optimizer:
             compile_model(self.model, new_cfg, self.prepared)
