@@ -72,8 +72,14 @@ def probe() -> dict:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except OSError:
         pass
+    try:      # the live stream's token registry, once there is one (issue 12)
+        from playground.ui.live_stream import REGISTRY
+        registered = len(REGISTRY)
+    except ImportError:
+        registered = 0
     answer = {
         "rss_mb": round(rss, 1),
+        "stream_tokens": registered,
         "rss_trimmed_mb": round(rss_mb(), 1),
         "threads": sorted(t.name for t in threading.enumerate()),
         "tabs_opened": len(_tabs),

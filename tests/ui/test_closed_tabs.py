@@ -82,6 +82,7 @@ def test_twenty_closed_tabs_leave_nothing_behind(server, csv_bytes):
     assert after["sessions_orphaned"] == 0 and after["models_orphaned"] == 0, after
     assert after["sessions_alive"] <= after["pages_alive"], after
     assert after["upload_bytes_held"] == 0, after
+    assert after["stream_tokens"] <= after["pages_alive"], after    # the live stream's registry
     assert "playground-trainer" not in after["threads"], after["threads"]
     # RSS as glibc's allocator leaves it varies by tens of MB with what it keeps for reuse;
     # trimmed, it is what is really in use.
