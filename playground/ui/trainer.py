@@ -150,7 +150,7 @@ class BackgroundTrainer:
                     return
 
     def _train(self, state) -> None:
-        stopped_itself = False             # diverged or orphaned, not Paused by someone
+        stopped_itself = False             # diverged, or a Step ran to its end
         while state.playing or self._goal is not None:
             publisher = self.publisher
             if publisher is not None and publisher.connected:
@@ -171,6 +171,7 @@ class BackgroundTrainer:
                     session.train_for(SLICE_S)
                 else:
                     self._step(session)
+                    stopped_itself = self._goal is None
             publisher = self.publisher
             if publisher is not None and publisher.wants_frame():
                 publisher.publish()
