@@ -5,7 +5,8 @@ Each activation is a small stateless object:
     backward(grad_a, a, z) -> grad_z   chain rule through f; uses the cached output ``a``
                                        where the derivative is a function of it (sigmoid,
                                        tanh, relu, elu, ...); ``z`` (the pre-activation) is
-                                       only read when ``needs_input`` is True (swish, gelu).
+                                       only read when ``needs_input`` is True (swish,
+                                       gelu, gelu_tanh).
 All shapes are (batch, ...) and are preserved; dtypes are preserved.
 ``backward`` may overwrite ``grad_a`` (callers hand it a fresh array).
 """
@@ -15,9 +16,12 @@ import math
 
 import numpy as np
 
+from playground.nn import special
 from playground.nn.constants import MINUS_ONE, ONE, ZERO
 
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+_INV_SQRT_2 = 1.0 / math.sqrt(2.0)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _GELU_CUBIC = 0.044715
 
 
@@ -146,9 +150,36 @@ class Swish(Activation):
 
 
 class GELU(Activation):
-    """The tanh approximation 0.5 z (1 + tanh(sqrt(2/pi) (z + 0.044715 z^3)))."""
+    """Exact GELU, as Keras's "gelu": z Phi(z) with Phi(z) = erfc(-z / sqrt 2) / 2 the
+    normal CDF; slope Phi(z) + z phi(z), phi the normal density. erfc is Cody's rational
+    approximation (``nn.special``, float64 error a few 1e-16 relative), so both tails keep
+    full relative accuracy: no 1 + erf(z) cancellation for negative z."""
 
     name = "gelu"
+    needs_input = True
+
+    @staticmethod
+    def _cdf(z):
+        return 0.5 * special.erfc(z * -_INV_SQRT_2)      # float64 for float32 z too
+
+    def forward(self, z, out=None):
+        return np.multiply(z, self._cdf(z), out=out)     # _cdf keeps the dtype of z
+
+    def backward(self, grad_a, a, z=None):
+        z64 = z.astype(np.float64, copy=False)
+        clipped = np.clip(z64, -40.0, 40.0)            # the density is exactly 0 beyond
+        density = np.exp(-0.5 * clipped * clipped)
+        density *= _INV_SQRT_2PI
+        slope = self._cdf(z64) + z64 * density
+        grad_a *= slope.astype(z.dtype, copy=False)
+        return grad_a
+
+
+class GELUTanh(Activation):
+    """The tanh approximation 0.5 z (1 + tanh(sqrt(2/pi) (z + 0.044715 z^3))), Keras's
+    gelu(approximate=True); within 5e-4 of the exact GELU."""
+
+    name = "gelu_tanh"
     needs_input = True
 
     @staticmethod
@@ -192,7 +223,7 @@ class Softmax(Activation):
 
 ACTIVATIONS: dict[str, type[Activation]] = {
     cls.name: cls for cls in (Activation, Sigmoid, Tanh, ReLU, LeakyReLU, ELU, Swish, GELU,
-                              Softmax)
+                              GELUTanh, Softmax)
 }
 
 

@@ -142,7 +142,8 @@ class BinaryCrossentropy(Loss):
 
 
 class CategoricalCrossentropy(Loss):
-    """-mean over the batch of sum_k y_k log p_k; one-hot (or probability) rows."""
+    """-mean over the batch of sum_k y_k log q_k; one-hot (or probability) rows. As Keras,
+    q is p divided by its row sum, then clipped to [eps, 1 - eps] (a no-op for softmax)."""
 
     name = "categorical_crossentropy"
     fused_activation = "softmax"
@@ -159,15 +160,12 @@ class CategoricalCrossentropy(Loss):
         return y
 
     def __call__(self, y_true, y_pred):
-        eps = _eps(y_pred.dtype)
-        log_p = np.log(np.clip(y_pred, eps, 1.0))
-        return -float(np.dot(y_true.ravel(), log_p.ravel())) / _rows(y_pred)
+        q, _ = _normalised_rows(y_pred)
+        return -float(np.vdot(y_true, np.log(q))) / _rows(y_pred)
 
     def gradient(self, y_true, y_pred):
-        eps = _eps(y_pred.dtype)
-        grad = -y_true / np.clip(y_pred, eps, 1.0)
-        grad *= grad.dtype.type(1.0 / _rows(y_pred))
-        return grad
+        q, unclipped = _normalised_rows(y_pred)
+        return _through_normalisation(-y_true * unclipped / q, q, y_pred)
 
     def fused_gradient(self, y_true, y_pred):
         grad = y_pred - y_true
@@ -176,7 +174,8 @@ class CategoricalCrossentropy(Loss):
 
 
 class SparseCategoricalCrossentropy(Loss):
-    """-mean log p[label]; y holds integer class labels 0 .. classes-1, shape (batch,)."""
+    """-mean log q[label]; y holds integer class labels 0 .. classes-1, shape (batch,);
+    q is p over its row sum, clipped to [eps, 1 - eps] (Keras)."""
 
     name = "sparse_categorical_crossentropy"
     fused_activation = "softmax"
@@ -209,16 +208,16 @@ class SparseCategoricalCrossentropy(Loss):
         return y.astype(np.intp, copy=False)
 
     def __call__(self, y_true, y_pred):
-        eps = _eps(y_pred.dtype)
-        picked = y_pred[np.arange(len(y_true)), y_true]
-        return -float(np.log(np.maximum(picked, eps)).sum()) / max(len(y_true), 1)
+        q, _ = _normalised_rows(y_pred)
+        picked = q[np.arange(len(y_true)), y_true]
+        return -float(np.log(picked).sum()) / max(len(y_true), 1)
 
     def gradient(self, y_true, y_pred):
-        eps = _eps(y_pred.dtype)
+        q, unclipped = _normalised_rows(y_pred)
         rows = np.arange(len(y_true))
-        grad = np.zeros_like(y_pred)
-        grad[rows, y_true] = -1.0 / (np.maximum(y_pred[rows, y_true], eps) * len(y_true))
-        return grad
+        grad_q = np.zeros_like(q)
+        grad_q[rows, y_true] = -unclipped[rows, y_true] / q[rows, y_true]
+        return _through_normalisation(grad_q, q, y_pred)
 
     def fused_gradient(self, y_true, y_pred):
         grad = y_pred.copy()
@@ -234,6 +233,24 @@ def _eps(dtype) -> float:
     """Machine epsilon of a float dtype: probabilities are clipped to [eps, 1 - eps]."""
     eps = _EPSILONS.get(dtype)
     return float(np.finfo(dtype).eps) if eps is None else eps
+
+
+def _normalised_rows(y_pred: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(q, unclipped): q = p / row sum clipped to [eps, 1 - eps], both (batch, classes);
+    unclipped is 1 where the clip did not bind, else 0 (the derivative of the clip)."""
+    eps = _eps(y_pred.dtype)
+    q = y_pred / y_pred.sum(axis=-1, keepdims=True)
+    clipped = np.clip(q, eps, 1.0 - eps)
+    return clipped, (clipped == q).astype(y_pred.dtype)
+
+
+def _through_normalisation(grad_q: np.ndarray, q: np.ndarray, y_pred: np.ndarray):
+    """dLoss/dp from dLoss/dq (summed over rows) for q = p / S, S the row sum, as a batch
+    mean: (grad_q - sum_k grad_q_k q_k) / S / rows. Shapes (batch, classes)."""
+    grad = grad_q - np.einsum("...k,...k->...", grad_q, q)[..., None]
+    grad /= y_pred.sum(axis=-1, keepdims=True)
+    grad *= grad.dtype.type(1.0 / _rows(y_pred))
+    return grad
 
 
 def _rows(y_pred: np.ndarray) -> int:

@@ -43,8 +43,7 @@ class Optimizer:
             return                      # the same list object as last step: state fits
         if self._slots is not None and len(self._slots) == len(params) and all(
                 s[0].shape == p.shape for s, p in zip(self._slots, params) if s):
-            return
-            self._state_for = params
+            self._state_for = params     # a new list of the same arrays: state still fits
             return
         self._slots = [[self._initial_slot(p) for _ in range(self.slot_count)] for p in params]
         self._scratch = [np.empty_like(p) for p in params]
@@ -126,25 +125,37 @@ class SGD(Optimizer):
         return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}
 
 
-def _scaled_step(param, grad, squares, scratch, lr, epsilon) -> None:
-    """w -= lr g / (sqrt(squares) + eps), in place (scratch is overwritten)."""
-    np.sqrt(squares, out=scratch)
-    scratch += epsilon
+def _scaled_step(grad, squares, scratch, lr, epsilon) -> None:
+    """scratch = lr g / sqrt(squares + eps), the step to subtract (``squares`` may be
+    scratch). Keras adds epsilon inside the root for RMSprop and Adagrad, outside for Adam."""
+    np.add(squares, epsilon, out=scratch)
+    np.sqrt(scratch, out=scratch)
     np.divide(grad, scratch, out=scratch)
     scratch *= lr
-    param -= scratch
 
 
 class RMSprop(Optimizer):
-    """s = rho s + (1 - rho) g^2; w -= lr g / (sqrt(s) + eps)."""
+    """s = rho s + (1 - rho) g^2; step = lr g / sqrt(s + eps); w -= step (Keras 3).
+
+    centered: also a = rho a + (1 - rho) g and step = lr g / sqrt(s - a^2 + eps).
+    momentum > 0: m = momentum m + step; w -= m.
+    Slots per parameter, in this order: s, then m (if momentum), then a (if centered).
+    """
 
     name = "rmsprop"
-    slot_count = 1
 
-    def __init__(self, learning_rate=0.001, rho=0.9, epsilon=1e-7):
+    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7,
+                 centered=False):
         super().__init__(learning_rate)
         self.rho = float(rho)
+        self.momentum = float(momentum)
         self.epsilon = float(epsilon)
+        self.centered = bool(centered)
+        if not 0.0 <= self.rho < 1.0:
+            raise ValueError(f"RMSprop rho must be in [0, 1), got {rho}.")
+        if not 0.0 <= self.momentum < 1.0:
+            raise ValueError(f"RMSprop momentum must be in [0, 1), got {momentum}.")
+        self.slot_count = 1 + (self.momentum > 0) + self.centered
 
     def _update(self, param, grad, slots, scratch):
         mean_square = slots[0]
@@ -152,14 +163,32 @@ class RMSprop(Optimizer):
         scratch -= mean_square
         scratch *= 1.0 - self.rho
         mean_square += scratch                   # rho s + (1 - rho) g^2
-        _scaled_step(param, grad, mean_square, scratch, self._learning_rate, self.epsilon)
+        if self.centered:
+            mean_grad = slots[-1]
+            np.subtract(grad, mean_grad, out=scratch)
+            scratch *= 1.0 - self.rho
+            mean_grad += scratch                 # rho a + (1 - rho) g
+            np.multiply(mean_grad, mean_grad, out=scratch)
+            np.subtract(mean_square, scratch, out=scratch)   # s - a^2
+            squares = scratch
+        else:
+            squares = mean_square
+        _scaled_step(grad, squares, scratch, self._learning_rate, self.epsilon)
+        if self.momentum > 0:
+            velocity = slots[1]
+            velocity *= self.momentum
+            velocity += scratch                  # m = momentum m + step
+            param -= velocity
+        else:
+            param -= scratch
 
     def get_config(self):
-        return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}
+        return {**super().get_config(), "rho": self.rho, "momentum": self.momentum,
+                "epsilon": self.epsilon, "centered": self.centered}
 
 
 class Adagrad(Optimizer):
-    """s += g^2; w -= lr g / (sqrt(s) + eps); s starts at 0.1 (Keras)."""
+    """s += g^2; w -= lr g / sqrt(s + eps); s starts at 0.1 (Keras 3)."""
 
     name = "adagrad"
     slot_count = 1
@@ -176,7 +205,8 @@ class Adagrad(Optimizer):
         accumulator = slots[0]
         np.multiply(grad, grad, out=scratch)
         accumulator += scratch
-        _scaled_step(param, grad, accumulator, scratch, self._learning_rate, self.epsilon)
+        _scaled_step(grad, accumulator, scratch, self._learning_rate, self.epsilon)
+        param -= scratch
 
     def get_config(self):
         return {**super().get_config(),

@@ -1,6 +1,7 @@
 """Activations: central-difference gradients, reference values, stability, in-place use."""
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -10,7 +11,8 @@ from playground.nn import activations
 
 from .gradcheck import check_function_gradient
 
-NAMES = ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "swish", "gelu", "softmax"]
+NAMES = ["linear", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "swish", "gelu", "gelu_tanh",
+         "softmax"]
 
 
 def _reference(name, z):
@@ -30,6 +32,9 @@ def _reference(name, z):
     if name == "swish":
         return z / (1.0 + np.exp(-z))
     if name == "gelu":
+        return z * np.array([0.5 * math.erfc(-v / math.sqrt(2.0)) for v in z.ravel()]).reshape(
+            z.shape)
+    if name == "gelu_tanh":
         return 0.5 * z * (1.0 + np.tanh(np.sqrt(2.0 / np.pi) * (z + 0.044715 * z ** 3)))
     e = np.exp(z - z.max(axis=-1, keepdims=True))
     return e / e.sum(axis=-1, keepdims=True)
@@ -64,10 +69,13 @@ def test_backward_matches_central_differences(name):
 def test_against_torch_gelu_and_silu():
     torch = pytest.importorskip("torch")
     z = np.linspace(-8, 8, 101)
-    gelu = torch.nn.functional.gelu(torch.tensor(z), approximate="tanh").numpy()
+    gelu = torch.nn.functional.gelu(torch.tensor(z)).numpy()       # exact (erf)
+    gelu_tanh = torch.nn.functional.gelu(torch.tensor(z), approximate="tanh").numpy()
     silu = torch.nn.functional.silu(torch.tensor(z)).numpy()
     np.testing.assert_allclose(activations.get("gelu").forward(z.copy()), gelu, rtol=1e-12,
                                atol=1e-14)
+    np.testing.assert_allclose(activations.get("gelu_tanh").forward(z.copy()), gelu_tanh,
+                               rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(activations.get("swish").forward(z.copy()), silu, rtol=1e-12,
                                atol=1e-14)
 

@@ -91,3 +91,23 @@ def test_weights_order_and_config():
 def test_bad_settings(kwargs):
     with pytest.raises(ValueError, match="BatchNormalization"):
         BatchNormalization(**kwargs)
+
+
+def test_frozen_layer_trains_in_inference_mode():
+    """trainable=False (Keras): moving statistics normalise, and nothing is updated, even
+    while the model trains; gamma and beta stay too."""
+    from playground import nn
+    rng = np.random.default_rng(5)
+    model = nn.Sequential([nn.Dense(3), nn.BatchNormalization(trainable=False), nn.Dense(1)],
+                          input_shape=(2,), seed=1, dtype="float64")
+    frozen = model.layers[1]
+    _randomised(frozen, rng)
+    before = {k: v.copy() for k, v in frozen.params.items()}
+    model.compile(loss="mse", optimizer="sgd")
+    x, y = rng.normal(3.0, 2.0, size=(8, 2)), rng.normal(size=(8, 1))
+    hidden = model.layers[0].forward(x)
+    np.testing.assert_allclose(frozen.forward(hidden, training=True),
+                               frozen.forward(hidden, training=False), atol=1e-15)
+    model.fit(x, y, epochs=3, batch_size=4)
+    for key, value in frozen.params.items():
+        np.testing.assert_array_equal(value, before[key], err_msg=key)

@@ -11,10 +11,14 @@ CASES = [
     ("sgd", dict(learning_rate=0.1, momentum=0.9), "SGD", dict(lr=0.1, momentum=0.9)),
     ("sgd", dict(learning_rate=0.1, momentum=0.8, nesterov=True), "SGD",
      dict(lr=0.1, momentum=0.8, nesterov=True)),
-    ("rmsprop", dict(learning_rate=0.01, rho=0.8, epsilon=1e-7), "RMSprop",
-     dict(lr=0.01, alpha=0.8, eps=1e-7)),
-    ("adagrad", dict(learning_rate=0.1, initial_accumulator_value=0.1, epsilon=1e-7),
-     "Adagrad", dict(lr=0.1, initial_accumulator_value=0.1, eps=1e-7)),
+    # Keras (and we) divide RMSprop and Adagrad steps by sqrt(v + eps), torch by
+    # sqrt(v) + eps: equal when epsilon = 0 (test_keras_reference checks epsilon itself).
+    ("rmsprop", dict(learning_rate=0.01, rho=0.8, epsilon=0.0), "RMSprop",
+     dict(lr=0.01, alpha=0.8, eps=0.0)),
+    ("rmsprop", dict(learning_rate=0.01, rho=0.8, momentum=0.5, centered=True, epsilon=0.0),
+     "RMSprop", dict(lr=0.01, alpha=0.8, momentum=0.5, centered=True, eps=0.0)),
+    ("adagrad", dict(learning_rate=0.1, initial_accumulator_value=0.1, epsilon=0.0),
+     "Adagrad", dict(lr=0.1, initial_accumulator_value=0.1, eps=0.0)),
     # Keras adds epsilon to sqrt(v), torch to sqrt(v_hat): equal when epsilon = 0.
     ("adam", dict(learning_rate=0.01, beta_1=0.8, beta_2=0.99, epsilon=0.0), "Adam",
      dict(lr=0.01, betas=(0.8, 0.99), eps=0.0)),

@@ -2,7 +2,9 @@
 
 Training: normalise with the batch mean and (biased) variance over every axis but the last,
 then scale by gamma and shift by beta; the moving statistics follow an exponential average
-``moving = momentum * moving + (1 - momentum) * batch``. Inference uses the moving statistics.
+``moving = momentum * moving + (1 - momentum) * batch``. Inference uses the moving statistics,
+and so does a layer with ``trainable=False`` while the model trains (as Keras: a frozen
+BatchNormalization runs in inference mode and leaves its moving statistics alone).
 
 Weights in Keras get_weights order: gamma, beta, moving_mean, moving_variance. Only gamma and
 beta are trainable: the moving statistics are listed in ``non_trainable_params`` and the
@@ -54,6 +56,7 @@ class BatchNormalization(Layer):
         features = x.shape[-1]
         rows = x.reshape(-1, features)
         p = self.params
+        training = training and self.trainable     # frozen: inference mode, as Keras
         if training:
             mean = rows.mean(axis=0)
             centred = rows - mean
