@@ -73,13 +73,8 @@ def set_regularization(model, cfg: ExperimentConfig) -> None:
     """Swap the kernel penalty of every weighted layer in place (training continues)."""
     regularizer = make_regularizer(cfg)
     for layer in model.layers:
-        if "kernel" not in layer.params or not hasattr(layer, "kernel_regularizer"):
-            continue
-        layer.kernel_regularizer = regularizer      # what get_config()/save() record
-        if regularizer is None:
-            layer.regularizers.pop("kernel", None)
-        else:
-            layer.regularizers["kernel"] = regularizer
+        if "kernel" in layer.regularizable:
+            layer.set_regularizer(regularizer, "kernel")
 
 
 def _dense_stack(cfg: ExperimentConfig, regularizer) -> list:

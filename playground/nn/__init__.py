@@ -18,7 +18,7 @@ from playground.nn import (
                            optimizers,
                            regularizers,
 )
-from playground.nn.io import load_model, save_model
+from playground.nn.io import save_model
 from playground.nn.layers import (
                            LSTM,
                            BatchNormalization,
@@ -30,6 +30,7 @@ from playground.nn.layers import (
                            MaxPool2D,
                            SimpleRNN,
 )
+from playground.nn.loading import load_model
 from playground.nn.model import Sequential, TrainingDiverged
 
 MaxPooling2D = MaxPool2D

@@ -87,3 +87,9 @@ def get(identifier):
 def initialize(identifier, shape, fan_in, fan_out, rng, dtype=np.float32) -> np.ndarray:
     """Draw an array of ``shape`` with the named initializer."""
     return get(identifier)(tuple(shape), int(fan_in), int(fan_out), rng, dtype)
+
+
+def serialize(initializer) -> str:
+    """A JSON-able name for an initializer given as a string or a function."""
+    return initializer if isinstance(initializer, str) else getattr(
+        initializer, "__name__", str(initializer))

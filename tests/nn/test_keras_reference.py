@@ -151,7 +151,7 @@ def test_regularizer_value_and_gradient_match_keras(name, strengths):
     wt = _t(w, grad=True)
     penalty = theirs(wt)
     penalty.backward()
-    assert ours(w) == pytest.approx(float(penalty), rel=1e-12)
+    assert ours(w) == pytest.approx(float(penalty.detach()), rel=1e-12)
     np.testing.assert_allclose(ours.gradient(w), _np(wt.grad), **GRAD_TOL)
 
 

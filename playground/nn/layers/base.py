@@ -13,9 +13,22 @@ from __future__ import annotations
 
 import numpy as np
 
+from playground.nn import regularizers as regularizers_module
+
 
 class Layer:
-    """Base class: parameters and their gradients side by side, in Keras order."""
+    """Base class: parameters and their gradients side by side, in Keras order.
+
+    The class attributes below are what a model or builder may rely on: every layer class
+    declares them (or inherits these defaults), so nothing needs probing with hasattr.
+    """
+
+    default_name = "layer"         # the model names it f"{default_name}_{n}" if unnamed
+    regularizable: tuple[str, ...] = ()      # params that take a penalty (set_regularizer)
+    non_trainable_params: tuple[str, ...] = ()   # params saved but never optimised
+    activation: str | None = None  # output activation name (the model fuses it with the loss)
+    # False on a model's first layer: a layer with weights may then skip computing dx.
+    needs_input_gradient = True
 
     def __init__(self, name: str | None = None, trainable: bool = True):
         self.name = name                  # unique within a model; the model fills it in if None
@@ -38,7 +51,14 @@ class Layer:
         self.dtype = np.dtype(dtype).type
         self.output_shape = tuple(self.compute_output_shape(self.input_shape))
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
+        self.regularizers = {key: getattr(self, f"{key}_regularizer")
+                             for key in self.regularizable if key in self.params
+                             and getattr(self, f"{key}_regularizer") is not None}
         self.built = True
+
+    def count_params_for(self, input_shape: tuple) -> int:
+        """How many weights build(input_shape) would create, without creating them."""
+        return 0
 
     def compute_output_shape(self, input_shape: tuple) -> tuple:
         """Per-sample output shape for a per-sample input shape (default: unchanged)."""
@@ -53,6 +73,19 @@ class Layer:
         raise NotImplementedError
 
     # ----- regularisation --------------------------------------------------------------
+    def set_regularizer(self, regularizer, param: str = "kernel") -> None:
+        """Penalise ``param`` with ``regularizer`` (L1/L2 object, name or config; None
+        removes the penalty). Works before and after build; training continues."""
+        if param not in self.regularizable:
+            raise ValueError(f"{type(self).__name__} has no {param!r} to regularise "
+                             f"(regularisable: {', '.join(self.regularizable) or 'none'}).")
+        regularizer = regularizers_module.get(regularizer)
+        setattr(self, f"{param}_regularizer", regularizer)     # what get_config() records
+        if regularizer is None:
+            self.regularizers.pop(param, None)
+        elif param in self.params:
+            self.regularizers[param] = regularizer
+
     def regularization_loss(self) -> float:
         """Sum of this layer's weight penalties (added to the reported loss)."""
         return float(sum(reg(self.params[name]) for name, reg in self.regularizers.items()))

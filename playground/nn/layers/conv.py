@@ -16,12 +16,6 @@ from playground.nn.layers.base import Layer
 PADDINGS = ("valid", "same")
 
 
-def initializer_name(initializer) -> str:
-    """A JSON-able name for an initializer given as a string or a function."""
-    return initializer if isinstance(initializer, str) else getattr(
-        initializer, "__name__", str(initializer))
-
-
 def _pair(value, what: str, layer: str) -> tuple[int, int]:
     """An int or a pair of ints -> (rows, cols), all >= 1."""
     if isinstance(value, (int, np.integer)):
@@ -81,6 +75,9 @@ class Conv2D(Layer):
     Weights in Keras layout and order: kernel (kh, kw, in_channels, filters), bias (filters,).
     """
 
+    default_name = "conv2d"
+    regularizable = ("kernel",)
+
     def __init__(self, filters, kernel_size, strides=1, padding="valid", activation=None,
                  kernel_initializer="glorot_uniform", kernel_regularizer=None, name=None,
                  trainable=True):
@@ -96,12 +93,16 @@ class Conv2D(Layer):
         initializers.get(kernel_initializer)                            # fail early on bad names
         self.kernel_initializer = kernel_initializer
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.needs_input_gradient = True     # the model sets False on the first layer
         self._pads = ((0, 0), (0, 0))        # (top, bottom), (left, right) zero padding
         self._cols = None                    # (batch*out_h*out_w, kh*kw*in_ch) patches
         self._x_shape = None                 # shape of the last forward input
         self._z = None                       # pre-activation, kept only if the activation needs it
         self._out = None                     # (batch*out_h*out_w, filters) activation output
+
+    def count_params_for(self, input_shape):
+        _, _, channels = _check_image_shape(input_shape, "Conv2D")
+        kh, kw = self.kernel_size
+        return (kh * kw * channels + 1) * self.filters
 
     def compute_output_shape(self, input_shape):
         h, w, _ = _check_image_shape(input_shape, "Conv2D")
@@ -121,7 +122,6 @@ class Conv2D(Layer):
                 dtype)),
             "bias": np.zeros(self.filters, dtype=dtype),
         }
-        self.regularizers = {"kernel": self.kernel_regularizer} if self.kernel_regularizer else {}
         super().build(input_shape, rng, dtype)
 
     def _padded(self, x: np.ndarray) -> np.ndarray:
@@ -175,7 +175,7 @@ class Conv2D(Layer):
         return {**super().get_config(), "filters": self.filters,
                 "kernel_size": list(self.kernel_size), "strides": list(self.strides),
                 "padding": self.padding, "activation": self.activation,
-                "kernel_initializer": initializer_name(self.kernel_initializer),
+                "kernel_initializer": initializers.serialize(self.kernel_initializer),
                 "kernel_regularizer": regularizers.serialize(self.kernel_regularizer)}
 
 
@@ -184,6 +184,8 @@ class MaxPool2D(Layer):
 
     The gradient goes to one winner per window: the first maximum in row-major order.
     """
+
+    default_name = "max_pool2d"
 
     def __init__(self, pool_size=2, strides=None, padding="valid", name=None, trainable=True):
         super().__init__(name=name, trainable=trainable)

@@ -15,6 +15,9 @@ class Dense(Layer):
     Inputs with more than two axes are treated as (batch * ..., in) rows, as Keras does.
     """
 
+    default_name = "dense"
+    regularizable = ("kernel", "bias")
+
     def __init__(self, units, activation=None, use_bias=True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros",
                  kernel_regularizer=None, bias_regularizer=None, name=None, trainable=True):
@@ -31,10 +34,13 @@ class Dense(Layer):
         self.bias_initializer = bias_initializer
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.needs_input_gradient = True   # the model sets False on the first layer
         self._x = None        # (rows, in) input of the last forward, 2-D view
         self._z = None        # (rows, units) pre-activation, kept only if the activation needs it
         self._a = None        # (rows, units) output of the last forward
+
+    def count_params_for(self, input_shape):
+        self.compute_output_shape(input_shape)
+        return (int(input_shape[-1]) + self.use_bias) * self.units
 
     def compute_output_shape(self, input_shape):
         if len(input_shape) < 1:
@@ -48,11 +54,6 @@ class Dense(Layer):
         if self.use_bias:
             self.params["bias"] = initializers.initialize(
                 self.bias_initializer, (self.units,), fan_in, self.units, rng, dtype)
-        self.regularizers = {}
-        if self.kernel_regularizer is not None:
-            self.regularizers["kernel"] = self.kernel_regularizer
-        if self.bias_regularizer is not None and self.use_bias:
-            self.regularizers["bias"] = self.bias_regularizer
         super().build(input_shape, rng, dtype)
 
     def forward(self, x, training=False):
@@ -96,8 +97,9 @@ class Dense(Layer):
 
     def get_config(self):
         return {**super().get_config(), "units": self.units, "activation": self.activation,
-                "use_bias": self.use_bias, "kernel_initializer": _name(self.kernel_initializer),
-                "bias_initializer": _name(self.bias_initializer),
+                "use_bias": self.use_bias,
+                "kernel_initializer": initializers.serialize(self.kernel_initializer),
+                "bias_initializer": initializers.serialize(self.bias_initializer),
                 "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
                 "bias_regularizer": regularizers.serialize(self.bias_regularizer)}
 
@@ -108,6 +110,8 @@ class Dropout(Layer):
     x: (batch, ...) -> same shape. Inference is the identity. The mask comes from the
     generator handed to ``build`` (the model's one seeded generator).
     """
+
+    default_name = "dropout"
 
     def __init__(self, rate, name=None, trainable=True, seed=None):
         super().__init__(name=name, trainable=trainable)
@@ -144,6 +148,8 @@ class Dropout(Layer):
 class Flatten(Layer):
     """(batch, d1, d2, ...) -> (batch, d1 * d2 * ...)."""
 
+    default_name = "flatten"
+
     def compute_output_shape(self, input_shape):
         return (int(np.prod(input_shape, dtype=np.int64)),)
 
@@ -152,8 +158,3 @@ class Flatten(Layer):
 
     def backward(self, grad_output):
         return grad_output.reshape((grad_output.shape[0],) + self.input_shape)
-
-
-def _name(initializer):
-    return initializer if isinstance(initializer, str) else getattr(initializer, "__name__",
-                                                                      str(initializer))

@@ -22,7 +22,13 @@ from playground.nn.layers.base import Layer
 class BatchNormalization(Layer):
     """x: (batch, ..., features) -> same shape, normalised per feature."""
 
+    default_name = "batch_normalization"
     non_trainable_params = ("moving_mean", "moving_variance")   # saved, never optimised
+
+    def count_params_for(self, input_shape):
+        if len(input_shape) < 1:
+            raise ValueError("BatchNormalization needs inputs with at least one feature axis.")
+        return 4 * int(input_shape[-1])
 
     def __init__(self, momentum=0.99, epsilon=1e-3, name=None, trainable=True):
         super().__init__(name=name, trainable=trainable)

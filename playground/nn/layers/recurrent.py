@@ -12,7 +12,6 @@ import numpy as np
 
 from playground.nn import activations, initializers, regularizers
 from playground.nn.layers.base import Layer
-from playground.nn.layers.conv import initializer_name
 
 
 def _check_sequence_shape(input_shape: tuple, layer: str) -> tuple[int, int]:
@@ -31,6 +30,7 @@ class _Recurrent(Layer):
     """Shared settings, weight creation and input checks for SimpleRNN and LSTM."""
 
     gates = 1                    # blocks of `units` columns in kernel / recurrent kernel / bias
+    regularizable = ("kernel",)
 
     def __init__(self, units, return_sequences, kernel_initializer, recurrent_initializer,
                  kernel_regularizer, name, trainable):
@@ -45,8 +45,11 @@ class _Recurrent(Layer):
         self.kernel_initializer = kernel_initializer
         self.recurrent_initializer = recurrent_initializer
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.needs_input_gradient = True         # the model sets False on the first layer
         self._x_time_major = None        # (time, batch, features) input of the last forward
+
+    def count_params_for(self, input_shape):
+        _, features = _check_sequence_shape(input_shape, type(self).__name__)
+        return self.gates * self.units * (features + self.units + 1)
 
     def compute_output_shape(self, input_shape):
         time, _ = _check_sequence_shape(input_shape, type(self).__name__)
@@ -64,7 +67,6 @@ class _Recurrent(Layer):
                 dtype)),
             "bias": self._initial_bias(dtype),
         }
-        self.regularizers = {"kernel": self.kernel_regularizer} if self.kernel_regularizer else {}
         super().build(input_shape, rng, dtype)
 
     def _initial_bias(self, dtype) -> np.ndarray:
@@ -118,8 +120,8 @@ class _Recurrent(Layer):
     def get_config(self):
         return {**super().get_config(), "units": self.units,
                 "return_sequences": self.return_sequences,
-                "kernel_initializer": initializer_name(self.kernel_initializer),
-                "recurrent_initializer": initializer_name(self.recurrent_initializer),
+                "kernel_initializer": initializers.serialize(self.kernel_initializer),
+                "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
                 "kernel_regularizer": regularizers.serialize(self.kernel_regularizer)}
 
 
@@ -129,6 +131,8 @@ class SimpleRNN(_Recurrent):
     x: (batch, time, features) -> (batch, units), or (batch, time, units) with
     return_sequences. kernel (features, units), recurrent_kernel (units, units), bias (units,).
     """
+
+    default_name = "simple_rnn"
 
     def __init__(self, units, activation="tanh", return_sequences=False,
                  kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
@@ -194,6 +198,7 @@ class LSTM(_Recurrent):
     """
 
     gates = 4
+    default_name = "lstm"
 
     def __init__(self, units, return_sequences=False, kernel_initializer="glorot_uniform",
                  recurrent_initializer="orthogonal", unit_forget_bias=True,
