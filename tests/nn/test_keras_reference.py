@@ -141,6 +141,22 @@ def test_huber_with_a_delta_matches_keras():
     assert losses.Huber(0.5)(y, p) == pytest.approx(float(reference), rel=1e-12)
 
 
+@pytest.mark.parametrize("name", ["categorical_crossentropy", "sparse_categorical_crossentropy"])
+def test_categorical_losses_normalise_rows_as_keras(name):
+    """Outputs that are not softmax rows (sums 0.4 .. 3): Keras divides by the row sum."""
+    rng = np.random.default_rng(8)
+    p = rng.uniform(0.1, 1.0, size=(5, 4))
+    labels = rng.integers(0, 4, size=5)
+    y = labels if name.startswith("sparse") else np.eye(4)[labels]
+    loss = losses.get(name)
+    y_ours = loss.prepare_targets(y, (4,), np.float64)
+    pt = _t(p, grad=True)
+    reference = KERAS_LOSSES[name]()(torch.tensor(y), pt)
+    reference.backward()
+    assert loss(y_ours, p) == pytest.approx(float(reference.detach()), rel=1e-12)
+    np.testing.assert_allclose(loss.gradient(y_ours, p), _np(pt.grad), **GRAD_TOL)
+
+
 # ----- regularizers ---------------------------------------------------------------------
 @pytest.mark.parametrize("name,strengths", [("L1", (0.03,)), ("L2", (0.03,)),
                                             ("L1L2", (0.02, 0.05))])
