@@ -29,7 +29,8 @@ def _below_fold(page) -> list[str]:
     return page.evaluate("""() => {
       const h = window.innerHeight, out = [];
       document.querySelectorAll('.np-chart').forEach((d) => {
-        if (d.getBoundingClientRect().bottom > h + 1) out.push(d.dataset.key);
+        const bottom = Math.round(d.getBoundingClientRect().bottom);
+        if (bottom > h + 1) out.push(d.dataset.key + ' (bottom ' + bottom + ')');
       });
       document.querySelectorAll('[data-testid="stBaseButton-secondary"],'
                                 + '[data-testid="stBaseButton-primary"]').forEach((b) => {
@@ -59,6 +60,7 @@ def shoot(base: str, out: Path) -> None:
                 for _ in range(STEPS):
                     page.get_by_role("button", name="Step epoch").click()
                     page.wait_for_timeout(700)
+                page.mouse.move(5, 700 if viewport["height"] > 700 else 570)   # no tooltip
                 page.wait_for_timeout(1500)
                 path = out / f"{name}_{screen}.png"
                 page.screenshot(path=str(path))

@@ -20,7 +20,8 @@ def render_controls(state: PageState) -> None:
     if "controls" in state.config.hide:
         return
     diverged = state.session.status == "diverged"
-    cols = st.columns([1, 1, 1.2, 1.2, 1.4, 2.6])
+    # One row that wraps when the page is narrow (125 % zoom): every label stays whole.
+    row = st.container(horizontal=True, gap=6, vertical_alignment="center")
     buttons = (
         ("Play", "play_arrow", "btn_play", actions.play, state.playing or diverged,
          "Train continuously and watch the charts change."),
@@ -33,11 +34,11 @@ def render_controls(state: PageState) -> None:
         ("Reset weights", "restart_alt", "btn_reset", actions.reset_weights, False,
          "New random starting weights (from the seed) and an empty history."),
     )
-    for col, (label, icon, key, action, disabled, help_text) in zip(cols, buttons):
-        col.button(label, icon=f":material/{icon}:", key=key, on_click=action, args=(state,),
-                   disabled=disabled, help=help_text, width="stretch",
+    for label, icon, key, action, disabled, help_text in buttons:
+        row.button(label, icon=f":material/{icon}:", key=key, on_click=action, args=(state,),
+                   disabled=disabled, help=help_text, width="content",
                    type="primary" if key == "btn_play" else "secondary")
-    render_detail_picker(state, cols[5])
+    render_detail_picker(state, row)
 
 
 def render_detail_picker(state: PageState, place) -> None:

@@ -11,6 +11,8 @@ more, so the board asks for a full run once its first chart is shown (live.py).
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from playground.config import (
@@ -49,10 +51,8 @@ from playground.ui.widgets_from_config import (
 
 TITLE = "Neural Playground"
 # Less empty space above the title: on a projector every line counts.
-PAGE_CSS = """<style>
-[data-testid="stMainBlockContainer"] { padding-top: 3.8rem; padding-bottom: 1rem; }
-[data-testid="stSidebarHeader"] { height: 1rem; }
-</style>"""
+# Spacing of the page around the board (a real file: readable, lintable).
+PAGE_CSS = (Path(__file__).with_name("page.css")).read_text(encoding="utf-8")
 
 
 def take_pending(state: PageState) -> None:
@@ -112,6 +112,7 @@ def render_sidebar(state: PageState) -> None:
     with st.sidebar:
         messages.show_heading(TITLE)
         render_presets_menu(state)
+        render_preset_notice(state)     # beside the menu: the main area is for the board
     _panel(state, "data_panel", "Data", render_data_panel)
     _panel(state, "network_panel", "Network", render_network_panel)
     _panel(state, "training_panel", "Training", render_training_panel)
@@ -125,8 +126,7 @@ def main() -> None:
     with state.trainer.lock:      # the training thread waits while the session changes
         update_experiment(state)
     mirror_to_url(state)
-    st.html(PAGE_CSS)
-    render_preset_notice(state)
+    st.html(f"<style>{PAGE_CSS}</style>")
     state.sidebar_shown = state.sidebar_shown or not first_run
     render_live(state)
     if state.sidebar_shown:

@@ -274,7 +274,7 @@ def decision_boundary_figure(grid: GridView, splits: dict[str, SplitView],
     entries = sum(1 for trace in data if trace.get("showlegend", True)
                   and trace["type"] == "scatter")
     layout["legend"] = theme.legend(entries)
-    layout["margin"] = dict(theme.MARGIN, t=95 if entries <= 4 else 50)
+    layout["margin"] = dict(theme.MARGIN, t=theme.LEGEND_ROW_TOP if entries <= 4 else 50)
     if live:
         layout["images"] = [_heatmap_image(data.pop(0), layout_extra.get("coloraxis"))]
     return theme.new_figure(data, layout)

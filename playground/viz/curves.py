@@ -169,7 +169,7 @@ def loss_figure(history: dict[str, list[float]], log_y: bool = False,
                          anchor="y"),
         yaxis=loss_axis, hovermode="x unified",
     )
-    layout["margin"] = dict(theme.MARGIN, t=95)
+    layout["margin"] = dict(theme.MARGIN, t=theme.LEGEND_ROW_TOP, b=50)
     annotations = []
     if has_accuracy:
         layout["xaxis2"] = theme.axis("epoch", domain=[0.6, 1.0],
@@ -224,7 +224,7 @@ def gradient_norms_figure(grad_norms: dict[str, list[float]], epochs=None) -> go
                          **_log_ticks(log_range)),
         hovermode="x unified", legend=theme.legend(len(data)),
     )
-    layout["margin"] = dict(theme.MARGIN, t=95 if len(data) <= 4 else 50)
+    layout["margin"] = dict(theme.MARGIN, t=theme.LEGEND_ROW_TOP if len(data) <= 4 else 50)
     if n_epochs == 0:
         layout["annotations"] = [theme.message_annotation("No epochs yet: press Play")]
     return theme.new_figure(data, layout)

@@ -1,8 +1,11 @@
 """TensorFlow Playground's network diagram: node heatmaps joined by weighted edges.
 
 Everything sits in ONE pair of axes in diagram units: column c of nodes is centred at
-x = c * COLUMN_PITCH, node i of a column at y = (shown - 1) / 2 * ROW_PITCH - i * ROW_PITCH,
-and every node is a NODE x NODE square. A node is a small PNG in ``layout.images`` (its
+x = c * pitch (COLUMN_PITCH, closer for deep nets), node i of a column at
+y = (shown - 1) / 2 * ROW_PITCH - i * ROW_PITCH, and every node is a NODE x NODE square.
+Column headers are annotations just above the plot area (paper coordinates), so they
+never run into the nodes whatever the chart's size; deep nets get short headers (the
+unit count, the shared activation once in the title) so that neighbours never overlap. A node is a small PNG in ``layout.images`` (its
 neuron's output over the input plane or, without a grid, one pixel coloured by its bias):
 the browser redraws images far more cheaply than one heatmap trace per node. The node
 outlines are one path shape; one trace of invisible markers gives each node its hover.
@@ -24,8 +27,11 @@ from playground.viz import png, theme
 
 NODE = 1.0                # side of a node square, diagram units
 ROW_PITCH = 1.25          # vertical distance between node centres
-COLUMN_PITCH = 3.2        # horizontal distance between column centres
-MAX_NODES = 16            # larger layers show their first MAX_NODES units and "+N more"
+COLUMN_PITCH = 3.2        # horizontal distance between column centres (up to 5 columns)
+MIN_COLUMN_PITCH = 2.2    # ... shrinking to this for 10 columns (8 hidden layers)
+MAX_NODES = 10            # larger layers show their first MAX_NODES units and "+N more"
+SHORT_HEADERS_FROM = 7    # columns; from this many on the headers give the unit count only
+HEADER_SIZE = 13          # px, column headers
 TILE_RESOLUTION = 20      # node heatmaps are subsampled to at most this many cells a side
 # |weight| bucket edges -> line widths (px) and how far the colour fades to grey
 WEIGHT_BUCKETS = (0.1, 0.25, 0.5, 1.0, 2.0)
@@ -42,13 +48,15 @@ NODE_HOVER_PX = 24        # invisible hover marker over each node (px)
 class _Column:
     """One column of nodes: what it is called and what its nodes show."""
 
-    def __init__(self, index: int, label: str, units: int, layer: LayerView | None):
+    def __init__(self, index: int, label: str, units: int, layer: LayerView | None,
+                 short: str = ""):
         self.index = index                     # position from the left, 0 = inputs
         self.label = label                     # header text
+        self.short = short or label            # header text when space is short
         self.units = units                     # all units of the layer
         self.shown = min(units, MAX_NODES)     # units drawn
         self.layer = layer                     # None for the input column
-        self.x = index * COLUMN_PITCH          # centre of the column
+        self.x = index * COLUMN_PITCH          # centre of the column (see _space_out)
         self.y = (self.shown - 1) / 2 * ROW_PITCH - np.arange(self.shown) * ROW_PITCH
         self.names: list[str] = []             # input column only: one name per input,
                                                # as Plotly text (drawn as written)
@@ -71,24 +79,41 @@ def _columns(layers: list[LayerView], feature_names: list[str]) -> list[_Column]
     if first_kernel is not None and first_kernel.ndim == 4:      # images into a Conv2D
         channels = first_kernel.shape[2]
         names = ["image"] if channels == 1 else [f"channel {k + 1}" for k in range(channels)]
-        inputs = _Column(0, "Input<br>image", channels, None)
+        inputs = _Column(0, "Input<br>image", channels, None, "image")
     else:
         count = len(feature_names)
         if first_kernel is not None and first_kernel.ndim == 2:
             count = first_kernel.shape[0]
         names = _input_names(feature_names, count)
         inputs = _Column(0, f"Input<br>{count} feature{'s' if count != 1 else ''}",
-                         count, None)
+                         count, None, "input")
     inputs.names = plain_plotly_list(names)
     inputs.widest_name = max((len(n) for n in names[:inputs.shown]), default=2)
     columns = [inputs]
     for i, layer in enumerate(drawn):
-        role = "Output" if i == len(drawn) - 1 else layer.name
-        words = [str(layer.units), UNIT_WORDS.get(layer.kind, ""), layer.activation or ""]
-        text = plain_plotly(" ".join(w for w in words if w))
-        columns.append(_Column(i + 1, f"{plain_plotly(role)}<br>{text}",
-                               int(layer.units), layer))
+        last = i == len(drawn) - 1
+        size = " ".join(w for w in (str(layer.units), UNIT_WORDS.get(layer.kind, "")) if w)
+        label = (f"{'Output ' if last else ''}{plain_plotly(size)}<br>"
+                 f"{plain_plotly(layer.activation or 'linear')}")
+        columns.append(_Column(i + 1, label, int(layer.units), layer,
+                               f"out {layer.units}" if last else str(layer.units)))
+    _space_out(columns)
     return columns
+
+
+def _space_out(columns: list[_Column]) -> None:
+    """Columns closer together for deep nets: the chart is as wide as the page allows, so
+    fewer diagram units across make bigger nodes."""
+    pitch = float(np.clip(COLUMN_PITCH - 0.2 * (len(columns) - 5), MIN_COLUMN_PITCH,
+                          COLUMN_PITCH))
+    for column in columns:
+        column.x = column.index * pitch
+
+
+def shared_activation(columns: list[_Column]) -> str | None:
+    """The one activation of every hidden layer, if they share it (else None)."""
+    hidden = {c.layer.activation or "linear" for c in columns[1:-1]}
+    return hidden.pop() if len(hidden) == 1 else None
 
 
 def _input_names(feature_names: list[str], count: int) -> list[str]:
@@ -122,7 +147,7 @@ def _tile_range(column: _Column, values: np.ndarray, is_last: bool,
     node by its own size, for one sample's feature maps, whose sizes differ widely)."""
     activation = column.layer.activation if column.layer is not None else ""
     if activation in SQUASHING:
-        return 0.0, 1.0
+        return (-1.0, 1.0) if own else (0.0, 1.0)   # own: a probability of 0 is neutral
     if own or column.layer is None or (is_last and activation in ("", "linear")):
         finite = values[np.isfinite(values)]
         bound = theme.nice_ceiling(float(np.abs(finite).max())) if finite.size else 1.0
@@ -276,28 +301,47 @@ def _edges(columns: list[_Column], with_values: bool = True
     return shapes, traces
 
 
-def _label_traces(columns: list[_Column], top: float) -> list[dict]:
-    """Column headers, input feature names and "+N more" notes as text traces."""
-    headers = {"type": "scatter", "mode": "text", "x": [c.x for c in columns],
-               "y": [top] * len(columns), "text": [c.label for c in columns],
-               "textposition": "top center", "hoverinfo": "skip", "showlegend": False,
-               "textfont": {"size": theme.FONT_SIZE, "color": theme.INK}}
+def _headers(columns: list[_Column]) -> list[dict]:
+    """One annotation per column just above the plot area: full headers ("8 filters" over
+    "relu") for a few columns, the unit count only for many (see SHORT_HEADERS_FROM)."""
+    short = len(columns) >= SHORT_HEADERS_FROM
+    return [{"text": c.short if short else c.label, "x": c.x, "xref": "x", "y": 1.0,
+             "yref": "paper", "yanchor": "bottom", "xanchor": "center", "showarrow": False,
+             "font": {"size": HEADER_SIZE, "color": theme.INK}} for c in columns]
+
+
+def _label_traces(columns: list[_Column]) -> list[dict]:
+    """Input feature names and "+N more" notes (units not drawn) as text traces."""
     first = columns[0]
+    short = len(columns) >= SHORT_HEADERS_FROM
     inputs = {"type": "scatter", "mode": "text",
               "x": np.full(first.shown, first.x - NODE / 2 - 0.15), "y": first.y,
-              "text": first.names[:first.shown],
+              "text": first.names[:first.shown], "cliponaxis": False,
               "textposition": "middle left", "hoverinfo": "skip", "showlegend": False,
               "textfont": {"size": theme.FONT_SIZE, "color": theme.INK}}
-    traces = [headers, inputs]
+    traces = [inputs]
     more = [c for c in columns if c.units > c.shown]
     if more:
         traces.append({"type": "scatter", "mode": "text", "x": [c.x for c in more],
                        "y": [float(c.y[-1]) - NODE / 2 - 0.2 for c in more],
-                       "text": [f"+{c.units - c.shown} more" for c in more],
+                       "text": [f"+{c.units - c.shown}" if short else
+                                f"+{c.units - c.shown} more" for c in more],
                        "textposition": "bottom center", "hoverinfo": "skip",
-                       "showlegend": False,
-                       "textfont": {"size": theme.FONT_SIZE, "color": "#555555"}})
+                       "showlegend": False, "cliponaxis": False,
+                       "textfont": {"size": HEADER_SIZE, "color": "#555555"}})
     return traces
+
+
+def _title(columns: list[_Column], grid: GridView | None, sample: SampleView | None) -> str:
+    """"Network", what the nodes show when it is one example, and with short headers
+    the shared activation (which the headers then leave out)."""
+    parts = ["Network"]
+    activation = shared_activation(columns) if len(columns) >= SHORT_HEADERS_FROM else None
+    if activation:
+        parts.append(f"{len(columns) - 2} hidden layers, {activation}")
+    if grid is None and sample is not None:
+        parts.append(sample.name)
+    return parts[0] + (": " + "; ".join(parts[1:]) if len(parts) > 1 else "")
 
 
 def network_figure(layers: list[LayerView], grid: GridView | None,
@@ -325,27 +369,28 @@ def network_figure(layers: list[LayerView], grid: GridView | None,
     maps = _neuron_maps(grid, sample)
     tallest = max(c.shown for c in columns)
     half_height = max((tallest - 1) / 2 * ROW_PITCH + NODE / 2, 1.5)
-    top = half_height + 0.25
+    top = half_height + 0.2
     has_more = any(c.units > c.shown for c in columns)
-    bottom = -half_height - (1.0 if has_more else 0.4)
+    bottom = -half_height - (1.0 if has_more else 0.2)
     label_room = 0.5 + 0.3 * columns[0].widest_name
     images, node_hover = _nodes(columns, maps, with_values=not live,
                                 own_ranges=grid is None)
     edge_shapes, data = _edges(columns, with_values=not live)
     data.append(node_hover)
-    data += _label_traces(columns, top)
-    x_range = [-NODE / 2 - label_room, columns[-1].x + NODE / 2 + 1.0]   # room for headers
-    y_range = [bottom, top + 1.3]
-    height = int(np.clip(60 + PX_PER_UNIT * (y_range[1] - y_range[0]), 300, 760))
+    data += _label_traces(columns)
+    x_range = [-NODE / 2 - label_room, columns[-1].x + NODE / 2 + 0.8]   # room for headers
+    y_range = [bottom, top]
+    height = int(np.clip(90 + PX_PER_UNIT * (y_range[1] - y_range[0]), 300, 760))
     layout = theme.base_layout(
-        "Network" if grid is not None or sample is None else f"Network: {sample.name}",
-        revision="network", height=height,
+        _title(columns, grid, sample), revision="network", height=height,
         xaxis=theme.hidden_axis(range=x_range, constrain="domain"),
         yaxis=theme.hidden_axis(range=y_range, scaleanchor="x", scaleratio=1,
                                 constrain="domain", constraintoward="top"),
         showlegend=False, hovermode="closest",
     )
-    layout["margin"] = {"l": 10, "r": 10, "t": 40, "b": 10}
+    short = len(columns) >= SHORT_HEADERS_FROM
+    layout["margin"] = {"l": 10, "r": 10, "t": 58 if short else 78, "b": 6}
+    layout["annotations"] = _headers(columns)
     layout["images"] = images
     layout["shapes"] = edge_shapes + [_outline_shape(columns)]
     if len(columns) == 1:

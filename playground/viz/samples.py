@@ -212,7 +212,7 @@ def sequence_figure(split: SplitView) -> go.Figure:
         xaxis=theme.axis("sample (time order)",
                          range=[-0.5, max(actual.size, 2) - 0.5]),
         yaxis=theme.axis("value", range=y_range), hovermode="x unified")
-    layout["margin"] = dict(theme.MARGIN, t=95)
+    layout["margin"] = dict(theme.MARGIN, t=theme.LEGEND_ROW_TOP)
     if actual.size == 0:
         layout["annotations"] = [theme.message_annotation("No samples in this split")]
     return theme.new_figure(data, layout)

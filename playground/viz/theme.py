@@ -134,11 +134,16 @@ def base_layout(title: str, revision: str, height: int = HEIGHT, **overrides) ->
     return layout
 
 
+# Top margin (px) of a figure whose legend is one row above the plot, right of the title:
+# a projector's charts are short, so the title and the legend share that strip.
+LEGEND_ROW_TOP = 62
+
+
 def legend(entries: int) -> dict:
-    """Legend placement: one row above the plot for a few entries, a column on the right
-    for many (a wrapped row above would run into the title)."""
+    """Legend placement: for a few entries one row above the plot, right-aligned so that it
+    sits beside the title (top margin LEGEND_ROW_TOP); a column on the right for many."""
     if entries <= 4:
-        return {"orientation": "h", "x": 0.0, "xanchor": "left", "y": 1.02,
+        return {"orientation": "h", "x": 1.0, "xanchor": "right", "y": 1.02,
                 "yanchor": "bottom", "font": {"size": FONT_SIZE},
                 "bgcolor": "rgba(255,255,255,0)"}
     return {"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1.0, "yanchor": "top",

@@ -11,8 +11,8 @@ from playground.snapshot import LayerView
 from playground.viz import theme
 
 BINS = 30                 # bars per histogram
-PER_ROW = 4               # panels per row
-PANEL_HEIGHT = 230        # px per row of panels
+PER_ROW = 3               # panels per row (a detail chart is about 450-650 px wide)
+PANEL_HEIGHT = 165        # px per row of panels
 GAP = 0.06                # space between panels, fraction of the figure
 
 
@@ -52,7 +52,7 @@ def weights_histogram_figure(layers: list[LayerView]) -> go.Figure:
     data: list[dict] = []
     layout = theme.base_layout("Weights per layer", revision="weights",
                                height=PANEL_HEIGHT * max(1, math.ceil(len(kernels) / PER_ROW))
-                               + 80, showlegend=False, bargap=0.05)
+                               + 70, showlegend=False, bargap=0.05)
     annotations = []
     for index, (name, kernel) in enumerate(kernels):
         suffix = "" if index == 0 else str(index + 1)
@@ -72,19 +72,19 @@ def weights_histogram_figure(layers: list[LayerView]) -> go.Figure:
         })
         xdom, ydom = _domains(index, len(kernels))
         layout[f"xaxis{suffix}"] = theme.axis("", domain=xdom, range=[-bound, bound],
-                                              anchor=f"y{suffix}", nticks=5)
+                                              anchor=f"y{suffix}", nticks=4)
         layout[f"yaxis{suffix}"] = theme.axis("", domain=ydom, anchor=f"x{suffix}",
                                               range=[0, max(1, int(counts.max())) * 1.15],
-                                              nticks=4)
+                                              nticks=3)
         shape = "×".join(str(d) for d in kernel.shape)
         annotations.append({"text": f"{name} ({shape})", "x": sum(xdom) / 2, "y": ydom[1],
                             "xref": "paper", "yref": "paper", "xanchor": "center",
                             "yanchor": "bottom", "showarrow": False,
-                            "font": {"size": theme.FONT_SIZE}})
+                            "font": {"size": theme.SMALL_SIZE + 1}})
     if not kernels:
         annotations.append(theme.message_annotation("No layers with weights yet"))
         layout["xaxis"] = theme.hidden_axis()
         layout["yaxis"] = theme.hidden_axis()
     layout["annotations"] = annotations
-    layout["margin"] = dict(theme.MARGIN, t=70, l=50)
+    layout["margin"] = dict(theme.MARGIN, t=62, l=50, b=40)
     return theme.new_figure(data, layout)

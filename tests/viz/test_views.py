@@ -135,3 +135,20 @@ def test_what_is_drawn_is_what_the_session_computed(snapshots):
     boundary = views.draw("boundary", points)
     np.testing.assert_array_equal(boundary.data[0].z, points.grid.output)
     assert snapshots["1-D regression"][1].curve is not None
+
+
+def test_conv_and_recurrent_nodes_show_one_example_not_blank_tiles(snapshots):
+    from tests.viz.png_decode import decode_data_uri
+    for case, conv_shape in (("images", (8, 8)), ("sequences", (1, 20))):
+        snap = snapshots[case][1]
+        figure = views.draw("network", snap)
+        tiles = [decode_data_uri(image.source) for image in figure.layout.images]
+        first = snap.layers[0]
+        inputs = 1                                    # one image / one sequence feature
+        layer_tiles = tiles[inputs:inputs + min(first.units, 10)]
+        assert all(t.shape[:2] == conv_shape for t in layer_tiles), case
+        assert any(len(np.unique(t.reshape(-1, t.shape[2]), axis=0)) > 1
+                   for t in layer_tiles), f"{case}: every tile is one flat colour"
+        expected = snap.sample.maps[first.name][::-1, :, 0]
+        assert tiles[inputs].shape[:2] == expected.shape
+        assert snap.sample.name in figure.layout.title.text
