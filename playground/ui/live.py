@@ -49,9 +49,11 @@ DETAIL_EVERY_S = 1.0
 # output picture in every frame, these at most this often.
 STREAM_NETWORK_EVERY_S = 0.09
 STREAM_LOSS_EVERY_S = 0.19
-TOP_ROW_PX = 390           # output picture and network diagram
-MAX_NETWORK_PX = 640       # a tall network diagram (many neurons) may grow to this
-BOTTOM_ROW_PX = 290        # loss curves and the chart picked on the right
+# Chart heights for a 1280 x 720 projector with the sidebar open: the buttons, the numbers
+# and both rows fit on the screen without scrolling (tools/screenshots.py shows it).
+TOP_ROW_PX = 320           # network diagram and the task's main view (e.g. the boundary)
+MAX_NETWORK_PX = TOP_ROW_PX   # a tall diagram shrinks to fit (its nodes stay square)
+BOTTOM_ROW_PX = 230        # the detail chart picked beside the buttons, and the loss
 
 
 def _last(history: dict[str, list[float]], key: str) -> float | None:
@@ -182,7 +184,9 @@ def chart_rows(state: PageState, snap: Snapshot) -> list[dict]:
         if shown is not None:
             built[slot] = {"key": spec.key, **shown}
     rows = []
-    for widths, slots in (([1, 1.1], ("main", "network")), ([1.1, 1], ("loss", "detail"))):
+    # TensorFlow Playground's flow, left to right: the network, then what it outputs (the
+    # main view) with the loss below it; the detail chart below the network.
+    for widths, slots in (([1.15, 1], ("network", "main")), ([1.15, 1], ("detail", "loss"))):
         kept = [(w, built[s]) for w, s in zip(widths, slots) if s in built]
         if kept:
             rows.append({"widths": [w for w, _ in kept], "charts": [c for _, c in kept]})

@@ -242,7 +242,9 @@ def loss_axes_update(history: dict[str, list[float]], log_y: bool = False) -> di
     if log_y:
         log_range = _log_range(loss_arrays)
         update["yaxis.range"] = log_range
-        update["yaxis.dtick"] = _log_ticks(log_range)["dtick"]
+        ticks = _log_ticks(log_range)
+        update["yaxis.tickvals"] = ticks["tickvals"]
+        update["yaxis.ticktext"] = ticks["ticktext"]
     else:
         update["yaxis.range"] = _linear_loss_range(loss_arrays)
     return update

@@ -311,7 +311,8 @@ def _headers(columns: list[_Column]) -> list[dict]:
 
 
 def _label_traces(columns: list[_Column]) -> list[dict]:
-    """Input feature names and "+N more" notes (units not drawn) as text traces."""
+    """Input feature names and "+N more" notes (units not drawn; "+N" when several
+    columns have one, the title then says so) as text traces."""
     first = columns[0]
     short = len(columns) >= SHORT_HEADERS_FROM
     inputs = {"type": "scatter", "mode": "text",
@@ -324,7 +325,7 @@ def _label_traces(columns: list[_Column]) -> list[dict]:
     if more:
         traces.append({"type": "scatter", "mode": "text", "x": [c.x for c in more],
                        "y": [float(c.y[-1]) - NODE / 2 - 0.2 for c in more],
-                       "text": [f"+{c.units - c.shown}" if short else
+                       "text": [f"+{c.units - c.shown}" if short or len(more) > 1 else
                                 f"+{c.units - c.shown} more" for c in more],
                        "textposition": "bottom center", "hoverinfo": "skip",
                        "showlegend": False, "cliponaxis": False,
@@ -341,6 +342,8 @@ def _title(columns: list[_Column], grid: GridView | None, sample: SampleView | N
         parts.append(f"{len(columns) - 2} hidden layers, {activation}")
     if grid is None and sample is not None:
         parts.append(sample.name)
+    if sum(c.units > c.shown for c in columns) > 1:      # the nodes say only "+N"
+        parts.append(f"{MAX_NODES} units of each layer drawn")
     return parts[0] + (": " + "; ".join(parts[1:]) if len(parts) > 1 else "")
 
 

@@ -204,3 +204,68 @@ def test_the_board_streams_pause_stops_and_bad_sockets_are_refused(server_url, b
     # the tab is closed: its session ends, and its token with it
     wait_for(lambda: ws_refused(f"{url}?token={token}", origin), 60,
              "the closed tab's token to be refused")
+
+
+# viewport, device pixels per CSS pixel (1.25: the browser zoomed to 125 %), the charts
+# that must be on screen without scrolling
+SCREENS = {"1280x720": ({"width": 1280, "height": 720}, 1.0,
+                        ("network_chart", "output_chart", "loss_chart")),
+           "1600x1000": ({"width": 1600, "height": 1000}, 1.0,
+                         ("network_chart", "output_chart", "loss_chart", "detail_chart")),
+           "1280x720 at 125%": ({"width": 1024, "height": 576}, 1.25, ())}
+_LAYOUT_JS = """() => {
+  const h = window.innerHeight, w = window.innerWidth, main = document.querySelector(
+      '[data-testid="stMain"]').getBoundingClientRect();
+  const cut = (e) => e.scrollWidth > e.clientWidth + 1;
+  const texts = [...document.querySelectorAll(
+      '[data-testid="stMain"] button p, .np-stat-value, .np-stat-label')];
+  const charts = {};
+  document.querySelectorAll('.np-chart').forEach((d) => {
+      charts[d.dataset.key] = d.getBoundingClientRect().bottom; });
+  return {height: h,
+          truncated: texts.filter(cut).map((e) => e.innerText),
+          outside: texts.filter((e) => { const r = e.getBoundingClientRect();
+                                         return r.right > Math.min(w, main.right) + 1; })
+                        .map((e) => e.innerText),
+          below: texts.filter((e) => e.getBoundingClientRect().bottom > h + 1)
+                      .map((e) => e.innerText),
+          charts};
+}"""
+
+
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_a_preset_fits_a_projector_without_scrolling(server_url, browser, screen):
+    """The overfitting preset (its point is the loss chart) on a lecture projector, sidebar
+    open: every button and number whole, and the charts that matter above the fold."""
+    viewport, scale, must_show = SCREENS[screen]
+    page = browser.new_page(viewport=viewport, device_scale_factor=scale)
+    page.goto(server_url + "?preset=overfitting")
+    page.wait_for_selector('[data-testid="stSidebar"] .stSelectbox', timeout=60_000)
+    page.wait_for_selector('.np-chart[data-key="loss_chart"] .main-svg', timeout=60_000)
+    time.sleep(1.0)
+    seen = page.evaluate(_LAYOUT_JS)
+    assert seen["truncated"] == [] and seen["outside"] == [], seen
+    if must_show:
+        assert seen["below"] == [], seen                  # buttons and numbers on screen
+        late = {k: b for k, b in seen["charts"].items() if k in must_show and b > seen["height"]}
+        assert set(must_show) <= set(seen["charts"]) and late == {}, seen["charts"]
+    page.close()
+
+
+def test_choosing_a_preset_raises_no_error_in_the_browser(server_url, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(server_url)
+    page.wait_for_selector('[data-testid="stSidebar"] .stSelectbox', timeout=60_000)
+    page.wait_for_selector(".np-chart .main-svg", timeout=60_000)
+    for title in ("Sigmoid vs ReLU in a deep net (1: sigmoid)",
+                  "A convolutional network reads handwriting"):
+        page.locator('[data-testid="stSidebar"] .stSelectbox').first.click()
+        page.get_by_role("option", name=title).click()
+        page.wait_for_function("(t) => document.body.innerText.includes(t)", arg=title,
+                               timeout=30_000)
+        time.sleep(2.0)
+    assert [e for e in errors if "Resize" in e or "plot" in e.lower()] == []
+    page.close()

@@ -129,3 +129,16 @@ def test_log_loss_axis_labels_read_as_the_values_they_mark():
     assert all(low <= np.log10(v) <= high for v in axis.tickvals)
     wide = loss_figure({"loss": [10.0, 1e-3, 1e-5]}, log_y=True).layout.yaxis
     assert "0.001" in wide.ticktext and "1e-5" in wide.ticktext and "5" not in wide.ticktext
+
+
+@pytest.mark.parametrize("log_y", [False, True])
+def test_the_live_axes_update_is_what_the_full_figure_sets(log_y):
+    from playground.viz.curves import loss_axes_update
+    history = {"loss": [2.0, 0.8, 0.3], "val_loss": [2.2, 1.0, 0.6],
+               "accuracy": [0.5, 0.7, 0.9], "val_accuracy": [0.4, 0.6, 0.8]}
+    axis = loss_figure(history, log_y=log_y).layout.yaxis
+    update = loss_axes_update(history, log_y)
+    assert update["yaxis.range"] == list(axis.range)
+    if log_y:
+        assert list(update["yaxis.tickvals"]) == list(axis.tickvals)
+        assert list(update["yaxis.ticktext"]) == list(axis.ticktext)

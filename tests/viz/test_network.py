@@ -171,7 +171,7 @@ def test_big_layers_are_capped_with_a_note(rng):
     assert_sound(fig)
     assert [len(c) for c in _columns(fig)] == [2, MAX_NODES, 3]
     texts = [s for t in traces_of(fig, "scatter") if t.mode == "text" for s in t.text]
-    assert f"+{40 - MAX_NODES} more" in texts
+    assert f"+{40 - MAX_NODES} more" in texts     # one column with more: in words
     assert len(_edges(fig)) == 2 * MAX_NODES + MAX_NODES * 3
 
 

@@ -403,7 +403,14 @@ function resizeWithBox(div) {
     const now = Math.round(entries[entries.length - 1].contentRect.width);
     if (now === width) return;
     width = now;
-    if (div.data && window.Plotly) requestAnimationFrame(() => window.Plotly.Plots.resize(div));
+    if (now === 0 || !div.data || !window.Plotly) return;
+    requestAnimationFrame(() => {
+      // A chart taken off the page meanwhile (the rows were rebuilt, e.g. a preset changed
+      // the layout) cannot be resized: plotly would reject "Resize must be passed a
+      // displayed plot div element". It is fitted again once it is back.
+      if (!div.isConnected || div.offsetParent === null) { width = 0; return; }
+      window.Plotly.Plots.resize(div).catch(() => { width = 0; });
+    });
   }).observe(div);
 }
 
