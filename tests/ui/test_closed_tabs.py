@@ -14,6 +14,8 @@ import pytest
 from light_client import LightTab
 from probe_server import ProbedServer
 
+from tests.shown_text import shown
+
 TABS = 20
 UPLOADING_TABS = 3          # of them, these upload a CSV file first
 TTL_S = 1                   # server.disconnectedSessionTTL: kept this long for a reconnect
@@ -43,7 +45,7 @@ def use_a_tab(url: str, upload: bytes | None = None, play: bool = True) -> Light
     assert "btn_play" in tab.widgets and "w_csv_upload" in tab.widgets
     if upload is not None:
         tab.upload("w_csv_upload", upload, "rows.csv")
-        assert any("Loaded rows.csv" in text for text in tab.texts), tab.texts[-5:]
+        assert any("Loaded rows.csv" in shown(text) for text in tab.texts), tab.texts[-5:]
     if play:
         tab.click("btn_play")
         for _ in range(3):
