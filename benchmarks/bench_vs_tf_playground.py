@@ -27,6 +27,9 @@ import time
 import urllib.request
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_live import start_server  # noqa: E402  (our server, started as bench_live does)
+
 ROOT = Path(__file__).resolve().parents[1]
 TF_DIR = Path(os.environ.get("TF_PLAYGROUND_DIR", ROOT.parent / "shared" / "anchors" /
                              "tf-playground"))
@@ -109,16 +112,6 @@ def wait_http(url: str, seconds: float = 90) -> None:
     raise RuntimeError(f"{url} did not answer within {seconds:.0f} s")
 
 
-def start_ours(port: int) -> subprocess.Popen:
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-               "--server.headless", "true", "--server.port", str(port),
-               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-    server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    wait_http(f"http://127.0.0.1:{port}/_stcore/health")
-    return server
-
-
 def start_theirs(port: int) -> subprocess.Popen:
     server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind",
                                "127.0.0.1"], cwd=TF_DIR, stdout=subprocess.DEVNULL,
@@ -180,7 +173,7 @@ def pause_latency(page, selector: str, settle_s: float = 1.5) -> tuple[float, fl
 
 
 def run_ours(browser, port: int, seconds: float) -> dict:
-    server = start_ours(port)
+    server = start_server(port)
     try:
         context = browser.new_context()
         page = new_page(context)
@@ -244,7 +237,7 @@ def _rates(b0: dict, b1: dict, e0: int, e1: int, elapsed: float) -> dict:
 
 def run_tabs(browser, port: int, tabs: int, seconds: float) -> list[dict]:
     """``tabs`` tabs of ours playing at once: epochs/s of each, then each one's Pause."""
-    server = start_ours(port)
+    server = start_server(port)
     try:
         context = browser.new_context()
         pages = []
