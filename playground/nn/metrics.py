@@ -101,6 +101,66 @@ def scores_from_confusion(matrix: np.ndarray) -> dict[str, float]:
     return scores
 
 
+def per_class_scores(matrix: np.ndarray) -> dict[str, np.ndarray]:
+    """Precision, recall, F1 and support of every class from a (classes, classes) confusion
+    matrix (rows true, columns predicted): each (classes,), as scikit-learn's
+    ``precision_recall_fscore_support(average=None, zero_division=0)``; support is the
+    number of true examples of the class (int)."""
+    counts = np.asarray(matrix)
+    if counts.ndim != 2 or counts.shape[0] != counts.shape[1]:
+        raise ValueError(f"The confusion matrix must be square; got shape {counts.shape}.")
+    precision, recall, f1, _ = _per_class_scores(counts)
+    return {"precision": precision, "recall": recall, "f1": f1,
+            "support": np.asarray(counts, dtype=np.int64).sum(axis=1)}
+
+
+def _binary_scores(y_true, score, pos_label) -> tuple[np.ndarray, np.ndarray]:
+    """(is_positive (n,) bool, score (n,) float64), checked: finite scores, both classes."""
+    y_true = np.asarray(y_true).ravel()
+    score = np.asarray(score, dtype=np.float64).ravel()
+    if y_true.shape != score.shape:
+        raise ValueError(f"y_true has {y_true.size} labels but score has {score.size} values.")
+    if not np.isfinite(score).all():
+        raise ValueError("The scores must be finite numbers; some are missing or infinite.")
+    positive = y_true == pos_label
+    if positive.all() or not positive.any():
+        raise ValueError("A ROC curve needs examples of both classes, but only one class "
+                         "occurs in these labels.")
+    return positive, score
+
+
+def roc_curve(y_true, score, pos_label=1) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(fpr, tpr, thresholds), each (points,), as scikit-learn's ``roc_curve``.
+
+    y_true: (n,) labels; score: (n,) higher = more likely ``pos_label`` (e.g. P(class 1)).
+    Point k counts as positive every example with score >= thresholds[k]; thresholds fall,
+    the first is +inf (nothing positive: the point (0, 0)). Points on a straight line
+    between their neighbours are left out (``drop_intermediate=True``).
+    """
+    positive, score = _binary_scores(y_true, score, pos_label)
+    order = np.argsort(score, kind="mergesort")[::-1]
+    score, positive = score[order], positive[order]
+    # the last example of each run of equal scores: one curve point per distinct score
+    ends = np.r_[np.flatnonzero(np.diff(score)), score.size - 1]
+    tps = np.cumsum(positive)[ends].astype(np.float64)
+    fps = (ends + 1) - tps
+    thresholds = score[ends]
+    if tps.size > 2:
+        keep = np.flatnonzero(np.r_[True, np.logical_or(np.diff(fps, 2), np.diff(tps, 2)),
+                                    True])
+        fps, tps, thresholds = fps[keep], tps[keep], thresholds[keep]
+    fps, tps = np.r_[0.0, fps], np.r_[0.0, tps]
+    thresholds = np.r_[np.inf, thresholds]
+    return fps / fps[-1], tps / tps[-1], thresholds
+
+
+def roc_auc(y_true, score, pos_label=1) -> float:
+    """Area under the ROC curve (scikit-learn's ``roc_auc_score`` for two classes): the
+    chance that a random positive example scores higher than a random negative one."""
+    fpr, tpr, _ = roc_curve(y_true, score, pos_label)
+    return float(np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1]) / 2.0))
+
+
 def precision(y_true, y_pred, average: str = "binary", pos_label=1) -> float:
     """True positives / predicted positives (per class, then averaged for "macro")."""
     return _scores(y_true, y_pred, average, pos_label)[0]

@@ -6,7 +6,14 @@ and colour ranges fixed from one refresh to the next (``uirevision`` is set per 
 """
 from playground.viz.boundary import decision_boundary_figure, regression_figure
 from playground.viz.curves import gradient_norms_figure, loss_figure
-from playground.viz.metrics import confusion_matrix_figure, metrics_rows, metrics_table
+from playground.viz.metrics import (
+    class_scores_rows,
+    class_scores_table,
+    confusion_matrix_figure,
+    metrics_rows,
+    metrics_table,
+    roc_figure,
+)
 from playground.viz.network import network_figure
 from playground.viz.samples import (
     image_samples_figure,
@@ -16,6 +23,8 @@ from playground.viz.samples import (
 from playground.viz.weights import weights_histogram_figure
 
 __all__ = [
+    "class_scores_rows",
+    "class_scores_table",
     "confusion_matrix_figure",
     "decision_boundary_figure",
     "gradient_norms_figure",
@@ -26,6 +35,7 @@ __all__ = [
     "network_figure",
     "reconstruction_figure",
     "regression_figure",
+    "roc_figure",
     "sequence_figure",
     "weights_histogram_figure",
 ]

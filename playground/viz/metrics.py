@@ -1,4 +1,5 @@
-"""Tables of numbers: the confusion matrix and the per-split metrics."""
+"""Tables of numbers and what they rest on: the confusion matrix, the per-split metrics,
+the per-class scores and the ROC curve of a binary classifier."""
 from __future__ import annotations
 
 from types import MappingProxyType
@@ -6,7 +7,9 @@ from types import MappingProxyType
 import numpy as np
 import plotly.graph_objects as go
 
+from playground.nn import metrics as nn_metrics
 from playground.plain_text import plain_plotly, plain_plotly_list
+from playground.snapshot import SplitView
 from playground.viz import theme
 
 # metric key -> label shown in tables, in display order
@@ -103,21 +106,120 @@ def metrics_table(metrics: dict[str, dict[str, float]]) -> go.Figure:
     the same cells as plain text rows.
     """
     rows = metrics_rows(metrics)
-    header, body = plain_plotly_list(rows[0]), rows[1:]   # split and metric names: as written
+    return _table_figure(rows[0], rows[1:], "Metrics", "metrics", "No metrics yet")
+
+
+def _table_figure(header: list[str], body: list[list[str]], title: str, revision: str,
+                  empty: str) -> go.Figure:
+    """A go.Table of text rows (first column left, the numbers right); header and first
+    column are plain text (class and split names as written)."""
     columns = [[row[c] for row in body] for c in range(len(header))]
     columns[0] = plain_plotly_list(columns[0])
     data = [{
         "type": "table",
-        "header": {"values": [f"<b>{h}</b>" for h in header], "fill": {"color": "#F0F2F4"},
-                   "align": "left", "font": {"size": theme.FONT_SIZE + 1, "color": theme.INK},
+        "header": {"values": [f"<b>{h}</b>" for h in plain_plotly_list(header)],
+                   "fill": {"color": "#F0F2F4"}, "align": "left",
+                   "font": {"size": theme.FONT_SIZE + 1, "color": theme.INK},
                    "height": 32, "line": {"color": "#D0D0D0"}},
         "cells": {"values": columns, "align": ["left"] + ["right"] * (len(header) - 1),
                   "font": {"size": theme.FONT_SIZE + 1, "color": theme.INK}, "height": 30,
                   "fill": {"color": "white"}, "line": {"color": "#E0E0E0"}},
     }]
-    layout = theme.base_layout("Metrics", revision="metrics",
+    layout = theme.base_layout(title, revision=revision,
                                height=int(90 + 32 * (len(body) + 1)))
     layout["margin"] = {"l": 10, "r": 10, "t": 50, "b": 10}
     if not body:
-        layout["annotations"] = [theme.message_annotation("No metrics yet")]
+        layout["annotations"] = [theme.message_annotation(empty)]
+    return theme.new_figure(data, layout)
+
+
+def class_scores_rows(matrix: np.ndarray, class_names: list[str]) -> list[list[str]]:
+    """Per-class scores as text rows: header ["class", "precision", "recall", "F1",
+    "support"], then one row per class, then the macro average (classes that occur).
+
+    matrix: (classes, classes) counts, rows true, columns predicted.
+    """
+    scores = nn_metrics.per_class_scores(matrix)
+    names = list(class_names or [])
+    if len(names) != len(scores["support"]):
+        raise ValueError(f"The confusion matrix has {len(scores['support'])} classes but "
+                         f"{len(names)} class names were given; pass one name per row.")
+    rows = [["class", "precision", "recall", "F1", "support"]]
+    for k, name in enumerate(names):
+        rows.append([name] + [_format(key, scores[key][k]) for key in ("precision", "recall",
+                                                                        "f1")]
+                    + [f"{int(scores['support'][k]):,}"])
+    # the mean over the classes that occur (true or predicted), as the Metrics table's
+    # multi-class scores
+    present = (scores["support"] + np.asarray(matrix).sum(axis=0)) > 0
+    if present.any():
+        rows.append(["macro average"] + [_format(key, np.mean(scores[key][present]))
+                                         for key in ("precision", "recall", "f1")]
+                    + [f"{int(scores['support'].sum()):,}"])
+    return rows
+
+
+def class_scores_table(matrix: np.ndarray, class_names: list[str],
+                       split: str = "test") -> go.Figure:
+    """Precision, recall, F1 and support of every class on one split (go.Table).
+
+    Precision: of the examples predicted as the class, the share that are; recall: of the
+    examples of the class, the share found; support: how many examples of it there are.
+    """
+    rows = class_scores_rows(matrix, class_names)
+    return _table_figure(rows[0], rows[1:], f"Per-class scores ({split})", "class_scores",
+                         "No classes")
+
+
+def roc_curves(splits: dict[str, SplitView]) -> dict[str, tuple[np.ndarray, np.ndarray,
+                                                                 np.ndarray, float]]:
+    """split -> (fpr, tpr, thresholds, auc) for every split of a binary classifier that
+    has probabilities and both classes (train, validation, test order)."""
+    curves = {}
+    for name in SPLIT_ORDER:
+        split = (splits or {}).get(name)
+        if split is None or split.proba is None or np.ndim(split.proba) != 2 or \
+                np.shape(split.proba)[1] != 2:
+            continue
+        y_true = np.asarray(split.y_true).ravel()
+        if np.unique(y_true).size < 2:
+            continue
+        fpr, tpr, thresholds = nn_metrics.roc_curve(y_true, split.proba[:, 1])
+        curves[name] = (fpr, tpr, thresholds, nn_metrics.roc_auc(y_true, split.proba[:, 1]))
+    return curves
+
+
+def roc_figure(splits: dict[str, SplitView], class_names: list[str]) -> go.Figure:
+    """ROC curve of a binary classifier per split, the area under it (AUC) in the legend.
+
+    Each point is one threshold t on P(class 1): x = the share of class-0 examples with
+    P >= t (false positive rate), y = the share of class-1 examples found (true positive
+    rate). The diagonal is guessing (AUC 0.5); the top left corner is perfect (AUC 1).
+    """
+    names = list(class_names or [])
+    positive = str(names[1]) if len(names) > 1 else "class 1"    # plain: the theme escapes
+    curves = roc_curves(splits)
+    data = [{"type": "scatter", "mode": "lines", "x": [0.0, 1.0], "y": [0.0, 1.0],
+             "name": "guessing", "showlegend": False, "hoverinfo": "skip",
+             "line": {"color": "#AAAAAA", "width": 1.5, "dash": "dash"}}]
+    for name, (fpr, tpr, thresholds, auc) in curves.items():
+        shown = np.asarray([f"{t:.3f}" if np.isfinite(t) else "above every score"
+                            for t in thresholds])
+        data.append({
+            "type": "scatter", "mode": "lines", "x": fpr, "y": tpr, "text": shown,
+            "name": f"{theme.SPLIT_LABELS.get(name, name)} (AUC {auc:.3f})",
+            "line": {"color": theme.split_colour(name), "width": 3,
+                     "dash": theme.SPLIT_DASHES.get(name, "solid")},
+            "hovertemplate": f"{plain_plotly(name)}: threshold %{{text}}<br>false positive "
+                             f"rate %{{x:.2f}}<br>true positive rate %{{y:.2f}}<extra></extra>"})
+    layout = theme.base_layout(
+        f"ROC curve (positive class: {positive})", revision="roc", height=360,
+        xaxis=theme.axis("false positive rate", range=[-0.02, 1.02]),
+        yaxis=theme.axis(f"true positive rate ({positive} found)", range=[-0.02, 1.02]),
+    )
+    layout["legend"] = theme.legend(len(curves))
+    layout["margin"] = dict(theme.MARGIN, t=theme.LEGEND_ROW_TOP)
+    if not curves:
+        layout["annotations"] = [theme.message_annotation(
+            "No split holds examples of both classes, so there is no ROC curve.")]
     return theme.new_figure(data, layout)

@@ -24,7 +24,12 @@ from playground.snapshot import Snapshot, SplitView
 from playground.viz import theme
 from playground.viz.boundary import decision_boundary_figure, regression_figure
 from playground.viz.curves import gradient_norms_figure, loss_figure
-from playground.viz.metrics import confusion_matrix_figure, metrics_table
+from playground.viz.metrics import (
+    class_scores_table,
+    confusion_matrix_figure,
+    metrics_table,
+    roc_figure,
+)
 from playground.viz.network import network_figure
 from playground.viz.samples import image_samples_figure, reconstruction_figure, sequence_figure
 from playground.viz.weights import weights_histogram_figure
@@ -101,6 +106,17 @@ def _confusion(snap: Snapshot, o: ViewOptions) -> go.Figure:
                                    f"Confusion matrix ({name})")
 
 
+def _class_scores(snap: Snapshot, o: ViewOptions) -> go.Figure:
+    name = _confusion_split(snap)
+    return class_scores_table(snap.confusion[name], snap.class_names or [], name)
+
+
+def _binary(snap: Snapshot) -> bool:
+    """A two-class classifier whose splits carry probabilities (what a ROC curve needs)."""
+    return snap.task == "classification" and len(snap.class_names or []) == 2 and \
+        any(split.proba is not None for split in snap.splits.values())
+
+
 def _network(snap: Snapshot, o: ViewOptions) -> go.Figure:
     return network_figure(snap.layers, snap.grid, snap.feature_names, live=o.live,
                           sample=snap.sample)
@@ -164,6 +180,14 @@ VIEWS: MappingProxyType[str, View] = MappingProxyType({view.name: view for view 
          lambda s: s.task == "classification" and bool(s.confusion), _confusion,
          "A confusion matrix counts right and wrong classes; this experiment predicts "
          "numbers (regression), so there is none. Metrics shows its errors."),
+    View("class_scores", "Per class", ("detail",),
+         lambda s: s.task == "classification" and bool(s.confusion), _class_scores,
+         "Precision, recall and F1 per class are scores of a classifier; this experiment "
+         "predicts numbers (regression). Metrics shows its errors."),
+    View("roc", "ROC", ("detail",), _binary,
+         lambda s, o: roc_figure(s.splits, s.class_names),
+         "A ROC curve is drawn for two classes: it moves the threshold on the probability "
+         "of the second class. Per class shows the scores of each class."),
     View("weights", "Weights", ("detail",), lambda s: bool(s.layers),
          lambda s, o: weights_histogram_figure(s.layers), "The network has no weights yet."),
     View("gradients", "Gradients", ("detail",), lambda s: bool(s.grad_norms),
