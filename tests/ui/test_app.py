@@ -585,7 +585,7 @@ def test_every_hide_name_hides_something():
     at = new_app(hide="metrics,weights,boundary")
     assert_clean(at) and not at.warning
     picker = at.segmented_control(key="w_detail_view")
-    assert list(picker.options) == ["Confusion", "Gradients"]
+    assert list(picker.options) == ["Confusion", "Per class", "ROC", "Gradients"]
     charts = _charts(at)
     assert charts["detail_chart"].startswith("Confusion")
     assert charts["output_chart"].startswith("Confusion")      # no boundary: the next view

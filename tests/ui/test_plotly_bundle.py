@@ -78,7 +78,19 @@ def figures() -> dict:
         "reconstruction": viz.reconstruction_figure(images, images.reshape(6, -1) * 0.8,
                                                     max_images=4, per_row=2),
         "sequence": viz.sequence_figure(sequence),
+        "class scores": viz.class_scores_table(np.array([[5, 1], [2, 7]]), ["a", "b"]),
+        "roc": viz.roc_figure(_with_proba(splits, rng), ["a", "b"]),
     }
+
+
+def _with_proba(splits: dict, rng) -> dict:
+    """The splits with made-up class probabilities (what the ROC curve reads)."""
+    out = {}
+    for name, split in splits.items():
+        p1 = rng.random(len(split.y_true))
+        out[name] = SplitView(name, split.X, split.y_true, split.y_pred,
+                              np.stack([1 - p1, p1], axis=1))
+    return out
 
 
 def test_bundle_is_the_plotly_js_of_the_python_package():
@@ -93,8 +105,9 @@ def test_the_figures_here_cover_every_figure_function_of_viz():
     drawn_by_figures = {"network_figure", "decision_boundary_figure", "loss_figure",
                         "gradient_norms_figure", "weights_histogram_figure",
                         "confusion_matrix_figure", "metrics_table", "regression_figure",
-                        "image_samples_figure", "reconstruction_figure", "sequence_figure"}
-    assert set(viz.__all__) - {"metrics_rows"} == drawn_by_figures
+                        "image_samples_figure", "reconstruction_figure", "sequence_figure",
+                        "class_scores_table", "roc_figure"}
+    assert set(viz.__all__) - {"metrics_rows", "class_scores_rows"} == drawn_by_figures
 
 
 def test_bundle_registers_exactly_the_trace_types_our_figures_use():
