@@ -30,12 +30,15 @@ class SplitArrays:
     X: the model's input, crossed and scaled, float32, same layout (points2d: (n, crosses)).
     y_original: the targets as loaded: int labels (n,) or float (n,) / (n, outputs).
     y: the model's target: classification int (n,); regression float32 (n, outputs), scaled.
+    labels: an autoencoder on labelled data: the (n,) int classes it is not trained on
+        (for colouring its pictures); else None.
     """
 
     X_original: np.ndarray
     X: np.ndarray
     y_original: np.ndarray
     y: np.ndarray
+    labels: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.y)
@@ -166,8 +169,10 @@ def prepare(cfg: ExperimentConfig, dataset: Dataset) -> PreparedData:
             y_model = y_model.astype(np.float32)
         if cfg.model_kind == "autoencoder":   # rebuild the (crossed) inputs themselves
             y_original = _crossed(part.X, crosses).reshape(len(part.y), -1)
+            labels = np.asarray(part.y, dtype=np.int64) \
+                if dataset.task == "classification" else None
             splits[name] = SplitArrays(part.X, X_model, y_original,
-                                       X_model.reshape(len(part.y), -1))
+                                       X_model.reshape(len(part.y), -1), labels)
         else:
             splits[name] = SplitArrays(part.X, X_model, part.y, y_model)
     if "train" not in splits:

@@ -24,6 +24,11 @@ def check_fits(cfg: ExperimentConfig, prepared: PreparedData) -> None:
             f"A {cfg.model_kind} network does not fit {kind} data ({prepared.dataset.name}); "
             f"pick {' or '.join(allowed)} (for {kind} data, {NATURAL_MODEL_FOR_KIND[kind]} is "
             "a good start).")
+    if cfg.model_kind == "autoencoder" and kind == "points2d" and \
+            not {"x1", "x2"} <= set(prepared.feature_names):
+        raise ExperimentError(
+            "An autoencoder on 2-D points rebuilds the points themselves, so it needs x1 "
+            "and x2 among the input features; add them (other features may stay).")
     task = "regression" if cfg.model_kind == "autoencoder" else prepared.task
     if cfg.loss not in LOSSES_BY_TASK[task]:
         raise ExperimentError(

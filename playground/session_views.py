@@ -12,15 +12,19 @@ import numpy as np
 from playground.experiment_data import PreparedData
 from playground.model_builder import model_targets
 from playground.nn import metrics as nn_metrics
-from playground.nn.layers import layer_from_config
 from playground.snapshot import (
     CurveView,
     GridView,
+    LatentView,
     LayerView,
     SampleView,
     Snapshot,
     SplitView,
 )
+from playground.traces.conv import conv_pixel
+from playground.traces.latent import bottleneck_index, latent_view
+from playground.traces.recurrent import recurrent_view
+from playground.traces.twins import twin
 
 _HISTORY_PREFIX = {"train": "", "validation": "val_", "test": "test_"}
 GRID_MARGIN = 0.1       # the boundary grid reaches this share of the data range past it
@@ -46,6 +50,7 @@ class Progress:
     batches_per_epoch: int = 0          # batches in one epoch
     batch_loss: float | None = None     # after Step batch: its loss before the update
     history_epochs: tuple[int, ...] = ()  # the epoch of each entry (thinned when long)
+    example: int = 1                    # the example the sample views follow (1-based)
 
 
 class SessionViews:
@@ -114,7 +119,7 @@ class SessionViews:
     def snapshot(self, progress: Progress, grid_resolution: int) -> Snapshot:
         """Everything the page shows for the model as it is after ``progress.batches``."""
         p = progress
-        key = (p.batches, grid_resolution, p.status, p.message, p.epoch)
+        key = (p.batches, grid_resolution, p.status, p.message, p.epoch, p.example)
         if self._snapshot_key == key:
             return self._snapshot
         prepared = self.prepared
@@ -128,7 +133,8 @@ class SessionViews:
             layers=[_layer_view(layer) for layer in self.model.layers],
             metrics=metrics, confusion=confusion, splits=splits,
             grid=self.grid(grid_resolution, p.batches), curve=self.curve(),
-            sample=self.sample(), data_kind=prepared.kind, model_kind=p.model_kind,
+            sample=self.sample(p.example), latent=self.latent(),
+            data_kind=prepared.kind, model_kind=p.model_kind,
             feature_names=list(prepared.feature_names), autoencoder=prepared.autoencoder,
             batch_in_epoch=p.batch_in_epoch, batches_per_epoch=p.batches_per_epoch,
             batch_loss=p.batch_loss, status=p.status, message=p.message)
@@ -161,7 +167,8 @@ class SessionViews:
                 metrics[name] = {"mse": nn_metrics.mse(y_true, y_pred),
                                  "mae": nn_metrics.mae(y_true, y_pred),
                                  "r2": nn_metrics.r2(y_true, y_pred)}
-                splits[name] = SplitView(name, part.X_original, y_true.copy(), y_pred)
+                splits[name] = SplitView(name, part.X_original, y_true.copy(), y_pred,
+                                         labels=part.labels)
         self._metrics_at, self._metrics_cache = self._outputs_at, (splits, metrics, confusion)
         return splits, metrics, confusion
 
@@ -200,32 +207,68 @@ class SessionViews:
         self._grid = GridView(x1, x2, output, neurons, labels, list(prepared.feature_names))
         return self._grid
 
-    def sample(self) -> SampleView | None:
-        """The first test (else validation, else train) example of image or sequence data
-        through every layer: the network diagram's node pictures."""
+    def _shown_split(self) -> str | None:
+        """The split the sample views draw from: test, else validation, else train."""
+        return next((n for n in ("test", "validation", "train")
+                     if n in self.prepared.splits and len(self.prepared.splits[n])), None)
+
+    def sample(self, example: int = 1) -> SampleView | None:
+        """Example number ``example`` (1-based; the last one if there are fewer) of the test
+        (else validation, else train) split, image or sequence data, through every layer:
+        the network diagram's node pictures, each conv layer's arithmetic for one pixel,
+        a recurrent layer step by step."""
         prepared = self.prepared
         if prepared.kind not in ("image", "sequence"):
             return None
-        name = next((n for n in ("test", "validation", "train")
-                     if n in prepared.splits and len(prepared.splits[n])), None)
+        name = self._shown_split()
         if name is None:
             return None
         part = prepared.splits[name]
-        x = np.asarray(part.X[:1], dtype=self.model.dtype)
+        row = min(max(int(example), 1), len(part)) - 1
+        x = np.asarray(part.X[row:row + 1], dtype=self.model.dtype)
         maps = {"input": _as_maps(x[0])}
+        pixels = []
         current = x
         for layer in self.model.layers:
             output = layer.forward(current, False)
-            if layer.params:
+            kind = type(layer).__name__
+            if kind == "Conv2D":
+                pixels.append(conv_pixel(layer, current, output))
+            if layer.params or kind == "MaxPool2D":
                 shown = _state_over_time(layer, current) if output.ndim == 2 and \
                     current.ndim == 3 else output
                 maps[layer.name] = _as_maps(np.asarray(shown)[0])
             current = output
-        title = f"{name} example 1"
+        title = f"{name} example {row + 1}"
         if prepared.task == "classification" and not prepared.autoencoder:
-            label = int(np.asarray(part.y_original).ravel()[0])
+            label = int(np.asarray(part.y_original).ravel()[row])
             title += f" (true {prepared.class_names[label]})"
-        return SampleView(title, maps)
+        recurrent = None
+        if prepared.kind == "sequence" and not prepared.autoencoder:
+            last = np.asarray(part.y_original, dtype=np.float64).reshape(len(part), -1)
+            recurrent = recurrent_view(
+                self.model, self.loss, x, self.targets[name][row:row + 1],
+                part.X_original[row], float(last[row, 0]), prepared.target_to_original)
+        return SampleView(title, maps, tuple(pixels), recurrent)
+
+    def latent(self) -> LatentView | None:
+        """An autoencoder's 2-unit middle layer over the shown split (else None)."""
+        prepared = self.prepared
+        name = self._shown_split()
+        if not prepared.autoencoder or name is None or \
+                bottleneck_index(self.model) is None:
+            return None
+        part = prepared.splits[name]
+        to_images = None
+        if prepared.kind == "image":
+            shape = prepared.input_shape
+
+            def to_images(out):
+                images = prepared.target_to_original(out).reshape((len(out),) + shape)
+                return images.mean(axis=3) if images.ndim == 4 else images
+        return latent_view(self.model, np.asarray(part.X, dtype=self.model.dtype), name,
+                           part.labels, prepared.class_names if part.labels is not None
+                           else None, to_images)
 
     def curve(self) -> CurveView | None:
         """The fitted curve of a one-input regression model, in original units."""
@@ -250,13 +293,9 @@ def _as_maps(values: np.ndarray) -> np.ndarray:
 
 
 def _state_over_time(layer, x: np.ndarray) -> np.ndarray:
-    """A recurrent layer's state at every time step, (batch, time, units), from a copy of
+    """A recurrent layer's state at every time step, (batch, time, units), from a twin of
     it that returns sequences (the layer itself keeps only the last step)."""
-    copy = layer_from_config(type(layer).__name__,
-                             {**layer.get_config(), "return_sequences": True})
-    copy.build(x.shape[1:], np.random.default_rng(0), x.dtype)
-    copy.params = dict(layer.params)             # the same weights, not a copy
-    return copy.forward(x, False)
+    return twin(layer, return_sequences=True).forward(x, False)
 
 
 def _layer_view(layer) -> LayerView:

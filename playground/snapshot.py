@@ -64,6 +64,8 @@ class SplitView:
     y_true: classification (n,) int labels; regression (n,) or (n, outputs) floats.
     y_pred: classification (n,) int predicted labels; regression same shape as y_true.
     proba: classification (n, classes) probabilities, else None.
+    labels: an autoencoder on labelled data: (n,) int class labels (its y_true holds the
+       inputs), for colouring; else None.
     """
 
     name: str                      # "train", "validation" or "test"
@@ -71,6 +73,7 @@ class SplitView:
     y_true: np.ndarray
     y_pred: np.ndarray
     proba: np.ndarray | None = None
+    labels: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -83,11 +86,90 @@ class SampleView:
           the input image (height, width, channels); a Conv2D layer's feature maps
           (height', width', filters); a sequence input (1, time, features), a strip along
           time; a recurrent layer's state over time (1, time, units); a Dense layer's
-          outputs (1, 1, units), one value per unit. Row 0 is the top of an image.
+          outputs (1, 1, units), one value per unit; a MaxPool2D layer's pooled maps
+          (height', width', channels). Row 0 is the top of an image.
+    conv_pixels: for a CNN, one ConvPixel per Conv2D layer (in layer order), else empty.
+    recurrent: for an RNN or LSTM, the RecurrentView of this example, else None.
     """
 
     name: str
     maps: dict[str, np.ndarray]
+    conv_pixels: tuple[ConvPixel, ...] = ()
+    recurrent: RecurrentView | None = None
+
+
+@dataclass(frozen=True)
+class ConvPixel:
+    """The arithmetic of one output pixel of a Conv2D layer for the sample (CNN Explainer's
+    view): z = sum(patch * kernel) + bias, output = activation(z).
+
+    patch: (kh, kw, channels) the layer's input under the kernel, zeros where it hangs
+           over the border (padding "same"); kernel: (kh, kw, channels) the filter's
+           weights; products: patch * kernel. row, col: the output pixel (0-based, row 0
+           at the top); picked where the filter responds most strongly to this sample.
+    """
+
+    layer: str                     # the Conv2D layer's name
+    filter: int                    # 0-based filter (output channel)
+    row: int
+    col: int
+    patch: np.ndarray
+    kernel: np.ndarray
+    products: np.ndarray
+    total: float                   # sum of products
+    bias: float
+    z: float                       # total + bias
+    activation: str                # e.g. "relu"
+    output: float                  # the layer's own output at (row, col, filter)
+
+
+@dataclass(frozen=True)
+class RecurrentView:
+    """One sequence through a SimpleRNN or LSTM layer, step by step.
+
+    x: (time, features) the inputs in original units.
+    hidden: (time, units) h_t. cell: (time, units) c_t (LSTM), else None.
+    gates: LSTM: "input", "forget", "output" -> (time, units) gate values in [0, 1];
+           empty for a SimpleRNN.
+    step_prediction: (time,) what the network would predict if the sequence ended at
+           step t (the layers after the recurrent one applied to h_t), original units.
+    step_target: (time,) the value that follows step t (the sequence sets are windows of
+           one series: the input at t+1, and the example's target after the last step).
+    grad_norm: (time,) ||dL/dh_t|| for this example's loss (L on the final prediction):
+           how much each step's state still matters to the loss (vanishing gradients).
+    """
+
+    layer: str
+    kind: str                      # "SimpleRNN" or "LSTM"
+    x: np.ndarray
+    hidden: np.ndarray
+    cell: np.ndarray | None
+    gates: dict[str, np.ndarray]
+    step_prediction: np.ndarray
+    step_target: np.ndarray
+    grad_norm: np.ndarray
+
+
+@dataclass(frozen=True)
+class LatentView:
+    """An autoencoder with a 2-unit bottleneck: where each example lands, and what the
+    decoder draws from points of that plane.
+
+    points: (n, 2) bottleneck outputs of the shown split's examples. labels: (n,) int
+    classes (labelled data) or None; class_names to go with them.
+    grid_x, grid_y: (g,) latent coordinates spanning the points; decoded: (g, g, h, w)
+    images (image data, original units), decoded[i, j] drawn from (grid_x[j], grid_y[i]);
+    None for other data.
+    """
+
+    layer: str                     # the bottleneck layer's name
+    split: str                     # which split the points are from
+    points: np.ndarray
+    labels: np.ndarray | None
+    class_names: list[str] | None
+    grid_x: np.ndarray
+    grid_y: np.ndarray
+    decoded: np.ndarray | None
 
 
 @dataclass(frozen=True)
@@ -124,6 +206,7 @@ class Snapshot:
     grid: GridView | None = None             # only for 2-D point data
     curve: CurveView | None = None           # only for 1-input regression
     sample: SampleView | None = None         # only for image and sequence data
+    latent: LatentView | None = None         # only for an autoencoder with 2 middle units
     batch_in_epoch: int = 0                  # batches done of the epoch in progress
     batches_per_epoch: int = 0               # batches in one epoch
     batch_loss: float | None = None          # after Step batch: that batch's loss, taken

@@ -306,7 +306,7 @@ class TrainingSession:
         progress = Progress(self.epoch, self.batches, self.status, self.message, self.history,
                             self.grad_norms, self.config.model_kind, self.batch_in_epoch,
                             self.batches_per_epoch, self.batch_loss,
-                            tuple(self.log.epochs))
+                            tuple(self.log.epochs), self.config.example)
         return self._views.snapshot(progress, grid_resolution)
 
     @property

@@ -119,6 +119,7 @@ class ExperimentConfig:
     discretize: bool = _BY_NAME["discretize"].default
     show_test: bool = _BY_NAME["show_test"].default
     log_scale: bool = _BY_NAME["log_scale"].default
+    example: int = _BY_NAME["example"].default
     hide: tuple[str, ...] = _BY_NAME["hide"].default
 
     def __post_init__(self):

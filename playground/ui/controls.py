@@ -10,13 +10,14 @@ from __future__ import annotations
 import streamlit as st
 
 from playground.ui import actions, messages
+from playground.snapshot import Snapshot
 from playground.ui.state import PageState
 from playground.viz import views
 
 DETAIL_KEY = "w_detail_view"        # the name of the lower-right view picked beside the buttons
 
 
-def render_controls(state: PageState) -> None:
+def render_controls(state: PageState, snap: Snapshot) -> None:
     if "controls" in state.config.hide:
         return
     diverged = state.session.status == "diverged"
@@ -38,13 +39,14 @@ def render_controls(state: PageState) -> None:
         row.button(label, icon=f":material/{icon}:", key=key, on_click=action, args=(state,),
                    disabled=disabled, help=help_text, width="content",
                    type="primary" if key == "btn_play" else "secondary")
-    render_detail_picker(state, row)
+    render_detail_picker(state, row, snap)
 
 
-def render_detail_picker(state: PageState, place) -> None:
-    """The detail chart's views (playground.viz.views), without the hidden ones."""
+def render_detail_picker(state: PageState, place, snap: Snapshot) -> None:
+    """The detail chart's views (playground.viz.views) offered for this experiment,
+    without the hidden ones."""
     hidden = state.config.hide
-    names = [view.name for view in views.in_slot("detail", hidden)]
+    names = [view.name for view in views.offered("detail", snap, hidden)]
     if views.SLOTS["detail"] in hidden or not names:
         return
     if st.session_state.get(DETAIL_KEY) not in names:

@@ -285,7 +285,7 @@ def _live_body(state: PageState) -> None:
     state.board_sent = True
     state.controls_playing = busy(state)
     with controls:
-        render_controls(state)
+        render_controls(state, snap)
     with notes:
         render_notes(state)
 

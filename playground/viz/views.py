@@ -22,7 +22,14 @@ import plotly.graph_objects as go
 
 from playground.snapshot import Snapshot, SplitView
 from playground.viz import theme
+from playground.viz.autoencoder import (
+    latent_figure,
+    latent_grid_figure,
+    points_reconstruction_figure,
+    reconstruction_error_figure,
+)
 from playground.viz.boundary import decision_boundary_figure, regression_figure
+from playground.viz.cnn import conv_arithmetic_figure, conv_filters_figure, feature_maps_figure
 from playground.viz.curves import gradient_norms_figure, loss_figure
 from playground.viz.metrics import (
     class_scores_table,
@@ -31,6 +38,12 @@ from playground.viz.metrics import (
     roc_figure,
 )
 from playground.viz.network import network_figure
+from playground.viz.recurrent import (
+    gradient_reach_figure,
+    hidden_states_figure,
+    lstm_gates_figure,
+    step_predictions_figure,
+)
 from playground.viz.samples import image_samples_figure, reconstruction_figure, sequence_figure
 from playground.viz.weights import weights_histogram_figure
 
@@ -68,6 +81,9 @@ class View:
     figure: Callable[[Snapshot, ViewOptions], go.Figure]
     why_not: str = ""                  # shown instead when picked but not fitting
     update: Callable[[Snapshot, ViewOptions], dict] | None = None   # the live redraw
+    # False: a view of one kind of network (CNN, RNN, autoencoder): a picker lists it
+    # only for snapshots it fits (see ``offered``), instead of saying why not
+    always_offered: bool = True
 
 
 def shown_split(snap: Snapshot) -> SplitView | None:
@@ -153,20 +169,39 @@ def _split_of(snap: Snapshot) -> bool:
     return shown_split(snap) is not None
 
 
+def _has_conv(snap: Snapshot) -> bool:
+    return any(layer.kind == "Conv2D" for layer in snap.layers)
+
+
+def _recurrent(snap: Snapshot):
+    return None if snap.sample is None else snap.sample.recurrent
+
+
+def _points_autoencoder(snap: Snapshot) -> bool:
+    return snap.autoencoder and snap.data_kind == "points2d" and _split_of(snap) and \
+        {"x1", "x2"} <= set(snap.feature_names)
+
+
+def _sample_name(snap: Snapshot) -> str:
+    return snap.sample.name if snap.sample is not None else ""
+
+
 # In each slot the first view that fits the snapshot is its default.
 VIEWS: MappingProxyType[str, View] = MappingProxyType({view.name: view for view in (
     View("boundary", "Decision boundary", ("main",), lambda s: s.grid is not None, _boundary,
          "The decision boundary needs 2-D point data.", update=_pictures(_boundary)),
-    View("reconstruction", "Reconstructions", ("main",),
-         lambda s: s.autoencoder and s.data_kind == "image" and _split_of(s), _reconstruction,
-         "Reconstructions are drawn for an autoencoder on images."),
+    View("points_rebuilt", "Reconstructions", ("main",), _points_autoencoder,
+         lambda s, o: points_reconstruction_figure(shown_split(s), s.feature_names),
+         "Point reconstructions are drawn for an autoencoder on 2-D points.",
+         always_offered=False),
     View("samples", "Samples", ("main",),
          lambda s: s.data_kind == "image" and s.task == "classification" and _split_of(s),
          _samples, "Sample pictures are drawn for image classification."),
     View("sequence", "Sequence", ("main",), lambda s: s.data_kind == "sequence" and
          _split_of(s), lambda s, o: sequence_figure(shown_split(s)),
          "The sequence view is drawn for sequence data."),
-    View("curve", "Predictions", ("main",), lambda s: s.task == "regression",
+    View("curve", "Predictions", ("main",),
+         lambda s: s.task == "regression" and not s.autoencoder,
          lambda s, o: regression_figure(s.curve, s.splits),
          "Predictions against the truth are drawn for regression."),
     View("network", "Network", ("network",), lambda s: bool(s.layers), _network,
@@ -193,6 +228,52 @@ VIEWS: MappingProxyType[str, View] = MappingProxyType({view.name: view for view 
     View("gradients", "Gradients", ("detail",), lambda s: bool(s.grad_norms),
          lambda s, o: gradient_norms_figure(s.grad_norms, s.history_epochs),
          "The network has no layers with weights, so no gradients."),
+    # ----- inside an autoencoder (main and detail: after Metrics, the detail default) ----
+    View("latent", "Latent space", ("main", "detail"), lambda s: s.latent is not None,
+         lambda s, o: latent_figure(s.latent),
+         "The latent space is drawn for an autoencoder whose middle layer has 2 units.",
+         always_offered=False),
+    View("reconstruction", "Reconstructions", ("main", "detail"),
+         lambda s: s.autoencoder and s.data_kind == "image" and _split_of(s), _reconstruction,
+         "Reconstructions are drawn for an autoencoder on images.", always_offered=False),
+    View("rebuild_error", "Error per example", ("main", "detail"),
+         lambda s: s.autoencoder and _split_of(s),
+         lambda s, o: reconstruction_error_figure(shown_split(s)),
+         "Reconstruction errors belong to an autoencoder.", always_offered=False),
+    # ----- inside a CNN ----------------------------------------------------------------
+    View("filters", "Filters", ("detail",), _has_conv,
+         lambda s, o: conv_filters_figure(s.layers), "Filters belong to a cnn.",
+         always_offered=False),
+    View("feature_maps", "Feature maps", ("detail",),
+         lambda s: _has_conv(s) and s.sample is not None,
+         lambda s, o: feature_maps_figure(s.sample, s.layers),
+         "Feature maps belong to a cnn on images.", always_offered=False),
+    View("conv_math", "Conv arithmetic", ("detail",),
+         lambda s: s.sample is not None and bool(s.sample.conv_pixels),
+         lambda s, o: conv_arithmetic_figure(s.sample.conv_pixels[0]),
+         "The convolution arithmetic belongs to a cnn on images.", always_offered=False),
+    # ----- inside an RNN / LSTM ----------------------------------------------------------
+    View("rnn_states", "States h_t", ("detail",), lambda s: _recurrent(s) is not None,
+         lambda s, o: hidden_states_figure(_recurrent(s), _sample_name(s)),
+         "Hidden states over time belong to an rnn or lstm.", always_offered=False),
+    View("lstm_gates", "LSTM gates", ("detail",),
+         lambda s: _recurrent(s) is not None and bool(_recurrent(s).gates),
+         lambda s, o: lstm_gates_figure(_recurrent(s), _sample_name(s)),
+         "Gates belong to an lstm.", always_offered=False),
+    View("step_predictions", "Each step", ("detail",), lambda s: _recurrent(s) is not None,
+         lambda s, o: step_predictions_figure(_recurrent(s), _sample_name(s)),
+         "Predictions after each step belong to an rnn or lstm.", always_offered=False),
+    View("gradient_reach", "Gradient reach", ("detail",),
+         lambda s: _recurrent(s) is not None,
+         lambda s, o: gradient_reach_figure(_recurrent(s), _sample_name(s)),
+         "How far back the gradient reaches is drawn for an rnn or lstm.",
+         always_offered=False),
+    # ----- inside an autoencoder --------------------------------------------------------
+    View("latent_grid", "Decoder grid", ("detail",),
+         lambda s: s.latent is not None and s.latent.decoded is not None,
+         lambda s, o: latent_grid_figure(s.latent),
+         "The decoder grid is drawn for an image autoencoder with 2 middle units.",
+         always_offered=False),
 )})
 # Every name ``hide=`` accepts for a chart: a whole place, or one view.
 HIDE_NAMES = tuple(SLOTS.values()) + tuple(VIEWS)
@@ -205,15 +286,22 @@ def in_slot(slot: str, hidden=()) -> list[View]:
     return [view for view in VIEWS.values() if slot in view.slots and view.name not in hidden]
 
 
+def offered(slot: str, snap: Snapshot, hidden=()) -> list[View]:
+    """The views a picker lists for ``slot``: the general ones always (a view that does not
+    fit says why), the views of one kind of network only when they fit ``snap``."""
+    return [view for view in in_slot(slot, hidden) if view.always_offered or view.fits(snap)]
+
+
 def choose(snap: Snapshot, slot: str, wanted: str | None = None, hidden=()) -> View | None:
     """The view to show in ``slot``: ``wanted`` if it is a (not hidden) view of that slot,
     else the first that fits the snapshot; None if the slot is hidden or nothing fits.
-    A wanted view that does not fit is still returned (``draw`` then says why)."""
+    A wanted general view that does not fit is still returned (``draw`` then says why);
+    a view of one kind of network that does not fit is not (it is not offered)."""
     if SLOTS[slot] in hidden:
         return None
     views = in_slot(slot, hidden)
     for view in views:
-        if view.name == wanted:
+        if view.name == wanted and (view.always_offered or view.fits(snap)):
             return view
     return next((view for view in views if view.fits(snap)), None)
 

@@ -26,6 +26,14 @@ CASES = {
                      "hidden_layers": (8,)}, "reconstruction"),
     "sequences": ({"dataset": "seq_sine", "model_kind": "lstm", "n_samples": 120,
                    "rnn_units": 4}, "sequence"),
+    "simple rnn": ({"dataset": "seq_sine", "model_kind": "rnn", "n_samples": 120,
+                    "rnn_units": 4}, "sequence"),
+    "points autoencoder": ({"dataset": "circle", "n_samples": 200, "model_kind": "autoencoder",
+                            "hidden_layers": (4, 1)}, "points_rebuilt"),
+    "2-D latent": ({"dataset": "digits", "model_kind": "autoencoder",
+                    "hidden_layers": (8, 2)}, "latent"),
+    "table autoencoder": ({"dataset": "iris", "model_kind": "autoencoder",
+                           "hidden_layers": (3,)}, "rebuild_error"),
 }
 
 

@@ -147,6 +147,14 @@ class Conv2D(Layer):
             self._out = self.activation_fn.forward(z, out=z)
         return self._out.reshape(x.shape[0], out_h, out_w, filters)
 
+    def patch_at(self, x: np.ndarray, row: int, col: int) -> np.ndarray:
+        """The input under the kernel for output pixel (row, col) of the first example
+        (teaching views): x (batch, h, w, channels) -> (kh, kw, channels), zeros where the
+        kernel hangs over the border."""
+        (kh, kw), (sh, sw) = self.kernel_size, self.strides
+        padded = self._padded(np.asarray(x[:1]))
+        return padded[0, row * sh: row * sh + kh, col * sw: col * sw + kw].copy()
+
     def backward(self, grad_output):
         (kh, kw), (sh, sw) = self.kernel_size, self.strides
         batch, h, w, channels = self._x_shape

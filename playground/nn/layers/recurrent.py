@@ -46,6 +46,10 @@ class _Recurrent(Layer):
         self.recurrent_initializer = recurrent_initializer
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self._x_time_major = None        # (time, batch, features) input of the last forward
+        # Teaching views: set keep_state_gradients and backward() also keeps dLoss/dh_t,
+        # the gradient reaching each step's hidden state (off while training: no cost).
+        self.keep_state_gradients = False
+        self.state_gradients = None      # (time, batch, units) dLoss/dh_t, or None
 
     def count_params_for(self, input_shape):
         _, features = _check_sequence_shape(input_shape, type(self).__name__)
@@ -117,6 +121,11 @@ class _Recurrent(Layer):
         grad_x = flat_z @ self.params["kernel"].T
         return grad_x.reshape(time, batch, x.shape[2]).transpose(1, 0, 2)
 
+    def last_states(self) -> dict[str, np.ndarray]:
+        """The last forward's hidden states h_1..h_T as a batch-major copy (teaching
+        views): {"hidden": (batch, time, units)}; the LSTM adds its gates and cells."""
+        return {"hidden": self._hidden[1:].transpose(1, 0, 2).copy()}
+
     def get_config(self):
         return {**super().get_config(), "units": self.units,
                 "return_sequences": self.return_sequences,
@@ -168,10 +177,14 @@ class SimpleRNN(_Recurrent):
         # fused (last layer, sigmoid/softmax + cross-entropy): the gradient from above is
         # already dLoss/dz, only the part carried back through time needs the derivative
         fused = self.fused_output_gradient
+        kept = np.empty((time, batch, self.units), dtype=hidden.dtype) \
+            if self.keep_state_gradients and not fused else None
         for t in range(time - 1, -1, -1):
             pre = None if self._pre is None else self._pre[t]
             if not fused:
                 dh = carry if grad_h is None else grad_h[t] + carry
+                if kept is not None:
+                    kept[t] = dh
                 grad_z[t] = self.activation_fn.backward(dh, hidden[t + 1], pre)
             elif grad_h is None:
                 grad_z[t] = carry if t == time - 1 else self.activation_fn.backward(
@@ -181,6 +194,7 @@ class SimpleRNN(_Recurrent):
                 grad_z[t] += grad_h[t]
             if t:
                 carry = grad_z[t] @ recurrent_t
+        self.state_gradients = kept
         return self._param_and_input_grads(grad_z, hidden)
 
     def get_config(self):
@@ -280,8 +294,12 @@ class LSTM(_Recurrent):
         grad_z_blocks = grad_z.reshape(time, batch, 4, u)
         grad_h, carry_h = self._output_gradients(grad_output)   # carry_h: dLoss/dh_t
         carry_c = np.zeros((batch, u), dtype=gates.dtype)       # dLoss/dc_t from step t+1
+        kept = np.empty((time, batch, u), dtype=gates.dtype) if self.keep_state_gradients \
+            else None
         for t in range(time - 1, -1, -1):
             dh = carry_h if grad_h is None else grad_h[t] + carry_h
+            if kept is not None:
+                kept[t] = dh
             dc = dh * cell_from_hidden[t]
             dc += carry_c
             np.multiply(dc[:, None, :], coefficient[t, :, :3], out=grad_z_blocks[t, :, :3])
@@ -289,7 +307,18 @@ class LSTM(_Recurrent):
             if t:
                 carry_c = dc * forget[t]
                 carry_h = grad_z[t] @ recurrent_t
+        self.state_gradients = kept
         return self._param_and_input_grads(grad_z, hidden)
+
+    def last_states(self) -> dict[str, np.ndarray]:
+        """The last forward's internals, batch-major copies (teaching views): "hidden",
+        the "input", "forget", "output" gates and the "cell" state, each
+        (batch, time, units)."""
+        u = self.units
+        gates = self._gates.transpose(1, 0, 2)
+        return {**super().last_states(), "input": gates[:, :, :u].copy(), "forget": gates[:, :, u: 2 * u].copy(),
+                "output": gates[:, :, 3 * u:].copy(),
+                "cell": self._cells[1:].transpose(1, 0, 2).copy()}
 
     def get_config(self):
         return {**super().get_config(), "unit_forget_bias": self.unit_forget_bias}
