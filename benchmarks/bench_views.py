@@ -1,0 +1,85 @@
+"""Print the server cost of the CNN, RNN/LSTM and autoencoder views per refresh.
+
+Run: python benchmarks/bench_views.py [--repeats 30]
+For each view, on the experiment of the preset that shows it (trained a few epochs first):
+the median milliseconds to build its figure from a snapshot and serialise it (fig.to_json(),
+what the page or the stream ships), and the snapshot's own cost with and without the parts
+these views need (the traced example, the latent plane), measured in turns, interleaved.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # run from anywhere
+
+from playground.config import ExperimentConfig
+from playground.training import TrainingSession
+from playground.viz import views
+
+EXPERIMENTS = {
+    "cnn digits": (dict(dataset="digits", model_kind="cnn", conv_filters=(8, 16),
+                        hidden_layers=(32,), activation="relu", optimizer="adam",
+                        learning_rate=0.01, batch_size=32), 2),
+    "lstm sine": (dict(dataset="seq_sine", model_kind="lstm", rnn_units=16,
+                       hidden_layers=(), optimizer="adam", learning_rate=0.01,
+                       batch_size=32), 2),
+    "2-D latent digits": (dict(dataset="digits", model_kind="autoencoder",
+                               hidden_layers=(32, 2), activation="relu", optimizer="adam",
+                               learning_rate=0.01, batch_size=32), 2),
+    "points autoencoder": (dict(dataset="circle", model_kind="autoencoder",
+                                hidden_layers=(8, 1), optimizer="adam"), 5),
+}
+
+
+def _median_ms(fn, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def _fresh_snapshot(session, traced: bool):
+    """A snapshot built anew (caches dropped), with or without the traced parts."""
+    session._views.invalidate()
+    views_of = session._views
+    if traced:
+        return session.snapshot()
+    sample, latent = views_of.sample, views_of.latent
+    views_of.sample = lambda example=1: None
+    views_of.latent = lambda: None
+    try:
+        return session.snapshot()
+    finally:
+        views_of.sample, views_of.latent = sample, latent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=30)
+    args = parser.parse_args()
+    print(f"{'experiment':20} {'view':18} {'build+json ms':>13}")
+    for name, (settings, epochs) in EXPERIMENTS.items():
+        session = TrainingSession(ExperimentConfig(**settings))
+        snap = session.step_epochs(epochs)
+        for view in views.VIEWS.values():
+            if view.always_offered or not view.fits(snap):
+                continue
+            views.draw(view, snap).to_json()                       # warm up
+            ms = _median_ms(lambda: views.draw(view, snap).to_json(), args.repeats)
+            print(f"{name:20} {view.name:18} {ms:13.1f}")
+        with_ms, without_ms = [], []
+        for _ in range(args.repeats):                             # interleaved turns
+            with_ms.append(_median_ms(lambda: _fresh_snapshot(session, True), 1))
+            without_ms.append(_median_ms(lambda: _fresh_snapshot(session, False), 1))
+        print(f"{name:20} {'snapshot':18} {statistics.median(with_ms):13.1f}  "
+              f"(without the traced parts {statistics.median(without_ms):.1f})")
+
+
+if __name__ == "__main__":
+    main()
