@@ -116,6 +116,7 @@ def _read_bytes(path, what: str, limit: int = -1) -> bytes:
 
 
 def run_train(args, out) -> int:
+    from playground.data.errors import in_cli_words
     from playground.export import export_script
     from playground.training import TrainingSession
 
@@ -133,7 +134,7 @@ def run_train(args, out) -> int:
                                   csv_name=args.csv.name if args.csv else "uploaded.csv",
                                   enforce_budget=False)
     except ValueError as error:        # DataError / ExperimentError: plain messages
-        raise CliError(str(error)) from None
+        raise CliError(in_cli_words(str(error))) from None    # flags, not page labels
     if session.budget_warning:
         print(f"warning: {session.budget_warning} (the app would refuse it; "
               f"training here anyway)", file=sys.stderr)

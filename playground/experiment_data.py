@@ -6,7 +6,7 @@ are fitted on the training split only.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -26,7 +26,8 @@ class SplitArrays:
     """One split in every form the session needs.
 
     X_original: inputs as loaded (points2d: (n, 2); table: (n, features); image:
-        (n, h, w, c); sequence: (n, time, features)), before feature crosses.
+        (n, h, w, c); sequence: (n, time, features)), before feature crosses; a table's
+        gaps filled with the values fitted on the training split.
     X: the model's input, crossed and scaled, float32, same layout (points2d: (n, crosses)).
     y_original: the targets as loaded: int labels (n,) or float (n,) / (n, outputs).
     y: the model's target: classification int (n,); regression float32 (n, outputs), scaled.
@@ -39,6 +40,7 @@ class SplitArrays:
     y_original: np.ndarray
     y: np.ndarray
     labels: np.ndarray | None = None
+    X_raw: np.ndarray | None = None   # a table with gaps: X_original before filling (NaN)
 
     def __len__(self) -> int:
         return len(self.y)
@@ -56,6 +58,9 @@ class PreparedData:
     target_mean: np.ndarray | None   # regression: per-output train mean used to scale y
     target_std: np.ndarray | None    # regression: per-output train std (1 where constant)
     autoencoder: bool = False        # the target is the (flattened) model input itself
+    # tables: gap fill values and seen categories, fitted on the training split (or None)
+    imputer: pdata.TableImputer | None = None
+    report: list[str] = field(default_factory=list)   # what was fitted, in plain words
 
     @property
     def task(self) -> str:
@@ -92,7 +97,11 @@ class PreparedData:
         return tuple(self.splits["train"].X.shape[1:])
 
     def crossed(self, X_original: np.ndarray) -> np.ndarray:
-        """Feature crosses (points2d) or the inputs unchanged: (n, 2) -> (n, crosses)."""
+        """Feature crosses (points2d) or the inputs unchanged: (n, 2) -> (n, crosses).
+        A table's gaps are filled and its unseen categories dropped (``imputer``):
+        (n, dataset features) -> (n, model features)."""
+        if self.imputer is not None:
+            return self.imputer.model_columns(self.imputer.transform(X_original))
         if self.crosses is None:
             return X_original
         X_new, _ = pdata.add_feature_crosses(X_original, list(self.crosses))
@@ -112,15 +121,17 @@ class PreparedData:
         return y[:, 0] if self.dataset.y.ndim == 1 else y
 
 
-def load_dataset(cfg: ExperimentConfig, csv_bytes: bytes | None = None) -> Dataset:
-    """The dataset the config names (raises DataError / ExperimentError with a plain message)."""
+def load_dataset(cfg: ExperimentConfig, csv_bytes: bytes | None = None,
+                 csv_name: str = "uploaded.csv") -> Dataset:
+    """The dataset the config names (raises DataError / ExperimentError with a plain message).
+    csv_name: the uploaded file's name, for the report."""
     if cfg.dataset == "csv":
         if csv_bytes is None:
             raise ExperimentError("The dataset is set to 'csv' but no file was uploaded; "
                                   "upload a CSV file or pick a built-in dataset.")
         return pdata.load_csv(csv_bytes, target=cfg.csv_target or None,
                               task=None if cfg.csv_task == "auto" else cfg.csv_task,
-                              missing=cfg.missing)
+                              missing=cfg.missing, name=csv_name)
     info = pdata.dataset_info(cfg.dataset)
     # real tables and images have a fixed size and no noise: samples/noise do not apply
     n_samples = None if info.fixed_size else (cfg.n_samples or None)
@@ -139,13 +150,26 @@ def prepare(cfg: ExperimentConfig, dataset: Dataset) -> PreparedData:
     raw = {"train": parts.train, "validation": parts.validation, "test": parts.test}
     use_crosses = dataset.kind == "points2d" and dataset.X.ndim == 2 and dataset.X.shape[1] == 2
     crosses = tuple(cfg.features) if use_crosses else None
+    imputer, report = None, []
     if crosses is not None:
         _, feature_names = pdata.add_feature_crosses(dataset.X[:1], list(crosses))
         feature_names = list(feature_names)
+    elif dataset.columns is not None:
+        # gap fill values and categories: from the training rows alone
+        imputer = pdata.TableImputer(dataset.columns, _fill_strategy(dataset.missing))
+        imputer.fit(raw["train"].X)
+        report = imputer.report({name: imputer.missing_counts(raw[name].X)
+                                 for name in SPLIT_NAMES if len(raw[name].y)})
+        feature_names = imputer.feature_names(list(dataset.feature_names))
     else:
         feature_names = list(dataset.feature_names)
 
-    train_crossed = _crossed(raw["train"].X, crosses)
+    def crossed(X: np.ndarray) -> np.ndarray:      # -> the model's columns, unscaled
+        if imputer is not None:
+            return imputer.model_columns(imputer.transform(X))
+        return _crossed(X, crosses)
+
+    train_crossed = crossed(raw["train"].X)
     scaler = pdata.Scaler(cfg.scaling).fit(train_crossed)
     target_mean = target_std = None
     if dataset.task == "regression" and cfg.scaling != "none":
@@ -159,7 +183,10 @@ def prepare(cfg: ExperimentConfig, dataset: Dataset) -> PreparedData:
         part = raw[name]
         if part is None or len(part.y) == 0:
             continue
-        X_model = np.asarray(scaler.transform(_crossed(part.X, crosses)), dtype=np.float32)
+        X_model = np.asarray(scaler.transform(crossed(part.X)), dtype=np.float32)
+        X_loaded, X_raw = part.X, None
+        if imputer is not None and np.isnan(part.X).any():
+            X_loaded, X_raw = imputer.transform(part.X), part.X
         if dataset.task == "classification":
             y_model = np.asarray(part.y, dtype=np.int64)
         else:
@@ -168,13 +195,13 @@ def prepare(cfg: ExperimentConfig, dataset: Dataset) -> PreparedData:
                 y_model = (y_model - target_mean) / target_std
             y_model = y_model.astype(np.float32)
         if cfg.model_kind == "autoencoder":   # rebuild the (crossed) inputs themselves
-            y_original = _crossed(part.X, crosses).reshape(len(part.y), -1)
+            y_original = crossed(part.X).reshape(len(part.y), -1)
             labels = np.asarray(part.y, dtype=np.int64) \
                 if dataset.task == "classification" else None
-            splits[name] = SplitArrays(part.X, X_model, y_original,
-                                       X_model.reshape(len(part.y), -1), labels)
+            splits[name] = SplitArrays(X_loaded, X_model, y_original,
+                                       X_model.reshape(len(part.y), -1), labels, X_raw)
         else:
-            splits[name] = SplitArrays(part.X, X_model, part.y, y_model)
+            splits[name] = SplitArrays(X_loaded, X_model, part.y, y_model, X_raw=X_raw)
     if "train" not in splits:
         raise ExperimentError("The training split is empty; lower the validation and test "
                               "shares or use more samples.")
@@ -183,7 +210,13 @@ def prepare(cfg: ExperimentConfig, dataset: Dataset) -> PreparedData:
     return PreparedData(dataset, splits, feature_names, crosses, scaler,
                         None if target_mean is None else target_mean.astype(np.float32),
                         None if target_std is None else target_std.astype(np.float32),
-                        autoencoder=cfg.model_kind == "autoencoder")
+                        autoencoder=cfg.model_kind == "autoencoder", imputer=imputer,
+                        report=report)
+
+
+def _fill_strategy(missing: str) -> str:
+    """The imputer's strategy for the config's 'missing' ("drop" leaves no gaps to fill)."""
+    return "mean" if missing == "drop" else missing
 
 
 def _crossed(X: np.ndarray, crosses: tuple[str, ...] | None) -> np.ndarray:

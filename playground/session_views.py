@@ -276,7 +276,7 @@ class SessionViews:
         if not prepared.one_input_regression:
             return None
         X = prepared.dataset.X
-        x = np.linspace(float(X.min()), float(X.max()), CURVE_POINTS)
+        x = np.linspace(float(np.nanmin(X)), float(np.nanmax(X)), CURVE_POINTS)
         out = self.model.predict(prepared.model_input(x[:, None].astype(X.dtype)))
         return CurveView(x, prepared.target_to_original(out.astype(np.float64)))
 

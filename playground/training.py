@@ -71,9 +71,7 @@ class TrainingSession:
         key = self._dataset_key(cfg)
         if self._dataset_cache is not None and self._dataset_cache[0] == key:
             return self._dataset_cache[1]
-        dataset = load_dataset(cfg, self._csv_bytes)
-        if cfg.dataset == "csv":
-            dataset.name = self._csv_name
+        dataset = load_dataset(cfg, self._csv_bytes, self._csv_name)
         self._dataset_cache = (key, dataset)
         return dataset
 
@@ -311,8 +309,9 @@ class TrainingSession:
 
     @property
     def data_report(self) -> list[str]:
-        """How the data was made or cleaned, in plain words."""
-        return list(self.prepared.dataset.report)
+        """How the data was made or cleaned, in plain words: the loading, then what was
+        fitted on the training split (gap fill values, categories)."""
+        return list(self.prepared.dataset.report) + list(self.prepared.report)
 
     def linear_fit(self) -> tuple[float, float] | None:
         """(w, b) of y = w x + b in original units, for a one-input linear regression model
@@ -333,7 +332,8 @@ class TrainingSession:
     def model_npz_bytes(self) -> bytes:
         """The model saved by ``playground.nn`` (.npz, no pickle) as bytes, plus two text
         entries ``nn.load_model`` ignores: "experiment_json" (the config) and
-        "pipeline_json" (scaler, feature and class names, target scaling) so the file
+        "pipeline_json" (gap fill values and categories fitted on the training split,
+        scaler, feature and class names, target scaling) so the file
         says how to prepare inputs for it."""
         buffer = io.BytesIO()
         self.model.save(buffer)
@@ -345,7 +345,8 @@ class TrainingSession:
                     "feature_crosses": None if p.crosses is None else list(p.crosses),
                     "class_names": p.class_names, "task": p.task, "kind": p.kind,
                     "target_mean": None if p.target_mean is None else p.target_mean.tolist(),
-                    "target_std": None if p.target_std is None else p.target_std.tolist()}
+                    "target_std": None if p.target_std is None else p.target_std.tolist(),
+                    "missing_values": None if p.imputer is None else p.imputer.to_dict()}
         arrays["experiment_json"] = np.array(to_json(self.config))
         arrays["pipeline_json"] = np.array(json.dumps(pipeline))
         out = io.BytesIO()

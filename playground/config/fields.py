@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from playground.data import FEATURE_CROSSES, list_datasets
+from playground.data.errors import SETTING_LABELS
 from playground.viz.views import HIDE_NAMES as VIEW_HIDE_NAMES
 
 # Field kinds: how a value is typed, parsed and shown.
@@ -89,13 +90,14 @@ FIELDS: tuple[FieldSpec, ...] = (
     _F("scaling", "choice", "standard", "data", "Scaling",
        "Rescale inputs (fitted on training data only): standard = mean 0, spread 1.",
        choices=("standard", "minmax", "none"), effect="data"),
-    _F("csv_target", "str", "", "data", "Target column",
+    _F("csv_target", "str", "", "data", SETTING_LABELS["csv_target"],
        "The CSV column to predict (empty = the last column).", effect="data"),
-    _F("csv_task", "choice", "auto", "data", "Task",
+    _F("csv_task", "choice", "auto", "data", SETTING_LABELS["csv_task"],
        "Predict categories (classification) or numbers (regression); auto decides from the data.",
        choices=("auto", "classification", "regression"), effect="data"),
-    _F("missing", "choice", "mean", "data", "Missing values",
-       "What to do with empty cells in a CSV: drop the rows or fill them in.",
+    _F("missing", "choice", "mean", "data", SETTING_LABELS["missing"],
+       "What to do with empty cells in a CSV: drop the rows, or fill them with the mean, "
+       "median or most frequent value of the training rows.",
        choices=("drop", "mean", "median", "most_frequent"), effect="data"),
     # ----- features --------------------------------------------------------------------
     _F("features", "choice_list", ("x1", "x2"), "features", "Input features",

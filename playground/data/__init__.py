@@ -8,12 +8,13 @@ from .crosses import FEATURE_CROSSES, add_feature_crosses
 from .csv_text import MAX_BYTES, MAX_MB
 from .dataset import MODEL_KINDS_FOR_KIND, NATURAL_MODEL_FOR_KIND, Dataset
 from .errors import DataError
+from .imputing import TableColumn, TableImputer
 from .scaling import Scaler
 from .splits import Splits, split_dataset
 
 __all__ = ["Dataset", "DataError", "DatasetInfo", "dataset_info", "make_dataset",
            "list_datasets", "load_csv", "MODEL_KINDS_FOR_KIND", "NATURAL_MODEL_FOR_KIND",
-           "split_dataset", "Splits", "Scaler", "add_feature_crosses", "FEATURE_CROSSES",
+           "split_dataset", "Splits", "Scaler", "TableColumn", "TableImputer", "add_feature_crosses", "FEATURE_CROSSES",
            "MAX_BYTES", "MAX_MB", "MAX_ROWS", "MAX_COLUMNS"]
 
 # CSV loading needs pandas, which takes a second or two to import: it is loaded on first

@@ -17,6 +17,7 @@ ID_NAME = re.compile(r"^(id|_id|idx|index|row|row ?id|row ?number|key|#|no\.?|un
 PLAIN_NUMBER = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 COMMA_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
 DECIMAL_COMMA = re.compile(r"^[-+]?\d*,\d+$")
+PERCENT = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)\s*%$")     # "26.9%": kept as 26.9
 DATE_LIKE = re.compile(r"^(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})"
                        r"([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$")
 DATE_SHARE = 0.9   # a text column is a date column when this share of its values look like dates
@@ -69,6 +70,10 @@ def _numbers_from_text(text: pd.Series) -> pd.Series | None:
     if distinct.str.match(DECIMAL_COMMA).all():
         return pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce"
                              ).astype(np.float64)
+    percent = distinct.str.match(PERCENT)
+    if percent.any() and (plain | percent).all():
+        return pd.to_numeric(text.str.rstrip("%").str.rstrip(), errors="coerce"
+                             ).astype(np.float64)
     words = distinct.str.lower()
     if words.isin(["inf", "-inf", "+inf", "infinity", "-infinity", "+infinity"]).any():
         as_numbers = pd.to_numeric(distinct, errors="coerce")
@@ -91,6 +96,9 @@ def as_number_or_text(series: pd.Series) -> tuple[pd.Series, bool, str | None]:
         distinct = distinct_texts(text.dropna())
         if distinct.str.match(DECIMAL_COMMA).all():
             note = f"Read '{series.name}' as numbers with a decimal comma."
+        elif distinct.str.match(PERCENT).any():
+            note = (f"Read '{series.name}' as numbers in percent ('26.9%' is 26.9): the "
+                    f"'%' signs were removed.")
         elif distinct.str.contains(",", regex=False).any():
             note = f"Read '{series.name}' as numbers after removing ',' thousands separators."
         return numbers, True, note
@@ -153,8 +161,8 @@ def drop_reason(name: str, values: pd.Series, numeric: bool, position: int,
                 f"id), so it carries no pattern.")
     if distinct > max_categories:
         return (f"Dropped column '{name}': {distinct} different text values, more than "
-                f"max_categories={max_categories} to one-hot encode. Raise max_categories "
-                f"to keep it.")
+                f"the {max_categories} categories one-hot encoding takes. To use it, group "
+                f"its rare values into fewer categories in the file.")
     return None
 
 

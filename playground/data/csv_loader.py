@@ -75,7 +75,7 @@ def _parse(facts: TextFacts, raw: bytes | str,
 
 def load_csv(source, target: str | None = None, task: str | None = None,
              missing: str = "mean", max_categories: int = 20,
-             max_rows: int = MAX_ROWS) -> Dataset:
+             max_rows: int = MAX_ROWS, name: str | None = None) -> Dataset:
     """Read a CSV into a Dataset, explaining every step in ``Dataset.report``.
 
     source: a path, bytes, or a binary/text file object. target: the column to predict
@@ -83,10 +83,13 @@ def load_csv(source, target: str | None = None, task: str | None = None,
     missing: "drop" rows, or fill with "mean", "median", "most_frequent" (text columns
     always use the most frequent value). Infinite numbers are treated as missing.
     Text columns with more than max_categories values are dropped with a note.
+    A gap stays NaN in X: it is filled after the split, from the training rows
+    (``TableImputer``). name: the file's name for the report (default: the path's, or
+    "uploaded.csv" for bytes).
     Raises DataError, and only DataError, for anything wrong with the file.
     """
     try:
-        return _load_csv(source, target, task, missing, max_categories, max_rows)
+        return _load_csv(source, target, task, missing, max_categories, max_rows, name)
     except DataError:
         raise
     except MemoryError as error:
@@ -97,10 +100,11 @@ def load_csv(source, target: str | None = None, task: str | None = None,
                         f"{error}). Check that it is a plain CSV with a header row.") from error
 
 
-def _load_csv(source, target, task, missing, max_categories, max_rows) -> Dataset:
+def _load_csv(source, target, task, missing, max_categories, max_rows, name) -> Dataset:
     if not isinstance(max_rows, int) or max_rows < 1:
         raise DataError(f"max_rows must be a positive whole number; got {max_rows!r}.")
-    raw, name = read_source(source)
+    raw, source_name = read_source(source)
+    name = name or source_name
     facts = sniff(decode(raw))
     frame, skipped, parse_notes = _parse(facts, raw, max_rows)
     if len(frame) > max_rows:

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .imputing import TableColumn
+
 TASKS = ("classification", "regression")
 # What the inputs look like, so the app can offer networks that fit them.
 KINDS = ("points2d", "table", "image", "sequence")
@@ -24,7 +26,9 @@ class Dataset:
     """Inputs, targets and a plain-language account of how they were made.
 
     X: float array. points2d/table: (n, features); image: (n, height, width, channels);
-       sequence: (n, time, features).
+       sequence: (n, time, features). A table's missing input is NaN (a text column's
+       gap: NaN in all its one-hot columns): ``columns`` and ``missing`` say how it is
+       filled once the training split is known (``TableImputer``), never here.
     y: classification: int labels (n,) in 0..len(class_names)-1;
        regression: float (n,) or (n, outputs).
     """
@@ -38,6 +42,14 @@ class Dataset:
     report: list[str] = field(default_factory=list)  # every preprocessing step, in plain words
     name: str = ""                           # e.g. "spiral", "iris", "uploaded.csv"
     kind: str = "table"                      # one of KINDS
+    # tables: the file's input columns and where each sits in X (None for other data)
+    columns: list[TableColumn] | None = None
+    missing: str = "mean"                    # how a table's gaps get filled (see above)
+
+    @property
+    def has_gaps(self) -> bool:
+        """True when some input is missing (NaN): it must be filled before training."""
+        return self.columns is not None and bool(np.isnan(self.X).any())
 
     @property
     def n_classes(self) -> int:
@@ -47,4 +59,5 @@ class Dataset:
         """The same dataset restricted to rows ``index`` (report and names shared)."""
         return Dataset(self.X[index], self.y[index], self.task, list(self.feature_names),
                        None if self.class_names is None else list(self.class_names),
-                       list(self.report), self.name, self.kind)
+                       list(self.report), self.name, self.kind,
+                       None if self.columns is None else list(self.columns), self.missing)

@@ -47,6 +47,15 @@ def split_dataset(ds: Dataset, validation: float = 0.2, test: float = 0.2,
     Classification splits are stratified (each class in proportion, as closely as whole
     rows allow); the row counts are round(fraction * n) for validation and test.
     """
+    index = split_indices(ds, validation, test, seed)
+    return Splits(ds.subset(index["train"]), ds.subset(index["validation"]),
+                  ds.subset(index["test"]))
+
+
+def split_indices(ds: Dataset, validation: float = 0.2, test: float = 0.2,
+                  seed: int = 0) -> dict[str, np.ndarray]:
+    """The rows ``split_dataset`` puts in each part: "train" / "validation" / "test" ->
+    sorted row numbers of ``ds``."""
     for label, fraction in (("validation", validation), ("test", test)):
         if not 0.0 <= float(fraction) < 1.0:
             raise DataError(f"The {label} fraction must be from 0 up to (not including) 1; "
@@ -67,4 +76,4 @@ def split_dataset(ds: Dataset, validation: float = 0.2, test: float = 0.2,
     train = np.sort(order[:n_train])
     valid = np.sort(order[n_train:n_train + n_validation])
     tested = np.sort(order[n_train + n_validation:])
-    return Splits(ds.subset(train), ds.subset(valid), ds.subset(tested))
+    return {"train": train, "validation": valid, "test": tested}

@@ -17,7 +17,8 @@ from .columns import (
     is_constant,
 )
 from .dataset import TASKS, Dataset
-from .errors import DataError
+from .errors import DataError, setting
+from .imputing import TableColumn
 
 MISSING_STRATEGIES = ("drop", "mean", "median", "most_frequent")
 MAX_CLASSES = 50            # more distinct target values than this cannot be classified
@@ -85,14 +86,15 @@ def _target(values: pd.Series, numeric: bool, name: str, task: str | None,
                   f"it holds only {len(distinct)} different whole numbers"
                   if task == "classification" else "it holds continuous numbers")
         report.append(f"Target '{name}': {task}, because {reason} "
-                      f"(pass task=... to choose otherwise).")
+                      f"(choose another {setting('csv_task')} to change it).")
     else:
         report.append(f"Target '{name}': {task}, as requested.")
     if task == "regression":
         if not numeric:
             raise DataError(f"The target '{name}' holds text (e.g. '{present.iloc[0]}'), which "
-                            f"cannot be predicted as a number. Use task='classification' or "
-                            f"choose a numeric target column.")
+                            f"cannot be predicted as a number. Set {setting('csv_task')} to "
+                            f"classification or choose a numeric "
+                            f"{setting('csv_target')}.")
         y = values.to_numpy(dtype=np.float32)
         report.append(f"Target values range from {y.min():.4g} to {y.max():.4g} "
                       f"(mean {y.mean():.4g}).")
@@ -100,10 +102,12 @@ def _target(values: pd.Series, numeric: bool, name: str, task: str | None,
     if len(distinct) < 2:
         raise DataError(f"The target '{name}' has only one class ({format_label(distinct[0])!r}) "
                         f"in the usable rows; a classifier needs at least two. Choose another "
-                        f"target column or add rows of other classes.")
+                        f"{setting('csv_target')} or add rows of other classes.")
     if len(distinct) > MAX_CLASSES:
-        hint = ("Use task='regression' to predict it as a number, or choose another target."
-                if numeric else "Choose another target column or group the values first.")
+        hint = (f"Set {setting('csv_task')} to regression to predict it as a number, or "
+                f"choose another {setting('csv_target')}." if numeric else
+                f"Choose another {setting('csv_target')}, or group the values into fewer "
+                f"classes in the file.")
         raise DataError(f"The target '{name}' has {len(distinct)} different values, too many "
                         f"to classify (at most {MAX_CLASSES}). {hint}")
     labels = sorted(distinct) if numeric else sorted(distinct, key=str)
@@ -115,23 +119,18 @@ def _target(values: pd.Series, numeric: bool, name: str, task: str | None,
     return codes, task, class_names
 
 
-def _fill(column: Column, strategy: str, report: list[str]) -> pd.Series:
-    values = column.values
-    missing = int(values.isna().sum())
-    if missing == 0:
-        return values
-    if column.categorical or strategy == "most_frequent":
-        fill = values.mode(dropna=True).iloc[0]
-        how = "the most frequent value"
-        if column.categorical and strategy in ("mean", "median"):
-            how += " (it holds text, so no " + strategy + ")"
-        shown = f"'{fill}'" if column.categorical else f"{fill:.4g}"
-    else:
-        fill = values.mean() if strategy == "mean" else values.median()
-        how, shown = f"the {strategy}", f"{fill:.4g}"
-    report.append(f"Filled {_plural(missing, 'missing value')} in '{column.name}' with "
-                  f"{how} {shown}.")
-    return values.fillna(fill)
+def _gaps_note(kept: list[Column], strategy: str) -> str | None:
+    """One line naming the columns with gaps: they are filled later, from training rows."""
+    gaps = [(column.name, int(column.values.isna().sum())) for column in kept]
+    gaps = [(name, n) for name, n in gaps if n]
+    if not gaps:
+        return None
+    shown = ", ".join(f"'{name}' ({n:,})" for name, n in gaps[:8])
+    more = f" and {len(gaps) - 8} more columns" if len(gaps) > 8 else ""
+    how = strategy.replace("_", " ")
+    return (f"Missing input values: {shown}{more}. They are filled with the {how} of the "
+            f"training rows only (text columns: their most frequent category), once the "
+            f"rows are split, so no validation or test row shapes the fill values.")
 
 
 def _check_size(n_rows: int, widths: dict[str, int], partial: bool = False) -> None:
@@ -146,13 +145,13 @@ def _check_size(n_rows: int, widths: dict[str, int], partial: bool = False) -> N
     at_least = "at least " if partial else ""
     if width > MAX_FEATURES:
         raise DataError(f"The table would have {at_least}{width:,} input columns after one-hot "
-                        f"encoding its text columns, more than {MAX_FEATURES:,}. Lower "
-                        f"max_categories or remove columns.{named}")
+                        f"encoding its text columns, more than {MAX_FEATURES:,}. Remove "
+                        f"columns, or group rare text values in the file.{named}")
     if n_rows * width > MAX_INPUT_VALUES:
         raise DataError(f"The table would be {n_rows:,} rows x {at_least}{width:,} input "
                         f"columns after one-hot encoding ({n_rows * width * 4 / 1e6:,.0f} MB), "
-                        f"more than {MAX_INPUT_VALUES:,} values. Use fewer rows, remove text "
-                        f"columns or lower max_categories.{named}")
+                        f"more than {MAX_INPUT_VALUES:,} values. Use fewer rows, or remove "
+                        f"text columns or group their rare values.{named}")
 
 
 def frame_to_dataset(frame: pd.DataFrame, *, target: str | None = None,
@@ -161,7 +160,8 @@ def frame_to_dataset(frame: pd.DataFrame, *, target: str | None = None,
                      blank_header: bool = False) -> Dataset:
     """Turn ``frame`` (one row per sample, target among the columns) into a Dataset.
 
-    Returns X: (rows, features) float32 with numbers kept and text one-hot encoded;
+    Returns X: (rows, features) float32 with numbers kept and text one-hot encoded, NaN
+    where a value is missing (unless missing="drop"; see ``imputing.TableImputer``);
     y: int64 class codes (class_names sorted original labels) or float32 values.
     blank_header: the first column had no name (so a whole-number column there is an index).
     """
@@ -189,7 +189,7 @@ def frame_to_dataset(frame: pd.DataFrame, *, target: str | None = None,
     no_target = target_values.isna().to_numpy()
     if no_target.all():
         raise DataError(f"Every value of the target column '{target_name}' is missing, so "
-                        f"there is nothing to learn. {why or 'Choose another target column.'}")
+                        f"there is nothing to learn. {why or 'Choose another ' + setting('csv_target') + '.'}")
     if no_target.any():
         report.append(f"Dropped {_plural(int(no_target.sum()), 'row')} whose target "
                       f"'{target_name}' is missing: a row without a target cannot teach.")
@@ -230,24 +230,26 @@ def frame_to_dataset(frame: pd.DataFrame, *, target: str | None = None,
             gaps |= column.values.isna().to_numpy()
         if gaps.any():
             report.append(f"Dropped {_plural(int(gaps.sum()), 'row')} with missing input "
-                          f"values (missing='drop').")
+                          f"values ({setting('missing')} is drop).")
             keep_rows = ~gaps
             target_values = target_values.loc[keep_rows].reset_index(drop=True)
             for column in kept:
                 column.values = column.values.loc[keep_rows].reset_index(drop=True)
     else:
-        for column in kept:
-            column.values = _fill(column, missing, report)
+        note = _gaps_note(kept, missing)
+        if note:
+            report.append(note)
 
     n_rows = len(target_values)
     if n_rows < MIN_ROWS:
         raise DataError(f"Only {_plural(n_rows, 'usable row')} left; at least {MIN_ROWS} are "
-                        f"needed. Use missing='mean' instead of 'drop', or add rows.")
+                        f"needed. Set {setting('missing')} to mean instead of drop, or add "
+                        f"rows.")
 
     # Each column's inputs, counted before anything is encoded: numbers 1, categories k.
     encoded: list[tuple[Column, list | None]] = []
     for column in kept:
-        present = column.values
+        present = column.values.dropna() if column.values.hasnans else column.values
         if is_constant(present):   # became constant after dropping rows
             report.append(f"Dropped column '{column.name}': after removing rows it holds one "
                           f"value only.")
@@ -256,22 +258,28 @@ def frame_to_dataset(frame: pd.DataFrame, *, target: str | None = None,
         encoded.append((column, categories))
     if not encoded:
         raise DataError("No usable input columns are left after removing rows with missing "
-                        "values. Use missing='mean' to fill gaps instead of dropping rows.")
+                        f"values. Set {setting('missing')} to mean to fill gaps instead of "
+                        f"dropping rows.")
     _check_size(n_rows, {column.name: 1 if categories is None else len(categories)
                          for column, categories in encoded})
     width = sum(1 if categories is None else len(categories) for _, categories in encoded)
 
     X = np.zeros((n_rows, width), dtype=np.float32)    # filled column by column, no copies
     feature_names: list[str] = []
+    columns: list[TableColumn] = []
     rows = np.arange(n_rows)
     for column, categories in encoded:
         at = len(feature_names)
         if categories is None:
-            X[:, at] = column.values.to_numpy(dtype=np.float32)
+            X[:, at] = column.values.to_numpy(dtype=np.float32)   # NaN stays NaN
             feature_names.append(column.name)
+            columns.append(TableColumn(column.name, at))
             continue
+        columns.append(TableColumn(column.name, at, tuple(str(c) for c in categories)))
         codes = pd.Categorical(column.values, categories=categories).codes.astype(np.intp)
-        X[rows, at + codes] = 1.0
+        present = codes >= 0
+        X[rows[present], at + codes[present]] = 1.0
+        X[~present, at:at + len(categories)] = np.nan   # a gap: filled after the split
         feature_names += [f"{column.name}={c}" for c in categories]
         report.append(f"One-hot encoded '{column.name}' into {len(categories)} columns "
                       f"({', '.join(map(str, categories[:8]))}"
@@ -279,4 +287,5 @@ def frame_to_dataset(frame: pd.DataFrame, *, target: str | None = None,
     y, task, class_names = _target(target_values, target_numeric, target_name, task, report)
     report.append(f"Result: {_plural(n_rows, 'row')}, {_plural(X.shape[1], 'input feature')}, "
                   f"{task}" + (f" with {len(class_names)} classes." if class_names else "."))
-    return Dataset(X, y, task, feature_names, class_names, report, name, "table")
+    return Dataset(X, y, task, feature_names, class_names, report, name, "table", columns,
+                   missing)

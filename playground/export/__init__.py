@@ -47,7 +47,7 @@ def export_script(session, framework: str) -> str:
     expected = session.model.predict(prepared.model_input(X_original))
     title = prepared.dataset.name or session.config.dataset
     return _script(framework, title, session.model, inputs, outputs,
-                   raw_inputs(X_original, inputs), expected)
+                   raw_inputs(X_original, inputs, prepared), expected)
 
 
 def script_for_model(model, framework: str, check_inputs: np.ndarray | None = None,

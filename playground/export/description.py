@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from playground.data.csv_text import MISSING_TOKENS
 from playground.nn.activations import ACTIVATIONS
 
 # Layer class -> the get_config() keys an inference script needs (the rest, initialisers
@@ -83,30 +84,44 @@ def table_columns(feature_names: list[str]) -> list[dict]:
 
 
 def raw_rows(X: np.ndarray, columns: list[dict]) -> list[dict]:
-    """Encoded rows X: (n, features) -> the raw rows (column -> number or category)."""
+    """Encoded rows X: (n, features) -> the raw rows (column -> number or category; None
+    where the value is missing, NaN in X)."""
     rows = []
     for x in np.asarray(X, dtype=np.float64):
         row, position = {}, 0
         for column in columns:
             if column["type"] == "number":
-                row[column["name"]] = float(x[position])
+                value = float(x[position])
+                row[column["name"]] = None if np.isnan(value) else value
                 position += 1
             else:
                 width = len(column["categories"])
-                row[column["name"]] = column["categories"][int(np.argmax(
-                    x[position: position + width]))]
+                block = x[position: position + width]
+                row[column["name"]] = None if np.isnan(block).any() else \
+                    column["categories"][int(np.argmax(block))]
                 position += width
         rows.append(row)
     return rows
+
+
+def file_columns(dataset) -> list[dict]:
+    """The columns of a table's X as loaded (every category of the file), for raw_rows."""
+    if dataset.columns is None:
+        return table_columns(list(dataset.feature_names))
+    return [{"name": c.name, "type": "number"} if c.is_number else
+            {"name": c.name, "type": "category", "categories": list(c.categories)}
+            for c in dataset.columns]
 
 
 def prepared_description(prepared) -> tuple[dict, dict]:
     """(inputs, outputs) descriptions of a playground.experiment_data.PreparedData."""
     tabular = prepared.kind in ("table", "points2d")
     scaler = prepared.scaler
-    inputs = {"kind": prepared.kind,
-              "columns": table_columns(list(prepared.dataset.feature_names)) if tabular
-              else None,
+    # a table's columns carry the fill value of their gaps and the categories training saw
+    columns = prepared.imputer.to_dict()["columns"] if prepared.imputer is not None else \
+        table_columns(list(prepared.dataset.feature_names)) if tabular else None
+    inputs = {"kind": prepared.kind, "columns": columns,
+              "missing_words": list(MISSING_TOKENS) if columns is not None else None,
               "crosses": None if prepared.crosses is None else list(prepared.crosses),
               "scaler": {"method": scaler.method, "offset": scaler.offset.tolist(),
                          "scale": scaler.scale.tolist()}}
@@ -120,16 +135,21 @@ def prepared_description(prepared) -> tuple[dict, dict]:
 
 
 def check_rows(prepared, count: int = CHECK_ROWS) -> np.ndarray:
-    """The first ``count`` raw inputs of the test split (else validation, else train)."""
+    """The first ``count`` raw inputs of the test split (else validation, else train), as
+    loaded: a table's gaps still NaN, so the script's filling is checked too."""
     for name in ("test", "validation", "train"):
         if name in prepared.splits:
-            return prepared.splits[name].X_original[:count]
+            part = prepared.splits[name]
+            return (part.X_original if part.X_raw is None else part.X_raw)[:count]
     raise ExportError("There are no rows to check the export with.")
 
 
-def raw_inputs(X_original: np.ndarray, inputs: dict) -> list:
-    """Raw inputs as the script reads them: rows of dicts for tables and 2-D points,
-    nested lists (n, *shape) for images and sequences."""
+def raw_inputs(X_original: np.ndarray, inputs: dict, prepared=None) -> list:
+    """Raw inputs X_original: (n, dataset features) as the script reads them: rows of
+    dicts for tables and 2-D points (decoded with the file's columns when ``prepared`` is
+    given), nested lists (n, *shape) for images and sequences."""
     if inputs["columns"] is not None:
-        return raw_rows(X_original, inputs["columns"])
+        columns = file_columns(prepared.dataset) if prepared is not None else \
+            inputs["columns"]
+        return raw_rows(X_original, columns)
     return np.asarray(X_original, dtype=np.float64).tolist()

@@ -71,11 +71,15 @@ def load_experiment_json(state: PageState, data: bytes, filename: str) -> bool:
     return ok
 
 
-def handle_csv_upload(state: PageState, data: bytes, filename: str) -> bool:
+def handle_csv_upload(state: PageState, data: bytes, filename: str, target: str = "",
+                      task: str = "auto", missing: str | None = None) -> bool:
     """Train on an uploaded CSV file; a file that cannot be used gives a plain error.
 
     The file is parsed once here (the session keeps the parsed dataset); the target column
-    goes back to "last column" because the old name may not exist in the new file.
+    goes back to "last column" because the old name may not exist in the new file (unless
+    ``target`` names one: a retry with the Data panel's choices). A readable table that
+    fails with these choices (a target that cannot be predicted, say) is kept with its
+    columns, and ``csv_problem`` says why: the panel shows the choices beside it.
     """
     if not data:
         state.errors["data_panel"] = f"{filename} is empty: choose a CSV file with a header " \
@@ -86,15 +90,26 @@ def handle_csv_upload(state: PageState, data: bytes, filename: str) -> bool:
                                       f"{MAX_MB} MB. Use a sample of the rows.")
         return False
     cfg = state.config
-    new_cfg = cfg.replace(dataset="csv", csv_target="", model_kind="mlp")
+    new_cfg = cfg.replace(dataset="csv", csv_target=target, csv_task=task,
+                          missing=missing or cfg.missing, model_kind="mlp")
     try:
         session = TrainingSession(new_cfg, csv_bytes=data, csv_name=filename)
     except Exception as error:   # DataError and anything unexpected: a message, no traceback
-        state.errors["data_panel"] = f"{filename} could not be used: {error}"
+        message = f"{filename} could not be used: {error}"
+        try:
+            columns = column_names(data)
+        except Exception:        # not a table at all: nothing to choose from
+            columns = []
+        if len(columns) < 2:
+            state.errors["data_panel"] = message
+            return False
+        # a table, but not with these choices: keep it, and offer its columns
+        state.csv_retry, state.csv_problem = (data, filename, columns), message
         return False
     state.trainer.stop(state)
     state.session = session
     state.csv_bytes, state.csv_name = data, filename
+    state.csv_retry = state.csv_problem = None
     try:
         state.csv_columns = column_names(data)   # for the target picker
     except DataError:
@@ -103,6 +118,15 @@ def handle_csv_upload(state: PageState, data: bytes, filename: str) -> bool:
     state.preset_key = None
     state.resync_widgets = True
     return True
+
+
+def retry_csv(state: PageState, target: str, task: str, missing: str) -> bool:
+    """Load the kept file (``csv_retry``) again with the Data panel's choices."""
+    if state.csv_retry is None:
+        return False
+    data, filename, _ = state.csv_retry
+    return handle_csv_upload(state, data, filename, target=target, task=task,
+                             missing=missing)
 
 
 def step_epoch(state: PageState) -> None:

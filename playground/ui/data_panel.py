@@ -8,7 +8,7 @@ import streamlit as st
 from playground.config import field_spec
 from playground.data import dataset_info, list_datasets
 from playground.ui import messages
-from playground.ui.state import PENDING_CSV_KEY, PageState
+from playground.ui.state import PENDING_CSV_KEY, PENDING_CSV_RETRY_KEY, PageState
 from playground.ui.widgets_from_config import field_widget, other_fields, widget_key
 
 if TYPE_CHECKING:
@@ -63,16 +63,50 @@ def preview_frame(state: PageState) -> pd.DataFrame:
 
 
 LAST_COLUMN = "(the last column)"
+# Widgets for a file that could not be used yet (not settings of the running experiment):
+# setting name -> session-state key.
+RETRY_KEYS = {"csv_target": "csv_retry_target", "csv_task": "csv_retry_task",
+              "missing": "csv_retry_missing"}
 
 
-def _target_picker(columns: list[str]) -> None:
+def _target_picker(columns: list[str], key: str | None = None, on_change=None) -> None:
     """The target column, picked from the uploaded file's columns ("" = the last one)."""
-    key = widget_key("csv_target")
+    key = key or widget_key("csv_target")
     held = st.session_state.get(key, "")
     options = ["", *columns] + ([held] if held not in ("", *columns) else [])
     spec = field_spec("csv_target")
-    st.selectbox(spec.label, options, key=key, help=spec.help,
+    st.selectbox(spec.label, options, key=key, help=spec.help, on_change=on_change,
                  format_func=lambda name: name if name else LAST_COLUMN)
+
+
+def _columns_caption(filename: str, columns: list[str]) -> None:
+    shown = ", ".join(columns[:40]) + (f" and {len(columns) - 40} more" if len(columns) > 40
+                                       else "")
+    messages.show_caption(f"Columns of {filename} ({len(columns)}): {shown}")
+
+
+def _retry_choices() -> None:
+    """A choice for the unusable file changed: load it again with the choices (next run)."""
+    state = st.session_state
+    st.session_state[PENDING_CSV_RETRY_KEY] = tuple(
+        state.get(RETRY_KEYS[name], field_spec(name).default) for name in RETRY_KEYS)
+
+
+def _render_csv_retry(state: PageState) -> None:
+    """An uploaded table that could not be used: why, its columns, and the choices to
+    load it again with (the running experiment is untouched until one works)."""
+    _, filename, columns = state.csv_retry
+    messages.show_error(state.csv_problem)
+    _columns_caption(filename, columns)
+    _target_picker(columns, RETRY_KEYS["csv_target"], _retry_choices)
+    for name in ("csv_task", "missing"):
+        spec = field_spec(name)
+        key = RETRY_KEYS[name]
+        if key not in st.session_state:
+            st.session_state[key] = getattr(state.config, name) if name == "missing" \
+                else spec.default
+        st.selectbox(spec.label, spec.choices, key=key, help=spec.help,
+                     on_change=_retry_choices)
 
 
 def render_data_panel(state: PageState) -> None:
@@ -86,8 +120,11 @@ def render_data_panel(state: PageState) -> None:
         messages.show_caption(descriptions.get(st.session_state[widget_key("dataset")], ""))
     dataset = st.session_state.get(widget_key("dataset"), state.config.dataset)
     info = dataset_info(dataset)
+    if state.csv_retry is not None:       # the file's choices, beside why it failed
+        _render_csv_retry(state)
     if dataset == "csv":
-        names = ("csv_target", "csv_task", "missing")
+        # the running file's choices (not while another file waits for better ones)
+        names = () if state.csv_retry is not None else ("csv_target", "csv_task", "missing")
     else:     # real tables and images have a fixed size; some sets take no noise
         names = tuple(name for name, applies in (
             ("n_samples", info is None or not info.fixed_size),
@@ -118,6 +155,8 @@ def render_data_panel(state: PageState) -> None:
                               "column you name) is what the network learns to predict.")
         if state.csv_name:
             messages.show_caption(f"Current file: {state.csv_name}")
+            if dataset == "csv" and state.csv_columns and state.csv_retry is None:
+                _columns_caption(state.csv_name, state.csv_columns)
     with st.expander("Preview and preprocessing report", expanded=dataset == "csv"):
         messages.show_table(preview_frame(state).round(3))
         messages.show_bullets(state.session.data_report)

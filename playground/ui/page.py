@@ -36,6 +36,7 @@ from playground.ui.presets_menu import MENU_KEY, render_preset_notice, render_pr
 from playground.ui.settings_panel import render_training_panel, render_view_panel
 from playground.ui.state import (
     PENDING_CSV_KEY,
+    PENDING_CSV_RETRY_KEY,
     PENDING_JSON_KEY,
     PENDING_PRESET_KEY,
     STATE_KEY,
@@ -60,6 +61,9 @@ def take_pending(state: PageState) -> None:
     pending = st.session_state.pop(PENDING_CSV_KEY, None)
     if pending is not None:
         actions.handle_csv_upload(state, *pending)
+    pending = st.session_state.pop(PENDING_CSV_RETRY_KEY, None)
+    if pending is not None:
+        actions.retry_csv(state, *pending)
     pending = st.session_state.pop(PENDING_JSON_KEY, None)
     if pending is not None:
         actions.load_experiment_json(state, *pending)

@@ -21,6 +21,9 @@ STATE_KEY = "np_page_state"
 PENDING_CSV_KEY = "np_pending_csv"
 PENDING_JSON_KEY = "np_pending_json"
 PENDING_PRESET_KEY = "np_pending_preset"
+# The Data panel's choices for an uploaded file that could not be used yet:
+# (target column, task, missing values), to load it again with.
+PENDING_CSV_RETRY_KEY = "np_pending_csv_retry"
 
 
 @dataclass
@@ -36,6 +39,11 @@ class PageState:
     csv_name: str | None = None        # name of the uploaded CSV file, if any
     csv_bytes: bytes | None = None
     csv_columns: list[str] = field(default_factory=list)   # its column names, in order
+    # an uploaded table that could not be used with the choices tried: (its bytes, name,
+    # column names) and why not; the Data panel shows the target, task and missing-value
+    # choices beside the message, to load it again with others
+    csv_retry: tuple[bytes, str, list[str]] | None = None
+    csv_problem: str | None = None
     sidebar_shown: bool = False        # the settings were drawn (not on the tab's first run)
     board_sent: bool = False           # the live board was sent to the browser once
     controls_playing: bool = False     # whether the buttons were last drawn for playing

@@ -4,7 +4,14 @@ import io
 import numpy as np
 import pytest
 
-from playground.data import DataError, csv_text, load_csv, make_dataset
+from playground.data import DataError, TableImputer, csv_text, load_csv, make_dataset
+
+
+def filled(ds, strategy="mean"):
+    """ds.X with its gaps filled from all its rows (as if every row were training rows),
+    and the imputer's report lines."""
+    imputer = TableImputer(ds.columns, strategy).fit(ds.X)
+    return imputer.transform(ds.X), imputer.report({"train": imputer.missing_counts(ds.X)})
 
 
 def report_has(ds, *words):
@@ -109,7 +116,7 @@ def test_numeric_class_labels_sort_by_value():
 
 def test_too_many_classes_suggests_regression():
     rows = "\n".join(f"{i * 0.5},{i}" for i in range(120))
-    with pytest.raises(DataError, match="120 different values, too many.*task='regression'"):
+    with pytest.raises(DataError, match="120 different values, too many.*Set 'Task' to regression"):
         load_csv(("x,y\n" + rows).encode(), task="classification")
     text_rows = "\n".join(f"{i * 0.5},name{i % 60}" for i in range(120))
     with pytest.raises(DataError, match="too many to classify"):
@@ -124,7 +131,7 @@ def test_one_hot_and_too_many_categories():
     assert "n" in ds.feature_names and not any(f.startswith("city") for f in ds.feature_names)
     np.testing.assert_array_equal(ds.X[:3, :3], [[0, 0, 1], [0, 1, 0], [1, 0, 0]])
     report_has(ds, "One-hot encoded 'colour' into 3 columns",
-               "Dropped column 'city': 25 different text values", "max_categories=20")
+               "Dropped column 'city': 25 different text values", "more than the 20 categories")
     wider = load_csv(("colour,city,n,y\n" + rows).encode(), max_categories=30)
     assert sum(f.startswith("city=") for f in wider.feature_names) == 25
 
@@ -176,14 +183,21 @@ MISSING_FILE = (b"a,b,c,y\n"
 def test_missing_values_are_filled_and_counted(strategy, a_fill, c_fill):
     ds = load_csv(MISSING_FILE, missing=strategy)
     assert ds.feature_names == ["a", "b=x", "b=z", "c"]
-    np.testing.assert_allclose(ds.X[:, 0], [1, a_fill, 3, 4, a_fill, 8, 5], rtol=1e-6)
-    np.testing.assert_allclose(ds.X[:, 3], [10, c_fill, c_fill, c_fill, 20, 30, c_fill])
+    # the loader leaves gaps as NaN (a text gap: NaN in all its one-hot columns)
+    assert np.isnan(ds.X[:, 0]).sum() == 2 and np.isnan(ds.X[:, 1:3]).all(axis=1).sum() == 2
+    report_has(ds, "Missing input values: 'a' (2), 'b' (2), 'c' (4)")
+    X, lines = filled(ds, strategy)
+    np.testing.assert_allclose(X[:, 0], [1, a_fill, 3, 4, a_fill, 8, 5], rtol=1e-6)
+    np.testing.assert_allclose(X[:, 3], [10, c_fill, c_fill, c_fill, 20, 30, c_fill])
     # b's gaps get the most frequent text 'x' whatever the strategy.
-    np.testing.assert_array_equal(ds.X[:, 1], [1, 1, 1, 0, 0, 1, 1])
+    np.testing.assert_array_equal(X[:, 1], [1, 1, 1, 0, 0, 1, 1])
     how = "the most frequent value" if strategy == "most_frequent" else f"the {strategy}"
-    report_has(ds, f"Filled 2 missing values in 'a' with {how} {a_fill:.4g}",
-               "Filled 4 missing values in 'c'", "Filled 2 missing values in 'b' with the most "
-               "frequent value")
+    text = "\n".join(lines)
+    assert f"Filled 2 missing values in 'a' (2 train) with {how} in training, " \
+           f"{a_fill:.4g}" in text, text
+    assert "Filled 4 missing values in 'c'" in text
+    assert "Filled 2 missing values in 'b' (2 train) with the most frequent category in " \
+           "training, 'x'" in text
 
 
 def test_missing_drop_removes_rows_and_says_how_many():
@@ -206,8 +220,8 @@ def test_rows_with_missing_target_are_dropped():
 
 def test_infinities_are_treated_as_missing_and_reported():
     ds = load_csv(b"x,z,y\n1,inf,1.0\n2,5,2.0\n-Infinity,6,3.0\n4,1e400,4.0\n8,7,5.5\n")
-    assert np.all(np.isfinite(ds.X))
-    np.testing.assert_allclose(ds.X[:, 0], [1, 2, 15 / 4, 4, 8])
+    assert not np.isinf(ds.X).any() and np.isnan(ds.X).sum() == 3
+    np.testing.assert_allclose(filled(ds)[0][:, 0], [1, 2, 15 / 4, 4, 8])
     report_has(ds, "Treated 1 infinite or too-large value in 'x' as missing",
                "Treated 2 infinite or too-large values in 'z' as missing")
 
@@ -299,9 +313,9 @@ def test_a_short_first_data_row_does_not_break_reading():
     # The header names 2 columns, most rows hold 3, and the first data row only 2.
     ds = load_csv(b"a;b\n1;2\n4;5;6\n6;7;8\n9;1;2\n", target="b")
     assert ds.feature_names == ["a", "column 3"]
-    np.testing.assert_allclose(ds.X[:, 1], [16 / 3, 6, 8, 2], rtol=1e-6)   # gap filled
+    np.testing.assert_allclose(filled(ds)[0][:, 1], [16 / 3, 6, 8, 2], rtol=1e-6)
     report_has(ds, "the extra columns were called 'column 3'",
-               "Rows have differing numbers of values", "Filled 1 missing value in 'column 3'")
+               "Rows have differing numbers of values", "Missing input values: 'column 3' (1)")
 
 
 def test_an_upload_read_before_is_read_again_in_full():

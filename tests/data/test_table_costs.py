@@ -10,6 +10,7 @@ import pandas as pd
 from playground.data import tabular
 from playground.data.columns import text_values
 from playground.data.errors import DataError
+from playground.data import TableImputer
 from playground.data.tabular import MAX_FEATURES, MAX_INPUT_VALUES, frame_to_dataset
 
 
@@ -43,7 +44,7 @@ def test_too_many_features_is_refused_before_encoding_and_early(monkeypatch):
     monkeypatch.setattr(tabular, "_read_column",
                         lambda *args: read.append(args[1]) or original(*args))
     text, peak = refusal_and_peak_mb(lambda: frame_to_dataset(frame, max_categories=100))
-    assert f"more than {MAX_FEATURES:,}" in text and "max_categories" in text, text
+    assert f"more than {MAX_FEATURES:,}" in text and "group rare text values" in text, text
     assert "at least" in text and "(100)" in text       # counted, and the widest named
     # it stopped reading columns once the count passed the cap (21 of 30 is enough)
     assert len(read) <= MAX_FEATURES // 100 + 3, len(read)
@@ -77,6 +78,8 @@ def test_encoding_is_exactly_one_hot_next_to_numbers():
                           "y": [0, 1, 0, 1, 0, 1]})
     data = frame_to_dataset(frame, missing="mean")
     assert data.feature_names == ["n", "colour=blue", "colour=green", "colour=red"]
+    assert np.isnan(data.X[2, 0]) and np.isnan(data.X[3, 1:]).all()   # gaps: NaN
+    data.X = TableImputer(data.columns, "mean").fit(data.X).transform(data.X)
     n = [1.5, 2.0, 3.7, 4.0, 5.0, 6.0]       # the mean fills the gap
     colour = ["red", "blue", "red", "blue", "green", "blue"]    # the most frequent fills
     expected = np.array([[v] + [float(c == k) for k in ("blue", "green", "red")]

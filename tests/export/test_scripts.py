@@ -70,10 +70,23 @@ def _reported(printed: str) -> float:
     return float(found.group(1))
 
 
-def _session(cfg, epochs):
-    session = TrainingSession(cfg)
+def _session(cfg, epochs, csv_bytes=None):
+    session = TrainingSession(cfg, csv_bytes=csv_bytes)
     session.step_epochs(epochs)
     return session
+
+
+def _csv_with_gaps() -> bytes:
+    """A table whose numbers and text have gaps in every split (filled in the scripts with
+    the values fitted on the training split) and a category only some rows have."""
+    rng = np.random.default_rng(5)
+    lines = ["size,colour,weight,label"]
+    for i in range(80):
+        size = "" if i % 4 == 1 else f"{rng.normal(5, 2):.3f}"
+        colour = "NA" if i % 6 == 2 else ("red", "blue", "green")[i % 3]
+        weight = "?" if i % 5 == 3 else f"{rng.normal(70, 9):.2f}"
+        lines.append(f"{size},{colour},{weight},{'yes' if rng.random() < 0.5 else 'no'}")
+    return "\n".join(lines).encode()
 
 
 def _session_cases():
@@ -86,6 +99,9 @@ def _session_cases():
         ("cnn_digits", _session(PRESETS["cnn_digits"].config.replace(epochs=1), 1)),
         ("lstm_seq_sine", _session(PRESETS["lstm_sine"].config.replace(
             hidden_layers=(4,), epochs=1), 1)),
+        ("mlp_csv_with_gaps", _session(ExperimentConfig(
+            dataset="csv", hidden_layers=(5,), missing="median", epochs=3), 3,
+            _csv_with_gaps())),
     ]
 
 
@@ -132,8 +148,9 @@ def exported(tmp_path_factory):
     jobs = []
     for name, session in _session_cases():
         prepared = session.prepared
-        X = prepared.splits["validation"].X_original[:20]
-        rows = raw_inputs(X, prepared_description(prepared)[0])
+        part = prepared.splits["validation"]
+        X = (part.X_original if part.X_raw is None else part.X_raw)[:20]   # gaps: NaN
+        rows = raw_inputs(X, prepared_description(prepared)[0], prepared)
         expected = session.model.predict(prepared.model_input(X))
         for framework in FRAMEWORKS:
             jobs.append((f"{name}-{framework}", export_script(session, framework), rows,
@@ -170,6 +187,7 @@ def _tampered(text: str) -> str:
 
 
 CASES = ["mlp_classification_iris", "mlp_regression_tips", "cnn_digits", "lstm_seq_sine",
+         "mlp_csv_with_gaps",
          "all_activations_batchnorm", "conv_pool_same", "simplernn_lstm"]
 
 
@@ -182,6 +200,18 @@ def test_script_predicts_as_the_playground(exported, case, framework):
     expected = expected.reshape(len(expected), -1)
     assert outputs.shape == expected.shape
     np.testing.assert_allclose(outputs, expected, rtol=0, atol=TOLERANCE)
+
+
+def test_the_csv_rows_have_gaps_the_scripts_fill():
+    """The case above hands the scripts rows with missing values (None), not filled ones."""
+    session = TrainingSession(ExperimentConfig(dataset="csv", missing="median"),
+                              csv_bytes=_csv_with_gaps())
+    part = session.prepared.splits["validation"]
+    rows = raw_inputs(part.X_raw[:20], prepared_description(session.prepared)[0],
+                      session.prepared)
+    assert any(None in row.values() for row in rows)
+    fills = {c["name"]: c["fill"] for c in prepared_description(session.prepared)[0]["columns"]}
+    assert fills["colour"] in ("red", "blue", "green") and isinstance(fills["size"], float)
 
 
 @pytest.mark.parametrize("framework", FRAMEWORKS)

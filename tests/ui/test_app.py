@@ -243,6 +243,36 @@ def test_a_target_the_file_does_not_have_gives_an_error_naming_the_columns():
     assert state(at).config.csv_target == ""                         # old target kept
 
 
+def _dead_end_csv() -> bytes:
+    """A file whose last column (the default target) is a text column of 300 values."""
+    rows = [f"{i % 11},{(i * 7) % 13},{'yes' if i % 3 else 'no'},note {i}" for i in range(300)]
+    return ("a,b,label,comment\n" + "\n".join(rows)).encode()
+
+
+def test_a_file_whose_default_target_fails_still_offers_the_choices():
+    at = new_app()
+    click(at, "btn_step_epoch")
+    at.file_uploader(key="w_csv_upload").upload("notes.csv", _dead_end_csv(), "text/csv").run()
+    assert_clean(at)
+    s = state(at)
+    assert s.config.dataset == "circle" and s.session.epoch == 1   # nothing lost
+    error = shown(at.error[0].value)
+    assert "notes.csv could not be used" in error and "300 different values" in error
+    picker = at.selectbox(key="csv_retry_target")             # beside the error
+    assert picker.options == ["(the last column)", "a", "b", "label", "comment"]
+    assert at.selectbox(key="csv_retry_task").value == "auto"
+    assert at.selectbox(key="csv_retry_missing").value == s.config.missing
+    captions = " ".join(shown(c.value) for c in at.caption)
+    assert "Columns of notes.csv (4): a, b, label, comment" in captions
+    picker.set_value("label").run()                             # choosing a target loads it
+    assert_clean(at)
+    s = state(at)
+    assert s.config.dataset == "csv" and s.config.csv_target == "label"
+    assert s.session.prepared.class_names == ["no", "yes"] and s.csv_retry is None
+    assert not at.error
+    assert at.selectbox(key="w_csv_target").value == "label"    # the normal picker now
+
+
 BAD_FILES = {
     "empty.csv": b"",
     "header_only.csv": b"a,b,c\n",

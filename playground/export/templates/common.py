@@ -27,16 +27,21 @@ def encode_rows(rows):
     """Table rows (dicts: column name -> value, as in the CSV) -> (n, features) float32.
 
     Number columns are read as numbers; text columns become one 0/1 column per category
-    seen in training (a category not seen in training gives all zeros)."""
+    seen in training (a category not seen in training gives all zeros). A missing value
+    (empty, or a word the playground reads as missing, such as NA) gets the column's "fill" value, fitted on
+    the training split by the playground."""
     encoded = []
     for number, row in enumerate(rows, start=1):
         values = []
         for column in EXPORT["inputs"]["columns"]:
             value = row.get(column["name"])
             text = "" if value is None else str(value).strip()
-            if text == "":
-                raise ValueError(f"Row {number} has no value in column {column['name']!r}; "
-                                 f"fill it in (the network needs every input column).")
+            if text in EXPORT["inputs"].get("missing_words", [""]):
+                if "fill" not in column:
+                    raise ValueError(f"Row {number} has no value in column "
+                                     f"{column['name']!r}; fill it in (the network needs "
+                                     f"every input column).")
+                text = "" if column["fill"] is None else str(column["fill"])
             if column["type"] == "number":
                 try:
                     values.append(float(text))
