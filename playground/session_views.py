@@ -17,6 +17,7 @@ from playground.snapshot import (
     GridView,
     LatentView,
     LayerView,
+    NeuronChoice,
     SampleView,
     Snapshot,
     SplitView,
@@ -25,6 +26,16 @@ from playground.traces.conv import conv_pixel
 from playground.traces.latent import bottleneck_index, latent_view
 from playground.traces.recurrent import recurrent_view
 from playground.traces.twins import twin
+from playground.teaching.activity import (
+    ActivityHistory,
+    LayerActivity,
+    activation_curve,
+    health_sentences,
+    layer_activity,
+    loss_curves,
+)
+from playground.teaching.landscape import Landscape, exact_surface, is_two_weight_line
+from playground.teaching.neuron import NeuronTrace, dense_layers, trace_neuron
 
 _HISTORY_PREFIX = {"train": "", "validation": "val_", "test": "test_"}
 GRID_MARGIN = 0.1       # the boundary grid reaches this share of the data range past it
@@ -81,6 +92,12 @@ class SessionViews:
         self._snapshot: Snapshot | None = None
         self._metrics_at = -1        # batches count the cached splits/metrics belong to
         self._metrics_cache = None
+        self._landscape_at = -1      # batches count the cached exact landscape belongs to
+        self._landscape: Landscape | None = None
+        self._activity_at = -1       # batches count the cached layer activity belongs to
+        self._activity: list[LayerActivity] = []
+        self.activity_history = ActivityHistory()   # per layer, percentiles per epoch
+        self._loss_curves = loss_curves(prepared.task)   # fixed: one per experiment
 
     def invalidate(self) -> None:
         """Forget everything cached (the weights changed without a new batch): the next
@@ -88,6 +105,7 @@ class SessionViews:
         self._outputs_at = self._metrics_at = -1
         self._outputs = self._metrics_cache = None
         self._grid_key = self._snapshot_key = None
+        self._landscape_at = self._activity_at = -1
 
     # ----- evaluation -----------------------------------------------------------------------
     def outputs(self, batches: int) -> np.ndarray:
@@ -116,10 +134,15 @@ class SessionViews:
         return logs
 
     # ----- snapshot ---------------------------------------------------------------------------
-    def snapshot(self, progress: Progress, grid_resolution: int) -> Snapshot:
-        """Everything the page shows for the model as it is after ``progress.batches``."""
+    def snapshot(self, progress: Progress, grid_resolution: int,
+                 neuron: tuple[int, int, int] | None = None, path=None,
+                 slice_job=None) -> Snapshot:
+        """Everything the page shows for the model as it is after ``progress.batches``;
+        ``neuron``: (layer index, unit, training row) the neuron inspector follows;
+        ``path``: the WeightPath so far; ``slice_job``: the last landscape slice asked for."""
         p = progress
-        key = (p.batches, grid_resolution, p.status, p.message, p.epoch, p.example)
+        key = (p.batches, grid_resolution, p.status, p.message, p.epoch, p.example, neuron,
+               id(slice_job), slice_job is not None and slice_job.running)
         if self._snapshot_key == key:
             return self._snapshot
         prepared = self.prepared
@@ -137,7 +160,11 @@ class SessionViews:
             data_kind=prepared.kind, model_kind=p.model_kind,
             feature_names=list(prepared.feature_names), autoencoder=prepared.autoencoder,
             batch_in_epoch=p.batch_in_epoch, batches_per_epoch=p.batches_per_epoch,
-            batch_loss=p.batch_loss, status=p.status, message=p.message)
+            batch_loss=p.batch_loss, status=p.status, message=p.message,
+            neuron=self.neuron(neuron), neuron_choices=self.neuron_choices(),
+            train_rows=len(prepared.splits["train"]),
+            **self.landscape(p.batches, p.epoch, path, slice_job),
+            **self.health(p.batches, p.epoch, neuron))
         self._snapshot_key, self._snapshot = key, snap
         return snap
 
@@ -206,6 +233,87 @@ class SessionViews:
         self._grid_key = key
         self._grid = GridView(x1, x2, output, neurons, labels, list(prepared.feature_names))
         return self._grid
+
+    # ----- the loss landscape ----------------------------------------------------------
+    def landscape(self, batches: int, epoch: int, path, job) -> dict:
+        """Snapshot fields ``landscape`` and ``landscape_note``: the exact surface of a
+        two-weight line model (cached per batch count), else the last slice computed for
+        this model, with a note while it is being computed or if it failed."""
+        if is_two_weight_line(self.model):
+            if self._landscape_at != batches:
+                train = self.prepared.splits["train"]
+                points = path.array() if path is not None else np.zeros((0, 2))
+                self._landscape = exact_surface(self.model, train.X, self.targets["train"],
+                                                points, epoch)
+                self._landscape_at = batches
+            return {"landscape": self._landscape, "landscape_note": ""}
+        if job is None or job.model_id != id(self.model):
+            return {"landscape": None, "landscape_note": ""}
+        if job.running:
+            return {"landscape": None, "landscape_note":
+                    f"Computing the loss landscape around the weights of epoch {job.epoch}..."}
+        return {"landscape": job.result, "landscape_note": job.error}
+
+    # ----- what the layers do ------------------------------------------------------------
+    def activity(self, batches: int) -> list[LayerActivity]:
+        """Each followable Dense layer on the training rows (cached per batch count)."""
+        if self._activity_at != batches:
+            self._activity = layer_activity(self.model, self.prepared.splits["train"].X)
+            self._activity_at = batches
+        return self._activity
+
+    def health(self, batches: int, epoch: int, neuron) -> dict:
+        """Snapshot fields: layer activity, its history, the health sentences, and the
+        activation curve of the inspected neuron's layer with the loss curves."""
+        layers = self.activity(batches)
+        self.activity_history.record(epoch, layers)
+        trace = self.neuron(neuron)
+        chosen = next((layer for layer in layers if trace is not None and
+                       layer.name == trace.layer_name), layers[0] if layers else None)
+        return {"activity": layers, "activity_history": self.activity_history.copy(),
+                "health": health_sentences(layers),
+                "activation_curve": activation_curve(chosen) if chosen else None,
+                "loss_curves": self._loss_curves}
+
+    # ----- the neuron inspector -----------------------------------------------------------
+    def neuron_choices(self) -> list[NeuronChoice]:
+        """The neurons the inspector can follow, one entry per Dense layer."""
+        dense_count = 0
+        choices = []
+        for index, layer in enumerate(self.model.layers):
+            if type(layer).__name__ != "Dense":
+                continue
+            dense_count += 1
+            if index in dense_layers(self.model):
+                choices.append(NeuronChoice(index, dense_count, layer.name, layer.units,
+                                            layer.activation))
+        return choices
+
+    def neuron(self, target: tuple[int, int, int] | None) -> NeuronTrace | None:
+        """The trace of ``target`` = (layer index, unit, training row), or of the first
+        neuron on the first training point when it is None or does not fit this model."""
+        choices = {c.layer_index: c for c in self.neuron_choices()}
+        train = self.prepared.splits["train"]
+        if not choices or not len(train):
+            return None
+        layer_index, unit, row = target if target is not None else (-1, 0, 0)
+        if layer_index not in choices:
+            layer_index = next(iter(choices))
+        unit = unit if 0 <= unit < choices[layer_index].units else 0
+        row = row if 0 <= row < len(train) else 0
+        return trace_neuron(self.model, train.X[row], self.targets["train"][row], layer_index,
+                            unit, row, self._input_names(layer_index))
+
+    def _input_names(self, layer_index: int) -> list[str]:
+        """What each input of a Dense layer is: the features for the first layer on flat
+        data, "dense_1 #3" for a hidden neuron, "input 5" after a flatten."""
+        earlier = self.model.layers[:layer_index]
+        dense = [layer for layer in earlier if type(layer).__name__ == "Dense"]
+        if dense:
+            return [f"{dense[-1].name} #{k + 1}" for k in range(dense[-1].units)]
+        if len(self.prepared.input_shape) == 1:
+            return list(self.prepared.feature_names)
+        return [f"input {k + 1}" for k in range(self.model.layers[layer_index].input_shape[-1])]
 
     def _shown_split(self) -> str | None:
         """The split the sample views draw from: test, else validation, else train."""

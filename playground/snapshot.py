@@ -9,6 +9,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from playground.teaching.activity import ActivationCurve, LayerActivity, LossCurves
+from playground.teaching.landscape import Landscape
+from playground.teaching.neuron import NeuronTrace
+
 
 @dataclass(frozen=True)
 class LayerView:
@@ -173,6 +177,17 @@ class LatentView:
 
 
 @dataclass(frozen=True)
+class NeuronChoice:
+    """A layer whose neurons the inspector can follow (Dense layers only)."""
+
+    layer_index: int               # position in the model's layers
+    number: int                    # 1-based among the Dense layers, as the diagram counts
+    name: str                      # e.g. "dense_2"
+    units: int
+    activation: str
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """Everything the page shows after some training.
 
@@ -214,3 +229,14 @@ class Snapshot:
     status: str = "ready"                    # "ready", "training", "paused", "diverged", "done"
     message: str = ""                        # plain-language note (why it paused, what to try)
     history_epochs: list[int] = field(default_factory=list)   # empty: 1..len(history)
+    neuron: NeuronTrace | None = None        # the inspected neuron on one training point
+    neuron_choices: list[NeuronChoice] = field(default_factory=list)   # what can be picked
+    train_rows: int = 0                      # training points (the inspector picks one)
+    landscape: Landscape | None = None       # loss surface (exact) or slice, with the path
+    landscape_note: str = ""                 # while a slice is computed, or why it failed
+    activity: list[LayerActivity] = field(default_factory=list)   # dense layers on train
+    # layer name -> (epochs, (epochs, percentiles) of its outputs): distributions over time
+    activity_history: dict[str, tuple[list[int], np.ndarray]] = field(default_factory=dict)
+    health: list[str] = field(default_factory=list)   # plain sentences: dead, saturated
+    activation_curve: ActivationCurve | None = None   # the inspected layer's f, f' and z
+    loss_curves: LossCurves | None = None             # the loss of one example

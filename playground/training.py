@@ -35,6 +35,7 @@ from playground.model_builder import (
 )
 from playground.session_views import Progress, SessionViews
 from playground.snapshot import Snapshot
+from playground.teaching.landscape import SliceJob, WeightPath, is_two_weight_line, start_slice
 
 __all__ = ["TrainingSession", "ExperimentError"]
 
@@ -100,6 +101,12 @@ class TrainingSession:
         self.batch_loss: float | None = None  # set by step_batches: its last batch's loss
         self.status = "ready"
         self.message = ""
+        # (layer index, unit, training row) the neuron inspector follows; None: the first
+        self.inspected: tuple[int, int, int] | None = None
+        # the weights the optimizer passed through: after every batch for a two-weight
+        # line model (its exact loss surface), after every epoch otherwise
+        self.path = WeightPath(self.model.store.params, is_two_weight_line(self.model))
+        self.slice_job: SliceJob | None = None   # the last loss-landscape slice asked for
         self._views = SessionViews(self.model, self.prepared, self._loss)
 
     @property
@@ -157,6 +164,8 @@ class TrainingSession:
         self.model.train_on_prepared_batch(self._epoch_X[start:stop], self._epoch_y[start:stop])
         self._position = stop
         self.batches += 1
+        if self.path.every_batch:
+            self.path.record(self.model.store.params, self.batches)
         if self._position < n:
             return False
         self._finish_epoch()
@@ -175,6 +184,8 @@ class TrainingSession:
                 f"The loss became too large to compute in epoch {self.epoch + 1}.")
         self.epoch += 1
         self.log.record(self.epoch, logs, norms)
+        if not self.path.every_batch:
+            self.path.record(self.model.store.params, self.batches)
         self._order = None
         self.status = "training"
 
@@ -305,7 +316,38 @@ class TrainingSession:
                             self.grad_norms, self.config.model_kind, self.batch_in_epoch,
                             self.batches_per_epoch, self.batch_loss,
                             tuple(self.log.epochs), self.config.example)
-        return self._views.snapshot(progress, grid_resolution)
+        return self._views.snapshot(progress, grid_resolution, self.inspected, self.path,
+                                    self.slice_job)
+
+    def inspect(self, layer_index: int, unit: int, row: int) -> None:
+        """Follow neuron ``unit`` of ``model.layers[layer_index]`` on training row ``row``
+        in the neuron inspector (``snapshot().neuron``). ValueError, with what fits, for
+        a layer, neuron or row that does not exist; nothing changes then."""
+        choices = {c.layer_index: c for c in self._views.neuron_choices()}
+        if layer_index not in choices:
+            raise ValueError("The neuron inspector follows the network's dense layers; "
+                             "pick one of the layers offered.")
+        units = choices[layer_index].units
+        if isinstance(unit, bool) or not isinstance(unit, (int, np.integer)) or \
+                not 0 <= unit < units:
+            raise ValueError(f"Layer {choices[layer_index].number} has neurons 1 to {units}.")
+        rows = len(self.prepared.splits["train"])
+        if isinstance(row, bool) or not isinstance(row, (int, np.integer)) or \
+                not 0 <= row < rows:
+            raise ValueError(f"Pick a training point from 1 to {rows}.")
+        self.inspected = (int(layer_index), int(unit), int(row))
+
+    def compute_landscape(self) -> str | None:
+        """Start computing the loss-landscape slice around the current weights in the
+        background (``snapshot().landscape`` once done); a two-weight line model needs
+        none (its exact surface is in every snapshot). Returns a plain note, or None."""
+        if is_two_weight_line(self.model):
+            return "This model has two weights: its exact loss surface is always shown."
+        if self.slice_job is not None and self.slice_job.running:
+            return "The loss landscape is still being computed."
+        self.slice_job = start_slice(self.model, self._train_X, self._train_y,
+                                     self.path.array(), self.epoch, id(self.model))
+        return None
 
     @property
     def data_report(self) -> list[str]:

@@ -33,6 +33,7 @@ def _files(package: str) -> list[Path]:
     ("data", ("playground.ui", "playground.viz", "playground.config", "playground.nn")),
     ("ui", ("playground.nn",)),
     ("viz", ("playground.ui",)),
+    ("teaching", ("playground.ui", "playground.viz", "playground.config", "playground.data")),
 ])
 def test_nothing_reaches_back_upstream(package, forbidden):
     assert _files(package)

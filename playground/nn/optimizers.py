@@ -84,6 +84,34 @@ class Optimizer:
     def _update(self, param, grad, slots, scratch) -> None:
         raise NotImplementedError
 
+    # ----- one weight's view (the neuron inspector) ---------------------------------------
+    @property
+    def slot_names(self) -> tuple[str, ...]:
+        """What each state array holds, in slot order (e.g. Adam: ("m", "v"))."""
+        return ()
+
+    def state_at(self, position: int, param_index: int = 0) -> list[float]:
+        """Each state array's value for one element of ``params[param_index]`` (flat
+        ``position``), in ``slot_names`` order; the starting values before the first step."""
+        if self._slots is None:
+            return [float(self._initial_slot(np.zeros(1))[0]) for _ in range(self.slot_count)]
+        return [float(slot.ravel()[position]) for slot in self._slots[param_index]]
+
+    def trial_step(self, values, grads, state) -> tuple[np.ndarray, list[np.ndarray]]:
+        """What one more ``apply`` would do to some weights, in float64, by this optimizer's
+        own update code: values, grads (k,) and state (one (k,) array per slot) ->
+        (change of each value, the state after). Nothing of the optimizer changes (its step
+        count goes up by one during the call and back; callers hold the training lock)."""
+        param = np.array(values, dtype=np.float64)
+        start = param.copy()
+        slots = [np.array(s, dtype=np.float64).reshape(param.shape) for s in state]
+        self.iterations += 1
+        try:
+            self._update(param, np.array(grads, dtype=np.float64), slots, np.empty_like(param))
+        finally:
+            self.iterations -= 1
+        return param - start, slots
+
     def get_config(self) -> dict:
         return {"type": self.name, "learning_rate": self.learning_rate}
 
@@ -104,6 +132,10 @@ class SGD(Optimizer):
             raise ValueError(f"SGD momentum must be in [0, 1), got {momentum}.")
         self.nesterov = bool(nesterov)
         self.slot_count = 1 if self.momentum > 0 else 0
+
+    @property
+    def slot_names(self):
+        return ("velocity",) if self.momentum > 0 else ()
 
     def _update(self, param, grad, slots, scratch):
         lr = self._learning_rate
@@ -157,6 +189,10 @@ class RMSprop(Optimizer):
             raise ValueError(f"RMSprop momentum must be in [0, 1), got {momentum}.")
         self.slot_count = 1 + (self.momentum > 0) + self.centered
 
+    @property
+    def slot_names(self):
+        return ("s",) + (("m",) if self.momentum > 0 else ()) + (("a",) if self.centered else ())
+
     def _update(self, param, grad, slots, scratch):
         mean_square = slots[0]
         np.multiply(grad, grad, out=scratch)
@@ -198,6 +234,8 @@ class Adagrad(Optimizer):
         self.initial_accumulator_value = float(initial_accumulator_value)
         self.epsilon = float(epsilon)
 
+    slot_names = ("s",)
+
     def _initial_slot(self, param):
         return np.full_like(param, self.initial_accumulator_value)
 
@@ -220,6 +258,7 @@ class Adam(Optimizer):
 
     name = "adam"
     slot_count = 2
+    slot_names = ("m", "v")
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
         super().__init__(learning_rate)
@@ -228,9 +267,13 @@ class Adam(Optimizer):
             if not 0.0 <= beta < 1.0:
                 raise ValueError(f"Adam {what} must be in [0, 1), got {beta}.")
 
-    def _step_size(self) -> float:
-        t = self.iterations
+    def step_size_at(self, t: int) -> float:
+        """lr_t of step number t (1 for the first step)."""
         return self._learning_rate * math.sqrt(1.0 - self.beta_2 ** t) / (1.0 - self.beta_1 ** t)
+
+    def _step_size(self) -> float:
+        """lr_t of the step being applied (``iterations`` already counts it)."""
+        return self.step_size_at(self.iterations)
 
     def _update(self, param, grad, slots, scratch):
         first, second = slots

@@ -41,6 +41,15 @@ class FlatParameters:
             (grad for layer, key, _, grad in self.bindings
              if layer is last and key == "kernel"), None)
 
+    def offset_of(self, layer, key: str) -> int:
+        """Where ``layer.params[key]`` starts in ``params`` (its elements follow in C order)."""
+        offset = 0
+        for bound_layer, bound_key, param_view, _ in self.bindings:
+            if bound_layer is layer and bound_key == key:
+                return offset
+            offset += param_view.size
+        raise KeyError(f"{layer.name}.{key} is not a trainable weight of this model.")
+
     @property
     def size(self) -> int:
         return int(self.params.size)

@@ -21,6 +21,9 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from playground.snapshot import Snapshot
 from playground.ui import messages
 from playground.ui.controls import DETAIL_KEY, render_controls, render_notes
+from playground.ui.explain_panels import render_activation_panel, render_health_panel
+from playground.ui.inspector_panel import render_inspector
+from playground.ui.landscape_panel import render_landscape_panel
 from playground.ui.live_board import live_board
 from playground.ui.live_frames import (
     ChartSpec,
@@ -288,6 +291,14 @@ def _live_body(state: PageState) -> None:
         render_controls(state, snap)
     with notes:
         render_notes(state)
+    shown = detail_view(state, snap, st.session_state.get(DETAIL_KEY))
+    if shown is not None and shown.name in _PANELS_BELOW:
+        _PANELS_BELOW[shown.name](state, snap)
+
+
+# detail view -> what is drawn under the board while it is picked (formulas, pickers)
+_PANELS_BELOW = {"neuron": render_inspector, "landscape": render_landscape_panel,
+                 "activation": render_activation_panel, "health": render_health_panel}
 
 
 def render_live(state: PageState) -> None:

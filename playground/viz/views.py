@@ -22,6 +22,7 @@ import plotly.graph_objects as go
 
 from playground.snapshot import Snapshot, SplitView
 from playground.viz import theme
+from playground.viz.activity import activation_figure, health_figure
 from playground.viz.autoencoder import (
     latent_figure,
     latent_grid_figure,
@@ -31,6 +32,7 @@ from playground.viz.autoencoder import (
 from playground.viz.boundary import decision_boundary_figure, regression_figure
 from playground.viz.cnn import conv_arithmetic_figure, conv_filters_figure, feature_maps_figure
 from playground.viz.curves import gradient_norms_figure, loss_figure
+from playground.viz.landscape import landscape_figure
 from playground.viz.metrics import (
     class_scores_table,
     confusion_matrix_figure,
@@ -38,6 +40,7 @@ from playground.viz.metrics import (
     roc_figure,
 )
 from playground.viz.network import network_figure
+from playground.viz.neuron import neuron_figure
 from playground.viz.recurrent import (
     gradient_reach_figure,
     hidden_states_figure,
@@ -274,6 +277,21 @@ VIEWS: MappingProxyType[str, View] = MappingProxyType({view.name: view for view 
          lambda s, o: latent_grid_figure(s.latent),
          "The decoder grid is drawn for an image autoencoder with 2 middle units.",
          always_offered=False),
+    View("neuron", "Neuron", ("detail",), lambda s: s.neuron is not None,
+         lambda s, o: neuron_figure(s.neuron),
+         "The neuron inspector follows dense layers, and this network has none that it "
+         "can follow."),
+    View("landscape", "Landscape", ("detail",), lambda s: s.landscape is not None,
+         lambda s, o: landscape_figure(s.landscape),
+         "Press 'Compute the loss landscape' below the charts: the loss around the current "
+         "weights is then computed in the background (a few seconds)."),
+    View("activation", "Activation", ("detail",), lambda s: s.activation_curve is not None,
+         lambda s, o: activation_figure(s.activation_curve, s.loss_curves),
+         "The activation view follows dense layers, and this network has none it can "
+         "follow."),
+    View("health", "Health", ("detail",), lambda s: bool(s.activity),
+         lambda s, o: health_figure(s.activity, s.activity_history, s.health),
+         "Training health looks at dense layers, and this network has none it can follow."),
 )})
 # Every name ``hide=`` accepts for a chart: a whole place, or one view.
 HIDE_NAMES = tuple(SLOTS.values()) + tuple(VIEWS)

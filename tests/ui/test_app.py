@@ -493,7 +493,7 @@ def plotly_array(value) -> np.ndarray:
     return np.asarray(value)
 
 
-@pytest.mark.parametrize("view", ["confusion", "weights", "gradients", "metrics"])
+@pytest.mark.parametrize("view", ["confusion", "weights", "gradients", "metrics", "neuron"])
 def test_every_lower_right_view_renders(view):
     """Each view draws its chart from the session's numbers (a chart that fails is turned
     into a warning by the page, so "no exception" alone would prove nothing)."""
@@ -515,6 +515,11 @@ def test_every_lower_right_view_renders(view):
         assert [t["name"] for t in traces] == weighted
         for trace in traces:
             np.testing.assert_allclose(plotly_array(trace["y"]), snap.grad_norms[trace["name"]])
+    elif view == "neuron":
+        # the terms of z (w_i x_i, then b) of the inspected neuron
+        neuron = snap.neuron
+        np.testing.assert_allclose(plotly_array(traces[0]["y"]),
+                                   list(neuron.terms) + [neuron.bias], rtol=1e-12)
     else:
         columns = traces[0]["cells"]["values"]
         assert columns[-1][0] == f"{snap.metrics['test']['accuracy']:.1%}"
@@ -605,6 +610,7 @@ def _charts(at: AppTest) -> dict:
 
 def test_every_hide_name_hides_something():
     from playground.config import PANELS
+    from playground.viz import views as views_registry
     from playground.viz.views import SLOTS
     at = new_app(hide=",".join(PANELS + tuple(SLOTS.values())))
     assert_clean(at)
@@ -615,7 +621,9 @@ def test_every_hide_name_hides_something():
     at = new_app(hide="metrics,weights,boundary")
     assert_clean(at) and not at.warning
     picker = at.segmented_control(key="w_detail_view")
-    assert list(picker.options) == ["Confusion", "Per class", "ROC", "Gradients"]
+    assert list(picker.options) == [view.label for view in views_registry.in_slot("detail")
+                                     if view.name not in ("metrics", "weights")]
+    assert {"Metrics", "Weights"}.isdisjoint(picker.options) and "Confusion" in picker.options
     charts = _charts(at)
     assert charts["detail_chart"].startswith("Confusion")
     assert charts["output_chart"].startswith("Confusion")      # no boundary: the next view
