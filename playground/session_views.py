@@ -94,7 +94,7 @@ class SessionViews:
         self._metrics_cache = None
         self._landscape_at = -1      # batches count the cached exact landscape belongs to
         self._landscape: Landscape | None = None
-        self._activity_at = -1       # batches count the cached layer activity belongs to
+        self._activity_at = -1       # ("batch", n) or ("epoch", n) the activity belongs to
         self._activity: list[LayerActivity] = []
         self.activity_history = ActivityHistory()   # per layer, percentiles per epoch
         self._loss_curves = loss_curves(prepared.task)   # fixed: one per experiment
@@ -255,17 +255,23 @@ class SessionViews:
         return {"landscape": job.result, "landscape_note": job.error}
 
     # ----- what the layers do ------------------------------------------------------------
-    def activity(self, batches: int) -> list[LayerActivity]:
-        """Each followable Dense layer on the training rows (cached per batch count)."""
-        if self._activity_at != batches:
+    def activity(self, batches: int, epoch: int) -> list[LayerActivity]:
+        """Each followable Dense layer on the training rows: cached per batch count, or
+        per epoch when convolution or recurrent layers come first (each row then costs
+        their forward pass: about 80 ms for 200 digit images on the shared machine)."""
+        layers = self.model.layers
+        deep_input = any(layer.params for layer in layers
+                         if type(layer).__name__ not in ("Dense", "Dropout"))
+        key = ("epoch", epoch) if deep_input else ("batch", batches)
+        if self._activity_at != key:
             self._activity = layer_activity(self.model, self.prepared.splits["train"].X)
-            self._activity_at = batches
+            self._activity_at = key
         return self._activity
 
     def health(self, batches: int, epoch: int, neuron) -> dict:
         """Snapshot fields: layer activity, its history, the health sentences, and the
         activation curve of the inspected neuron's layer with the loss curves."""
-        layers = self.activity(batches)
+        layers = self.activity(batches, epoch)
         self.activity_history.record(epoch, layers)
         trace = self.neuron(neuron)
         chosen = next((layer for layer in layers if trace is not None and

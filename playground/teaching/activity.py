@@ -19,7 +19,9 @@ from playground.nn import activations as nn_activations
 from playground.nn import losses as nn_losses
 from playground.teaching.neuron import dense_layers
 
-ACTIVITY_ROWS = 4000          # training rows looked at, at most (the first ones)
+ACTIVITY_ROWS = 4000          # training rows looked at, at most (the first ones) ...
+ACTIVITY_ROWS_DEEP_INPUT = 200   # ... or this many when convolution or recurrent layers
+                                 # come first (each row costs their whole forward pass)
 Z_SAMPLE = 600                # pre-activations kept per layer for the histogram, rows
 SATURATED_SHARE = 0.9         # saturated: at the flat end on at least this share of points
 # activation -> (low, high) outputs counted as "at the flat end"
@@ -55,7 +57,9 @@ def layer_activity(model, x: np.ndarray) -> list[LayerActivity]:
     indices = dense_layers(model)
     if not indices:
         return []
-    x = np.asarray(x[:ACTIVITY_ROWS], dtype=model.dtype)
+    rows = ACTIVITY_ROWS if indices[0] == 0 or all(
+        not layer.params for layer in model.layers[:indices[0]]) else ACTIVITY_ROWS_DEEP_INPUT
+    x = np.asarray(x[:rows], dtype=model.dtype)
     current = x
     found, number = [], 0
     for index, layer in enumerate(model.layers):

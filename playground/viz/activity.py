@@ -13,7 +13,8 @@ from playground.viz import theme
 LOSS_LABELS = {"binary_crossentropy": "cross-entropy", "mse": "squared error",
                "mae": "absolute error", "huber": "Huber"}
 PANELS_PER_ROW = 4
-GAP = 0.06
+GAP = 0.06                 # between panels side by side (share of the width)
+ROW_GAP = 0.2              # between rows of panels (share of the height): the titles fit
 
 
 def activation_figure(curve: ActivationCurve, losses: LossCurves | None) -> go.Figure:
@@ -68,30 +69,29 @@ def health_figure(layers: list[LayerActivity], history: dict, sentences: list[st
     per_row = max(1, min(count, max(PANELS_PER_ROW, math.ceil(count / 2))))
     rows = max(1, math.ceil(count / per_row))
     width = (1.0 - GAP * (per_row - 1)) / per_row
-    height = (1.0 - 2.5 * GAP * (rows - 1)) / rows
+    height = (1.0 - ROW_GAP * (rows - 1)) / rows
     data, layout_axes, annotations = [], {}, []
     bands = len(PERCENTILES) // 2
     for k, layer in enumerate(layers):
         r, c = divmod(k, per_row)
         suffix = "" if k == 0 else str(k + 1)
         x0 = c * (width + GAP)
-        y1 = 1.0 - r * (height + 2.5 * GAP)
+        y1 = 1.0 - r * (height + ROW_GAP)
         layout_axes[f"xaxis{suffix}"] = {**theme.axis(""), "domain": [x0, x0 + width],
-                                         "anchor": f"y{suffix}", "tickfont": {"size": 12}}
+                                         "anchor": f"y{suffix}", "tickfont": {"size": 12},
+                                         "showticklabels": r == rows - 1, "nticks": 4}
         layout_axes[f"yaxis{suffix}"] = {**theme.axis(""), "domain": [max(y1 - height, 0), y1],
-                                         "anchor": f"x{suffix}", "tickfont": {"size": 12}}
+                                         "anchor": f"x{suffix}", "tickfont": {"size": 12},
+                                         "nticks": 4}
         epochs, values = history.get(layer.name, ([], np.zeros((0, len(PERCENTILES)))))
-        for band in range(bands):
-            lower, upper = values[:, band], values[:, -1 - band]
+        around = list(epochs) + list(epochs)[::-1]
+        for band in range(bands):     # one closed band per pair of percentiles
             shade = theme.rgba(theme.BLUE, 0.15 + 0.17 * band)
-            data.append({"type": "scatter", "mode": "lines", "x": epochs, "y": lower,
-                         "line": {"width": 0, "color": shade}, "showlegend": False,
-                         "hoverinfo": "skip", "xaxis": f"x{suffix}", "yaxis": f"y{suffix}"})
-            data.append({"type": "scatter", "mode": "lines", "x": epochs, "y": upper,
-                         "fill": "tonexty", "fillcolor": shade,
-                         "line": {"width": 0, "color": shade}, "showlegend": False,
-                         "hovertemplate": f"epoch %{{x}}: {PERCENTILES[-1 - band]:g}th "
-                                          f"percentile %{{y:.3g}}<extra></extra>",
+            outline = np.concatenate([values[:, band], values[::-1, -1 - band]]) \
+                if len(values) else []
+            data.append({"type": "scatter", "mode": "lines", "x": around, "y": outline,
+                         "fill": "toself", "fillcolor": shade, "line": {"width": 0},
+                         "hoverinfo": "skip", "showlegend": False,
                          "xaxis": f"x{suffix}", "yaxis": f"y{suffix}"})
         data.append({"type": "scatter", "mode": "lines", "x": epochs,
                      "y": values[:, bands] if len(values) else [], "showlegend": False,

@@ -44,11 +44,14 @@ def landscape_figure(landscape: Landscape) -> go.Figure:
     loss = np.asarray(landscape.loss, dtype=np.float64)
     finite = np.isfinite(loss) & (loss > 0)
     floor = float(loss[finite].min()) if finite.any() else 1.0
-    shown = np.where(finite, np.log10(np.where(finite, loss, floor)), None).tolist()
+    logs = np.log10(np.where(finite, loss, floor))
+    # arrays travel as compact typed arrays; only a surface with holes needs None gaps
+    shown = logs if finite.all() else np.where(finite, logs, None).tolist()
+    hover = loss if finite.all() else np.where(finite, loss, None).tolist()
     a_name, b_name = landscape.axis_names
     data = [{
         "type": "heatmap", "x": landscape.alpha, "y": landscape.beta, "z": shown,
-        "customdata": np.where(finite, loss, None).tolist(), "zsmooth": "best",
+        "customdata": hover, "zsmooth": "best",
         "colorscale": banded_scale(BANDS), "showscale": True,
         "colorbar": {"title": {"text": "log10 loss"}, "thickness": 12},
         "hovertemplate": f"{a_name} %{{x:.3g}}, {b_name} %{{y:.3g}}<br>loss "

@@ -163,3 +163,15 @@ def test_the_session_computes_a_slice_in_the_background_and_says_so():
     assert session.snapshot().landscape is None
     line = _line_session(epochs=1)
     assert "exact" in line.compute_landscape()
+
+
+def test_a_slow_network_is_measured_on_fewer_rows_to_keep_within_budget():
+    session = TrainingSession(PRESETS["xor_hidden"].config)
+    ticks = itertools.count()
+    clock = lambda: next(ticks) * 0.01            # every evaluation: 10 ms
+    x, y = _train_rows(session)
+    land = ls.loss_slice(session.model, x, y, session.path.array(), 0, budget_s=0.2,
+                         clock=clock)
+    # 7 x 7 x 10 ms = 0.49 s > 0.2 s: the rows shrink in proportion, the grid is the least
+    assert land.loss.shape == (7, 7)
+    assert land.rows == int(len(x) * 0.2 / 0.49)
