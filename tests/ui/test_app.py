@@ -621,8 +621,9 @@ def test_every_hide_name_hides_something():
     at = new_app(hide="metrics,weights,boundary")
     assert_clean(at) and not at.warning
     picker = at.segmented_control(key="w_detail_view")
-    assert list(picker.options) == [view.label for view in views_registry.in_slot("detail")
-                                     if view.name not in ("metrics", "weights")]
+    hidden = ("metrics", "weights", "boundary")
+    assert list(picker.options) == [view.label for view in views_registry.offered(
+        "detail", state(at).session.snapshot(), hidden)]
     assert {"Metrics", "Weights"}.isdisjoint(picker.options) and "Confusion" in picker.options
     charts = _charts(at)
     assert charts["detail_chart"].startswith("Confusion")
