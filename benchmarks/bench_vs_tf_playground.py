@@ -70,8 +70,10 @@ window.__bench = {frames: 0, changed: {}, blank: 0, lastChange: 0, last: {}, sig
       boundary: out ? images(out) : null,
       network: net ? images(net) + [...net.querySelectorAll('.shapelayer path')].map(
         (p) => (attr(p, 'd') || '').length + (attr(p, 'style') || '').slice(0, 40)).join('') : null,
+      // plotly's lines, or (while playing) the board's canvas of them
       loss: loss ? [...loss.querySelectorAll('.scatterlayer path.js-line')].map(
-        (p) => attr(p, 'd')).join('|') : null,
+        (p) => attr(p, 'd')).join('|') + canvasSig(loss.querySelector('canvas.np-curves'))
+        : null,
       epoch: epoch ? epoch.textContent : null,
     };
   }

@@ -199,9 +199,10 @@ class TrainingSession:
                         f"Play again.")
 
     def _run(self, max_batches: float, max_epochs: float, deadline: float,
-             measure: bool = False) -> int:
+             measure: bool = False, stop=None) -> int:
         """Train until a limit; returns epochs completed. Stops quietly on divergence.
-        measure: keep each batch's loss before its update in ``batch_loss``."""
+        measure: keep each batch's loss before its update in ``batch_loss``.
+        stop: () -> bool, asked after every batch: True ends the run there."""
         self.batch_loss = None
         if self.status == "diverged":
             return 0
@@ -212,7 +213,7 @@ class TrainingSession:
                 while done_batches < max_batches and done_epochs < max_epochs:
                     done_epochs += self._train_one_batch(measure)
                     done_batches += 1
-                    if time.perf_counter() >= deadline:
+                    if time.perf_counter() >= deadline or (stop is not None and stop()):
                         break
         except (nn.TrainingDiverged, FloatingPointError):
             self._diverged()
@@ -232,12 +233,13 @@ class TrainingSession:
         self._run(1, math.inf, math.inf, measure=True)
         return self.snapshot()
 
-    def train_for(self, seconds: float, max_epochs: int | None = None) -> int:
-        """Train for about ``seconds`` (checked after every batch); returns epochs completed."""
+    def train_for(self, seconds: float, max_epochs: int | None = None, stop=None) -> int:
+        """Train for about ``seconds`` (checked after every batch); returns epochs completed.
+        stop: () -> bool, asked after every batch (e.g. Pause pressed): True ends it early."""
         if not seconds > 0:
             raise ValueError(f"seconds must be a positive number, not {seconds!r}.")
         limit = math.inf if max_epochs is None else _count(max_epochs, "max_epochs")
-        return self._run(math.inf, limit, time.perf_counter() + seconds)
+        return self._run(math.inf, limit, time.perf_counter() + seconds, stop=stop)
 
     # ----- changes -------------------------------------------------------------------------
     def apply(self, new_cfg: ExperimentConfig) -> str | None:

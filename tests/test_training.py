@@ -318,6 +318,13 @@ def test_train_for_respects_max_epochs_and_time():
         session.train_for(0)
 
 
+def test_train_for_asks_stop_after_every_batch():
+    session = TrainingSession(SMALL)
+    asked = []
+    session.train_for(60.0, stop=lambda: asked.append(session.batches) or len(asked) == 3)
+    assert asked == [1, 2, 3] and session.batches == 3
+
+
 def test_snapshot_histories_never_hold_nan():
     session = TrainingSession(SMALL.replace(learning_rate=10.0, optimizer="sgd",
                                             activation="relu"))

@@ -33,6 +33,7 @@ from playground.ui.live_frames import (
     figure_dict,
     frame_json,
     picture_base,
+    picture_of,
 )
 from playground.ui.live_stream import LiveChannel
 from playground.ui.state import PageState
@@ -50,8 +51,8 @@ NETWORK_EVERY_S = 0.3
 DETAIL_EVERY_S = 1.0
 # Through the stream (each frame costs the browser a few ms, not a Streamlit run): the
 # output picture in every frame, these at most this often.
-STREAM_NETWORK_EVERY_S = 0.09
-STREAM_LOSS_EVERY_S = 0.19
+STREAM_NETWORK_EVERY_S = 0.05
+STREAM_LOSS_EVERY_S = 0.1
 # Chart heights for a 1280 x 720 projector with the sidebar open: the buttons, the numbers
 # and both rows fit on the screen without scrolling (tools/screenshots.py shows it).
 TOP_ROW_PX = 320           # network diagram and the task's main view (e.g. the boundary)
@@ -181,9 +182,14 @@ def chart_rows(state: PageState, snap: Snapshot) -> list[dict]:
     """The board's charts as whole figures for the component data (see ``live_board`` for
     the layout). Hidden or broken charts are left out."""
     built = {}
-    for slot, view, spec in chart_specs(state, snap, st.session_state.get(DETAIL_KEY)):
+    wanted = st.session_state.get(DETAIL_KEY)
+    # paused: what the stream would draw, so the board can tell it already shows that
+    live_specs = {} if busy(state) else {
+        spec.key: spec for _, _, spec in chart_specs(state, snap, wanted, stream=True)
+        if spec.kind == "images"}
+    for slot, view, spec in chart_specs(state, snap, wanted):
         shown = _drawn_or_warning(lambda slot=slot, view=view, spec=spec: _throttled(
-            state, snap, slot, view.name, spec), spec.what)
+            state, snap, slot, view.name, spec, live_specs.get(spec.key)), spec.what)
         if shown is not None:
             built[slot] = {"key": spec.key, **shown}
     rows = []
@@ -218,9 +224,10 @@ def _sized(slot: str, figure):
 
 
 def _throttled(state: PageState, snap: Snapshot, slot: str, tag: str,
-               spec: ChartSpec) -> dict | None:
-    """{"figure": JSON text, "height": px, "base": structure, "n": epochs} of one chart, or
-    None if it has no picture for this data.
+               spec: ChartSpec, live_spec: ChartSpec | None = None) -> dict | None:
+    """{"figure": JSON text, "height": px, "base": structure, "n": epochs, "live": {"base",
+    "drawn"} of the picture the stream draws for ``live_spec``} of one chart, or None if it
+    has no picture for this data.
 
     Built again only when the snapshot, the config or ``tag`` (the view shown) changed;
     while playing, at most every ``_RERUN_EVERY_S`` seconds."""
@@ -241,6 +248,9 @@ def _throttled(state: PageState, snap: Snapshot, slot: str, tag: str,
             shown["n"] = len(next(iter((spec.history or {}).values()), []))
         else:
             shown["base"] = picture_base(fig)
+        live_picture = picture_of(live_spec) if live_spec is not None else None
+        if live_picture is not None:
+            shown["live"] = {"base": live_picture[1], "drawn": live_picture[2]}
     state.chart_cache[spec.key] = (now, (tag, state.config), snap, shown)
     return shown
 

@@ -1,11 +1,13 @@
 """The live stream's frames: what changed on the board since the last frame, kept small.
 
 A frame (one JSON object) carries the status numbers and, per chart, one of:
-  {"base": B, "relayout": {"images": [...], "shapes": [...]}}   pictures swapped
+  {"base": B, "drawn": D, "relayout": {"images": [...], "shapes": [...]}}   pictures swapped
   {"base": B, "n": N, "from": M, "extend": {"x": [[...]], "y": [[...]]},
    "indices": [...], "relayout": {...}}                          curves grown by N - M epochs
   {"base": B, "n": N, "figure": {...}}                           the whole figure (rare)
-where B names the figure's structure (everything but what the small updates change). The
+where B names the figure's structure (everything but what the small updates change) and D
+what its pictures show (a Streamlit run of the same picture, paused, is then not redrawn
+until the pointer wants its hover values: ``live.chart_rows``). The
 board applies a small update only to a chart drawn with the same B (and, for curves, M
 epochs); otherwise it asks in its acknowledgement for that chart whole (``resync``).
 
@@ -96,6 +98,21 @@ def picture_base(fig: dict) -> str:
     return _digest([fig.get("data", []), layout])
 
 
+def pictures_drawn(fig: dict) -> str:
+    """What the swapped parts of a figure show: a digest of its images and shapes."""
+    layout = fig.get("layout", {})
+    return _digest([layout.get("images"), layout.get("shapes")])
+
+
+def picture_of(spec: ChartSpec) -> tuple[dict, str, str] | None:
+    """(figure dict, base, drawn) of a pictures chart as the stream sends it, or None."""
+    figure = build_spec(spec)
+    if figure is None:
+        return None
+    fig = figure_dict(figure, max(spec.height or figure.layout.height or 0, spec.min_height))
+    return fig, picture_base(fig), pictures_drawn(fig)
+
+
 def _curve_keys(history: dict) -> list[str]:
     """History keys in the order ``curves.loss_figure`` draws their traces."""
     keys = [k for k in curves.LOSS_KEYS if k in history]
@@ -164,24 +181,22 @@ class FrameBuilder:
                 urgent: bool) -> dict | None:
         if spec.kind == "curves":
             return self._curves_update(spec, sent, now, urgent)
-        figure = build_spec(spec)
-        if figure is None:
+        picture = picture_of(spec)
+        if picture is None:
             return None
-        fig = figure_dict(figure, max(spec.height or figure.layout.height or 0,
-                                      spec.min_height))
-        base = picture_base(fig)
+        fig, base, drawn = picture
         layout = fig.get("layout", {})
-        drawn = _digest([layout.get("images"), layout.get("shapes")])
         if sent is not None and sent["base"] == base:
             if sent["drawn"] == drawn or spec.kind != "images":
                 return None                      # nothing changed on screen
             sent.update(at=now, drawn=drawn)
-            return {"base": base, "relayout": {"images": layout.get("images", []),
-                                               "shapes": layout.get("shapes", [])}}
+            return {"base": base, "drawn": drawn,
+                    "relayout": {"images": layout.get("images", []),
+                                 "shapes": layout.get("shapes", [])}}
         if not urgent and sent is not None and now - sent["full_at"] < FULL_EVERY_S:
             return None
         self._sent[spec.key] = {"base": base, "at": now, "full_at": now, "drawn": drawn}
-        return {"base": base, "figure": fig}
+        return {"base": base, "drawn": drawn, "figure": fig}
 
     def _curves_update(self, spec: ChartSpec, sent: dict | None, now: float,
                        urgent: bool) -> dict | None:

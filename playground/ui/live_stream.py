@@ -132,6 +132,7 @@ class LiveChannel:
         self._wake = None                    # (event loop, asyncio.Event) of the socket
         self._seq = 0
         self._built_at = 0.0                 # monotonic time of the last frame built
+        self._acked_at = 0.0                 # ... of the last acknowledgement
         self.view = None                     # the lower-right chart the page last showed
         registry.add(self)
         weakref.finalize(self, registry.remove, self.token)
@@ -184,6 +185,7 @@ class LiveChannel:
             if resync and self._builder is not None:
                 self._builder.resync(resync)
             self._wanted = True
+            self._acked_at = time.monotonic()
 
     # ----- the builders' side (trainer thread or a worker thread) -----------------------
     @property
@@ -205,13 +207,16 @@ class LiveChannel:
                 if state is None or builder is None or not (force or self._wanted):
                     return False
                 self._wanted = False
-            self._built_at = time.monotonic()
+            started = self._built_at = time.monotonic()
             frame = builder.frame(state, self.view, urgent=force)
             with self._lock:
                 if connection != self._connection:
                     return False
                 self._seq += 1
                 frame["seq"] = self._seq
+                # for the benchmarks: ms from the last ack to this build, and building it
+                frame["server_ms"] = [round(1000 * (started - self._acked_at), 1),
+                                      round(1000 * (time.monotonic() - started), 1)]
                 self._pending = self._encode(frame)
                 self._urgent = force
                 wake = self._wake

@@ -22,7 +22,8 @@ from __future__ import annotations
 import threading
 import time
 
-SLICE_S = 0.015       # training per lock hold; the page waits at most this long for a picture
+SLICE_S = 0.015       # training per lock hold at most; it ends sooner (after the batch in
+                      # progress) on Pause, when the page waits, or when a frame is due
 # Pauses after each slice. Python's GIL lets only one thread run at a time, and a thread that
 # never waits starves the server's event loop (a Pause click then takes seconds to arrive),
 # so the trainer always breathes a little; and when the page is waiting for the session
@@ -138,6 +139,13 @@ class BackgroundTrainer:
             self._goal = None
             self._goal_done.set()
 
+    def _slice_done(self, state) -> bool:
+        """Asked after every batch of a slice: end it now, because Pause was pressed, the
+        page waits for the session, or the board is ready for its next frame."""
+        publisher = self.publisher
+        return not state.playing or self._wanted.is_set() or \
+            (publisher is not None and publisher.wants_frame())
+
     def _loop(self, state) -> None:
         while True:
             self._train(state)
@@ -168,12 +176,13 @@ class BackgroundTrainer:
                     self._goal_done.set()
                     break
                 if state.playing:
-                    session.train_for(SLICE_S)
+                    session.train_for(SLICE_S, stop=lambda: self._slice_done(state))
                 else:
                     self._step(session)
                     stopped_itself = self._goal is None
             publisher = self.publisher
-            if publisher is not None and publisher.wants_frame():
+            if publisher is not None and (state.playing or self._goal is not None) and \
+                    publisher.wants_frame():
                 publisher.publish()
             time.sleep(REST_S if self._wanted.is_set() else BREATHE_S)
         publisher = self.publisher

@@ -56,8 +56,22 @@ def _epoch_numbers(epochs, n_points: int) -> np.ndarray:
     return numbers
 
 
+# The epoch axis ends at the first of these x 10^k that holds every epoch: the curves fill
+# at least three quarters of the width, and the axis is redrawn only when it grows a step
+# (a live board draws the points many times a second; the axes cost far more to redraw).
+EPOCH_AXIS_STEPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+
+
+def epoch_axis_end(n_epochs: int) -> int:
+    """The last epoch the axis shows: MIN_EPOCH_SPAN, or the first step >= n_epochs."""
+    n = max(int(n_epochs), MIN_EPOCH_SPAN)
+    power = 10 ** (len(str(n)) - 1)
+    return next(int(round(step * power)) for step in EPOCH_AXIS_STEPS
+                if round(step * power) >= n)
+
+
 def _epoch_range(n_epochs: int) -> list[float]:
-    return [0.5, max(n_epochs, MIN_EPOCH_SPAN) + 0.5]
+    return [0.5, epoch_axis_end(n_epochs) + 0.5]
 
 
 def _line(x, y, label: str, split: str, xaxis: str, yaxis: str, fmt: str,

@@ -143,6 +143,17 @@ def boundary_picture(page) -> str:
         return i ? i.getAttribute('href') : ''; })()""")
 
 
+def loss_lines(page) -> dict:
+    """How the loss chart draws its curves now: the board's canvas (a digest of its pixels)
+    or plotly's line paths."""
+    return page.evaluate("""(() => {
+        const chart = document.querySelector('.np-chart[data-key="loss_chart"]');
+        const canvas = chart.querySelector('canvas.np-curves');
+        const paths = [...chart.querySelectorAll('.scatterlayer path.js-line')]
+            .filter((p) => (p.getAttribute('d') || '').length > 10);
+        return {canvas: canvas ? canvas.toDataURL() : null, paths: paths.length}; })()""")
+
+
 def ws_url(server_url: str) -> str:
     return server_url.replace("http://", "ws://") + "live/stream"
 
@@ -178,16 +189,30 @@ def test_the_board_streams_pause_stops_and_bad_sockets_are_refused(server_url, b
     assert stats_of(page, "Object.values(s.created).every(n => n === 1)"), \
         "a chart was re-created (it would flicker)"
     assert stats_of(page, "s.stream") == "open"
+    # while playing the loss curves grow on the board's canvas, not through plotly
+    lines = wait_for(lambda: loss_lines(page)["canvas"] and loss_lines(page), 60,
+                     "the loss curves on the canvas")
+    wait_for(lambda: loss_lines(page)["canvas"] not in (None, lines["canvas"]), 60,
+             "the loss canvas to change")
 
     page.get_by_role("button", name="Pause").click()
     wait_for(lambda: stats_of(page, "s.playing") is False, 90, "the stream to say paused")
-    stopped = stats_of(page, "s.lastEpoch")
+    stopped, paused_picture = stats_of(page, "s.lastEpoch"), boundary_picture(page)
     assert metric(page, "Epoch") == f"{stopped:,}"
     page.wait_for_function("window.neuralPlayground.data.playing === false", timeout=90_000)
     wait_for(lambda: page.get_by_role("button", name="Play").is_enabled(), 30,
              "the Play button to be enabled again")
     time.sleep(1.0)
     assert stats_of(page, "s.lastEpoch") == stopped, "training went on after Pause"
+    # the page's run after Pause shows the same state: the picture stays as it is (its
+    # hover values come with the pointer), and plotly has the loss curves back (hover)
+    assert boundary_picture(page) == paused_picture, "the picture changed after Pause"
+    wait_for(lambda: loss_lines(page)["canvas"] is None and loss_lines(page)["paths"] > 0,
+             30, "plotly to draw the paused loss curves")
+    page.hover('.np-chart[data-key="output_chart"]')
+    wait_for(lambda: page.evaluate("""document.querySelector(
+        '.np-chart[data-key="output_chart"] .heatmaplayer image') !== null"""), 30,
+        "the whole boundary figure (hover values) once the pointer is over it")
 
     token = page.evaluate("window.neuralPlayground.data.stream.token")
     origin = server_url.rstrip("/")

@@ -146,13 +146,15 @@ def test_frames_swap_pictures_and_extend_curves_after_a_whole_first_frame():
     # playing: after the first frame only the picture changes
     for frame in (second, third):
         output = frame["charts"]["output_chart"]
-        assert set(output) == {"base", "relayout"}
+        assert set(output) == {"base", "drawn", "relayout"}
         assert output["base"] == first["charts"]["output_chart"]["base"]
         assert output["relayout"]["images"][0]["source"].startswith("data:image/png;base64,")
     assert second["charts"]["output_chart"]["relayout"] != \
         third["charts"]["output_chart"]["relayout"]
+    assert second["charts"]["output_chart"]["drawn"] != \
+        third["charts"]["output_chart"]["drawn"]
     network = third["charts"]["network_chart"]
-    assert set(network) == {"base", "relayout"} and network["relayout"]["shapes"]
+    assert set(network) == {"base", "drawn", "relayout"} and network["relayout"]["shapes"]
     loss = third["charts"]["loss_chart"]
     assert third["epoch"] == 5 and third["status"][0]["value"] == "5"
     # the loss curves grew by the two new epochs, from where the last frame left them
@@ -165,6 +167,31 @@ def test_frames_swap_pictures_and_extend_curves_after_a_whole_first_frame():
     fourth = builder.frame(state, "Metrics", urgent=True)
     assert "figure" in fourth["charts"]["loss_chart"]
     assert "output_chart" not in fourth["charts"]       # nothing new to show
+
+
+def test_a_paused_page_run_says_which_pictures_the_stream_already_shows():
+    """After Pause the page's run carries hover values but the same pictures: it names the
+    stream's picture (base, drawn), so the board keeps what is on screen (no change after
+    Pause) until the pointer comes; a different state names a different picture."""
+    state = new_page_state({})
+    state.session.step_epochs(3)
+    frame = FrameBuilder(live.describe_live).frame(state, None, urgent=True)
+
+    def page_charts():
+        rows = live.chart_rows(state, state.session.snapshot())
+        return {chart["key"]: chart for row in rows for chart in row["charts"]}
+    charts = page_charts()
+    for key in ("output_chart", "network_chart"):
+        sent = frame["charts"][key]
+        assert charts[key]["live"] == {"base": sent["base"], "drawn": sent["drawn"]}
+        assert charts[key]["base"] != sent["base"]       # the page's figure: hover values
+    assert "live" not in charts["loss_chart"]
+    state.session.step_epochs(1)
+    later = page_charts()
+    assert later["output_chart"]["live"]["drawn"] != charts["output_chart"]["live"]["drawn"]
+    state.playing = True                          # playing: the stream draws, no marks
+    state.chart_cache.clear()
+    assert "live" not in page_charts()["output_chart"]
 
 
 # ----- the route ------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The background trainer, URL parsing and widget conversions, without a Streamlit page."""
 from __future__ import annotations
 
+import threading
 import time
 from types import SimpleNamespace
 
@@ -36,6 +37,45 @@ def test_trainer_trains_until_paused_and_not_after():
     time.sleep(0.2)
     assert (state.session.epoch, state.session.batches) == stopped
     assert wait(lambda: not trainer.running, 2.0)
+
+
+def test_pause_ends_the_slice_in_progress_after_its_batch(monkeypatch):
+    """Pause is checked between batches: with slices of a minute, stop() still returns at
+    once (it takes the session's lock, which the slice holds until it ends)."""
+    monkeypatch.setattr(trainer_module, "SLICE_S", 60.0)
+    state, trainer = page(), BackgroundTrainer()
+    trainer.start(state)
+    assert wait(lambda: state.session.batches >= 3)
+    stopper = threading.Thread(target=trainer.stop, args=(state,), kwargs={"wait": True})
+    stopper.start()
+    stopper.join(timeout=20.0)
+    assert not stopper.is_alive(), "Pause waited for the whole slice"
+    assert not trainer.running
+
+
+def test_a_slice_ends_when_the_board_is_ready_for_a_frame(monkeypatch):
+    """The board's next frame does not wait for the slice: it ends after the batch in
+    progress and the frame is built (here: a minute-long slice, frames still come)."""
+    monkeypatch.setattr(trainer_module, "SLICE_S", 60.0)
+
+    class Board:
+        connected, frames, ready = True, 0, False
+
+        def wants_frame(self):
+            return self.ready
+
+        def publish(self, force=False):
+            self.frames += 1
+            self.ready = False
+            return True
+    state, trainer, board = page(), BackgroundTrainer(), Board()
+    trainer.publisher = board
+    trainer.start(state)
+    assert wait(lambda: state.session.batches >= 3)
+    for n in (1, 2, 3):
+        board.ready = True
+        assert wait(lambda: board.frames == n), "the frame waited for the slice"
+    trainer.stop(state, wait=True)
 
 
 def test_trainer_stops_by_itself_when_training_diverges():

@@ -114,7 +114,7 @@ def test_long_histories_are_thinned_to_evenly_spaced_epochs():
     assert train.x[0] == 1 and train.x[-1] == n              # first and last epoch kept
     # every drawn point is the real value at its epoch
     np.testing.assert_allclose(train.y, np.asarray(history["loss"])[np.asarray(train.x) - 1])
-    assert fig.layout.xaxis.range[1] == pytest.approx(n + 0.5)
+    assert fig.layout.xaxis.range[1] == pytest.approx(n + 0.5)     # 20,000 is a step
     norms = gradient_norms_figure({"dense_1": list(np.geomspace(1, 1e-3, n))})
     assert len(norms.data[0].x) == MAX_POINTS and norms.data[0].x[-1] == n
     assert len(loss_figure({"loss": [1.0] * MAX_POINTS}).data[0].x) == MAX_POINTS
@@ -142,3 +142,16 @@ def test_the_live_axes_update_is_what_the_full_figure_sets(log_y):
     if log_y:
         assert list(update["yaxis.tickvals"]) == list(axis.tickvals)
         assert list(update["yaxis.ticktext"]) == list(axis.ticktext)
+
+
+@pytest.mark.parametrize("epochs, end", [(0, 10), (7, 10), (10, 10), (11, 12), (13, 15),
+                                         (21, 25), (26, 30), (31, 40), (41, 50), (51, 60),
+                                         (61, 80), (81, 100), (101, 120), (999, 1000),
+                                         (1001, 1200), (4001, 5000), (20_000, 20_000)])
+def test_the_epoch_axis_grows_in_steps_that_hold_every_epoch(epochs, end):
+    """Live, the axis is redrawn only when it grows a step; the curves fill >= 3/4 of it."""
+    from playground.viz.curves import epoch_axis_end
+    assert epoch_axis_end(epochs) == end
+    assert end >= epochs and (epochs <= 10 or epochs / end > 0.74)
+    history = {"loss": [1.0] * epochs}
+    assert loss_figure(history).layout.xaxis.range[1] == pytest.approx(end + 0.5)

@@ -51,10 +51,19 @@ export default function(component) {
   }
   for (const chart of placeCharts(board, data.rows, stats)) {
     const div = chart.div;
+    div.npDeferred = null;
     // the stream keeps this chart up to date, or already drew this very picture
     if (div.npBase === chart.base && (streaming || (div.npVersion === data.version &&
         div.npPlaying === data.playing && div.npN === chart.n))) continue;
-    div.npPending = {...chart, version: data.version, playing: data.playing};
+    const next = {...chart, version: data.version, playing: data.playing};
+    if (!data.playing && chart.live && div.npBase === chart.live.base &&
+        div.npLiveDrawn === chart.live.drawn) {
+      // Paused, and the stream's last frame shows this very picture (without hover
+      // values): what is on screen stays as it is until the pointer comes for them.
+      deferUntilPointer(np, div, next);
+      continue;
+    }
+    div.npPending = next;
     if (!np.queue.includes(div)) np.queue.push(div);
   }
   connect(np, data.stream);
@@ -62,6 +71,24 @@ export default function(component) {
   // Without a stream, while playing: ask for the next run once this one is drawn.
   np.ask = data.pace > 0 && !streamOpen(np) ?
     {pace: data.pace, epoch: data.epoch, ask: setTriggerValue} : null;
+  startDrawing(np);
+}
+
+function deferUntilPointer(np, div, next) {
+  div.npDeferred = next;
+  if (div.npPointerListened) return;
+  div.npPointerListened = true;
+  div.addEventListener('pointerenter', () => {
+    if (!div.npDeferred) return;
+    div.npPending = div.npDeferred;
+    div.npDeferred = null;
+    if (!np.queue.includes(div)) np.queue.push(div);
+    startDrawing(np);
+  });
+}
+
+function startDrawing(np) {
+  // Draw the queued whole figures, one per animation frame.
   np.plotly.then((Plotly) => {
     if (!np.queue.length) askNext(np);
     if (np.drawing || !np.queue.length) return;   // a drawing loop is already running
@@ -69,7 +96,7 @@ export default function(component) {
       np.drawing = 0;
       const div = np.queue.shift();
       if (div) {
-        try { draw(Plotly, div, stats); }
+        try { draw(Plotly, div, np.stats); }
         catch (error) { div.textContent = 'This chart could not be drawn: ' + error; }
       }
       if (np.shownAsk) np.shownAsk();
@@ -77,7 +104,7 @@ export default function(component) {
       if (np.queue.length) np.drawing = requestAnimationFrame(drawNext);
     };
     np.drawing = requestAnimationFrame(drawNext);
-  }).catch((error) => { board.textContent = String(error); });
+  }).catch((error) => { if (np.board) np.board.textContent = String(error); });
 }
 
 // ----- the live stream ----------------------------------------------------------------------
@@ -149,11 +176,12 @@ function applyFrames(np) {
       const div = np.board.npCharts[key];
       if (!div) continue;
       let applied = false;
-      try { applied = applyUpdate(window.Plotly, div, update, np.stats, key); }
+      try { applied = applyUpdate(window.Plotly, div, update, np.stats, key, frame.playing); }
       catch (error) { applied = false; np.stats.lastError = key + ': ' + error; }
       if (applied) {
         div.npVersion = frame.version;
         div.npPlaying = frame.playing;
+        div.npDeferred = null;
       } else {
         resync.add(key);
       }
@@ -161,10 +189,26 @@ function applyFrames(np) {
   }
   np.stats.resyncs += resync.size;
   const last = frames[frames.length - 1];
+  if (!last.playing) {
+    // paused: the curves go back to plotly (hover values), once the paused state is on
+    // screen (a plotly redraw of them takes a while)
+    const board = np.board;
+    requestAnimationFrame(() => setTimeout(() => {
+      for (const div of Object.values(board.npCharts)) {
+        if (!div.npCurves || div.npPlaying) continue;
+        try { handBackCurves(window.Plotly, div); } catch (error) { div.npBase = null; }
+      }
+    }, 0));
+    for (const div of Object.values(np.board.npCharts)) {
+      if (!div.npCurves) continue;
+      div.npVersion = last.version;
+      div.npPlaying = false;
+    }
+  }
   np.stats.playing = last.playing;
   const timeline = (np.stats.timeline = np.stats.timeline || []);
   timeline.push([Math.round(last.receivedAt), Math.round(started),
-                 Math.round(performance.now()),
+                 Math.round(performance.now()), last.server_ms,
                  Object.entries(last.charts).map(([k, u]) => k.slice(0, 4) + ':' +
                    (u.figure ? 'F' : u.extend ? 'E' : 'R')).join(',')]);
   if (timeline.length > 60) timeline.shift();
@@ -201,26 +245,43 @@ function plainArrays(traces) {
   return traces;
 }
 
-function applyUpdate(Plotly, div, update, stats, key) {
+function applyUpdate(Plotly, div, update, stats, key, playing) {
   const started = performance.now();
   if (update.figure) {
-    if (update.n !== undefined) plainArrays(update.figure.data);
-    Plotly.react(div, update.figure.data, update.figure.layout, PLOT_CONFIG);
+    let data = update.figure.data;
+    if (update.n !== undefined) {
+      plainArrays(data);
+      // growing curves while playing: plotly draws the axes and legend, a canvas the lines
+      if (playing) data = takeCurves(div, data);
+      else div.npCurves = null;
+    }
+    Plotly.react(div, data, update.figure.layout, PLOT_CONFIG);
+    drawCurves(div);
     div.npDrawn = null;
-    div.npDataText = JSON.stringify(update.figure.data);
+    div.npDataText = JSON.stringify(data);
     const {images, shapes, ...rest} = update.figure.layout;
     div.npRestText = JSON.stringify(rest);
   } else {
     if (!div.data || div.npBase !== update.base) return false;
     if (update.extend) {
       if (div.npN !== update.from) return false;
-      // one redraw for the points and the axes (extendTraces + relayout would be two)
-      const xs = [], ys = [];
-      update.indices.forEach((trace, i) => {
-        xs.push(div.data[trace].x.concat(update.extend.x[i]));
-        ys.push(div.data[trace].y.concat(update.extend.y[i]));
-      });
-      Plotly.update(div, {x: xs, y: ys}, update.relayout || {}, update.indices);
+      if (div.npCurves) {
+        update.indices.forEach((trace, i) => {
+          div.npCurves.x[trace].push(...update.extend.x[i]);
+          div.npCurves.y[trace].push(...update.extend.y[i]);
+        });
+        const axes = changedLayout(div.layout, update.relayout || {});
+        if (axes) Plotly.relayout(div, axes);    // rare: the axis ranges grow in steps
+        drawCurves(div);
+      } else {
+        // one redraw for the points and the axes (extendTraces + relayout would be two)
+        const xs = [], ys = [];
+        update.indices.forEach((trace, i) => {
+          xs.push(div.data[trace].x.concat(update.extend.x[i]));
+          ys.push(div.data[trace].y.concat(update.extend.y[i]));
+        });
+        Plotly.update(div, {x: xs, y: ys}, update.relayout || {}, update.indices);
+      }
     } else if (update.relayout) {
       const {images, shapes, ...rest} = update.relayout;
       const swapped = images && swapImages(div, images);
@@ -233,12 +294,115 @@ function applyUpdate(Plotly, div, update, stats, key) {
     }
   }
   div.npBase = update.base;
+  div.npLiveDrawn = update.drawn;
   if (update.n !== undefined) div.npN = update.n;
   const spent = performance.now() - started;
   stats.keyMs[key] = (stats.keyMs[key] || 0) + spent;
   stats.perKey[key] = (stats.perKey[key] || 0) + 1;
   stats.refreshes += 1;
   return true;
+}
+
+// ----- curves on a canvas ------------------------------------------------------------------
+// A plotly redraw of growing curves costs the browser 40-150 ms (its whole pipeline runs
+// for a few points more), which would stall every other picture. While playing, the
+// curves' points stay on the board (div.npCurves: x[trace], y[trace]) and are drawn on a
+// canvas over the plot, through plotly's own axes; plotly keeps one empty point per
+// trace (its legend entry). Paused, plotly gets the points back (hover values).
+function takeCurves(div, traces) {
+  div.npCurves = {x: traces.map((t) => Array.from(t.x || [])),
+                  y: traces.map((t) => Array.from(t.y || []))};
+  return traces.map((t) => ({...t, x: [null], y: [null]}));
+}
+
+function handBackCurves(Plotly, div) {
+  const curves = div.npCurves;
+  div.npCurves = null;
+  clearCurves(div);
+  const traces = div.data.map((t, i) => ({...t, x: curves.x[i], y: curves.y[i]}));
+  Plotly.react(div, traces, div.layout, PLOT_CONFIG);
+  div.npDataText = JSON.stringify(traces);
+}
+
+function changedLayout(layout, wanted) {
+  // the entries of a relayout ("xaxis.range": [...]) that differ from the chart's layout
+  const changed = {};
+  for (const [path, value] of Object.entries(wanted)) {
+    const now = path.split('.').reduce((o, k) => (o == null ? o : o[k]), layout);
+    if (JSON.stringify(now) !== JSON.stringify(value)) changed[path] = value;
+  }
+  return Object.keys(changed).length ? changed : null;
+}
+
+function clearCurves(div) {
+  const canvas = div.querySelector(':scope > canvas.np-curves');
+  if (canvas) canvas.remove();
+}
+
+function dashPattern(dash, width) {
+  // plotly's dash styles (its Drawing.dashStyle), in px for a line this wide
+  const w = Math.max(width, 3);
+  return {dot: [w, w], dash: [3 * w, 3 * w], longdash: [5 * w, 5 * w],
+          dashdot: [3 * w, w, w, w], longdashdot: [5 * w, 2 * w, w, 2 * w]}[dash] || [];
+}
+
+function drawCurves(div) {
+  const curves = div.npCurves, full = div._fullLayout;
+  if (!curves || !full || !div.data) { clearCurves(div); return; }
+  let canvas = div.querySelector(':scope > canvas.np-curves');
+  if (!canvas) {
+    canvas = document.createElement('canvas');
+    canvas.className = 'np-curves';
+    div.appendChild(canvas);
+  }
+  const ratio = window.devicePixelRatio || 1, w = full.width, h = full.height;
+  if (canvas.width !== Math.round(w * ratio) || canvas.height !== Math.round(h * ratio)) {
+    canvas.width = Math.round(w * ratio);
+    canvas.height = Math.round(h * ratio);
+    canvas.style.width = w + 'px';
+    canvas.style.height = h + 'px';
+  }
+  const ctx = canvas.getContext('2d');
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  ctx.clearRect(0, 0, w, h);
+  div.data.forEach((trace, i) => {
+    const xs = curves.x[i], ys = curves.y[i];
+    const xa = full['xaxis' + (trace.xaxis || 'x').slice(1)];
+    const ya = full['yaxis' + (trace.yaxis || 'y').slice(1)];
+    if (!xs || !xa || !ya || trace.visible === false) return;
+    const log = ya.type === 'log';
+    const line = trace.line || {}, marker = trace.marker || {};
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(xa._offset, ya._offset, xa._length, ya._length);
+    ctx.clip();
+    ctx.strokeStyle = line.color || '#444';
+    ctx.lineWidth = line.width || 2;
+    ctx.lineJoin = 'round';
+    ctx.setLineDash(dashPattern(line.dash, ctx.lineWidth));
+    const points = [];
+    ctx.beginPath();
+    let open = false;
+    for (let k = 0; k < xs.length; k++) {
+      const y = ys[k];
+      if (y === null || y === undefined || !isFinite(y) || (log && y <= 0)) { open = false; continue; }
+      const px = xa._offset + xa.c2p(xs[k]), py = ya._offset + ya.c2p(y);
+      if (open) ctx.lineTo(px, py); else ctx.moveTo(px, py);
+      open = true;
+      points.push(px, py);
+    }
+    ctx.stroke();
+    if ((trace.mode || '').includes('markers')) {
+      ctx.fillStyle = marker.color || ctx.strokeStyle;
+      const r = (marker.size || 6) / 2;
+      for (let k = 0; k < points.length; k += 2) {
+        ctx.beginPath();
+        ctx.arc(points[k], points[k + 1], r, 0, 2 * Math.PI);
+        ctx.fill();
+      }
+    }
+    ctx.restore();
+  });
 }
 
 function swapImages(div, images) {
@@ -409,7 +573,7 @@ function resizeWithBox(div) {
       // the layout) cannot be resized: plotly would reject "Resize must be passed a
       // displayed plot div element". It is fitted again once it is back.
       if (!div.isConnected || div.offsetParent === null) { width = 0; return; }
-      window.Plotly.Plots.resize(div).catch(() => { width = 0; });
+      window.Plotly.Plots.resize(div).then(() => drawCurves(div)).catch(() => { width = 0; });
     });
   }).observe(div);
 }
@@ -430,8 +594,11 @@ function draw(Plotly, div, stats) {
   } else {
     if (next.n !== undefined) plainArrays(figure.data);
     Plotly.react(div, figure.data, figure.layout, PLOT_CONFIG);
+    div.npCurves = null;           // the whole curves again: plotly draws their lines
+    clearCurves(div);
   }
   div.npDrawn = next.figure;
+  div.npLiveDrawn = null;
   div.npDataText = dataText;
   div.npRestText = restText;
   div.npBase = next.base;
