@@ -28,6 +28,16 @@ if __name__ == "__main__":       # Streamlit runs the page (also AppTest.from_fi
 
     main()
 else:                            # `streamlit run app.py` (or uvicorn app:app) imports this
+    import threading
+
     from playground.ui.live_stream import stream_routes
 
     app = st.App(Path(__file__).resolve(), routes=stream_routes())
+
+    def _warm_up() -> None:
+        from playground.ui.live import warm_up
+        warm_up()
+
+    # the page's imports and first charts, while the server starts (a first visit then
+    # does not wait for them)
+    threading.Thread(target=_warm_up, daemon=True, name="playground-warm-up").start()

@@ -16,3 +16,5 @@ def _assets_dir() -> Path:
 
 
 ASSETS_DIR = _assets_dir()      # the folder holding digits.csv.gz and plotly/
+# our small plotly.js build (assets/plotly/README.md), served by the live routes
+PLOTLY_JS = ASSETS_DIR / "plotly" / "plotly-playground.min.js"

@@ -60,5 +60,5 @@ def render_notes(state: PageState) -> None:
     """Why the weights were reset, values the URL or a file had to fix, and errors."""
     for note in state.notes:
         messages.show_info(note)
-    for warning in state.warnings:
-        messages.show_warning(warning)
+    if state.warnings:
+        messages.show_folded_warnings(state.warnings)

@@ -255,6 +255,22 @@ def _throttled(state: PageState, snap: Snapshot, slot: str, tag: str,
     return shown
 
 
+def warm_up() -> None:
+    """Import the page and draw the default experiment's charts once, off any page's path:
+    started with the server (app.py), so a first visit does not wait for the imports and
+    first-call caches (about a second on this machine). Keeps nothing."""
+    import playground.ui.page  # noqa: F401  (the page script's imports)
+    from playground.ui.state import new_page_state
+    state = new_page_state({})
+    snap = state.session.snapshot()
+    for stream in (False, True):
+        for _, _, spec in chart_specs(state, snap, None, stream=stream):
+            figure = build_spec(spec)
+            if figure is not None:
+                frame_json(figure_dict(figure, spec.height or BOTTOM_ROW_PX))
+    state.trainer.stop(state)
+
+
 def busy(state: PageState) -> bool:
     """Training now: playing, or a Step still running in the background (Pause stops both;
     the board keeps refreshing until it is done)."""

@@ -12,7 +12,7 @@ last one is drawn (at most every ``pace_ms``), so refreshes never pile up in a b
 browser.
 
 plotly.js is not fetched from a CDN (the app must work offline): our small build of it
-(``assets/plotly``) is served as a static component path; the script tag is added once.
+(``assets/plotly``) is served by a route of the app; the script tag is added once.
 """
 from __future__ import annotations
 
@@ -20,14 +20,8 @@ import json
 from pathlib import Path
 
 import streamlit as st
-from streamlit.components.v1 import declare_component
 
-from playground.resources import ASSETS_DIR
-
-# Our plotly.js build with only the trace types our figures use (assets/plotly/README.md):
-# a quarter of the full plotly.min.js, so the first chart appears about 1.5 s sooner.
-PLOTLY_JS_DIR = str(ASSETS_DIR / "plotly")
-PLOTLY_JS_FILE = "plotly-playground.min.js"
+from playground.ui.live_stream import plotly_url
 
 # The board's JavaScript and CSS, in real files beside this one. loader.js (the page's
 # namespace object and the plotly.js loader) is shared with the preload element.
@@ -42,14 +36,15 @@ _live_board = st.components.v2.component("neural_playground_live_board", js=_JS,
                                          isolate_styles=False)
 
 
-# Registered once, at import (not per run: a module reloaded by Streamlit's file watcher
-# cannot be found by declare_component's caller inspection).
-_PLOTLY_ASSETS = declare_component("plotly_assets", path=PLOTLY_JS_DIR)
+# Our plotly.js build with only the trace types our figures use (assets/plotly/README.md):
+# a quarter of the full plotly.min.js, so the first chart appears about 1.5 s sooner. It is
+# served by a route of the app (live_stream.stream_routes), worked out once at import.
+_PLOTLY_URL = plotly_url()
 
 
 def plotly_asset_url() -> str:
     """The page-relative URL of the plotly.js bundle."""
-    return f"component/{_PLOTLY_ASSETS.name}/{PLOTLY_JS_FILE}"
+    return _PLOTLY_URL
 
 
 # Starts loading plotly.js from a plain HTML element: it runs as soon as the page's first

@@ -16,6 +16,7 @@ counts the session as active.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import secrets
 import threading
@@ -24,10 +25,14 @@ import weakref
 from urllib.parse import urlsplit
 
 STREAM_PATH = "/live/stream"
+PLOTLY_PATH = "/live/plotly-playground.min.js"   # our plotly.js build (resources.PLOTLY_JS)
 MAX_MESSAGE_CHARS = 512        # an ack or a command is a few dozen characters
 COMMANDS = ("play", "pause", "step_epoch", "step_batch")
 MAX_RESYNC_KEYS = 8            # charts the board may ask to be sent whole again in one ack
-FRAME_EVERY_S = 1 / 50         # at most this many frames a second (the rest trains)
+FRAME_EVERY_S = 1 / 60         # training between two frames, at least (so at most 60 a
+                               # second, fewer as building one takes a few ms) ...
+FRAMES_SHARED_FROM = 2         # ... and with more tabs playing than this, proportionally fewer
+PLAYING_EVERY_S = 0.25         # the tabs playing are counted again at most this often
 REFUSED = 1008                 # WebSocket close code: policy violation
 
 
@@ -82,6 +87,7 @@ class LiveRegistry:
         self._channels: weakref.WeakValueDictionary[str, LiveChannel] = \
             weakref.WeakValueDictionary()
         self._lock = threading.Lock()
+        self._playing = (0.0, 1)             # (monotonic time counted, tabs playing)
 
     def add(self, channel: LiveChannel) -> None:
         with self._lock:
@@ -100,6 +106,20 @@ class LiveRegistry:
     def __len__(self) -> int:
         with self._lock:
             return len(self._channels)
+
+    def playing(self) -> int:
+        """How many tabs are playing now (at least 1), counted at most every PLAYING_EVERY_S:
+        their trainers and frames share the server's cores (``LiveChannel.share``)."""
+        now = time.monotonic()
+        counted_at, count = self._playing
+        if now - counted_at < PLAYING_EVERY_S:
+            return count
+        with self._lock:
+            channels = list(self._channels.values())
+        states = (channel.state for channel in channels)
+        count = max(1, sum(1 for state in states if state is not None and state.playing))
+        self._playing = (now, count)
+        return count
 
 
 REGISTRY = LiveRegistry()      # the one process-wide state the project allows
@@ -131,7 +151,7 @@ class LiveChannel:
         self._urgent = False                 # it answers Pause or Step: send it at once
         self._wake = None                    # (event loop, asyncio.Event) of the socket
         self._seq = 0
-        self._built_at = 0.0                 # monotonic time of the last frame built
+        self._built_at = 0.0                 # monotonic time the last frame was built
         self._acked_at = 0.0                 # ... of the last acknowledgement
         self.view = None                     # the lower-right chart the page last showed
         registry.add(self)
@@ -193,9 +213,17 @@ class LiveChannel:
         """A socket of this tab is open."""
         return self._connection != 0
 
+    def tabs_playing(self) -> int:
+        """Tabs playing at once on this server (at least 1)."""
+        return self._registry.playing()
+
     def wants_frame(self) -> bool:
-        return self._wanted and self._connection != 0 and \
-            time.monotonic() - self._built_at >= FRAME_EVERY_S
+        """The board painted the last frame and the next is due (fewer frames a second
+        when many tabs play: each costs the server a few ms of its one GIL)."""
+        if not (self._wanted and self._connection != 0):
+            return False
+        every = FRAME_EVERY_S * max(1.0, self.tabs_playing() / FRAMES_SHARED_FROM)
+        return time.monotonic() - self._built_at >= every
 
     def publish(self, force: bool = False) -> bool:
         """Build a frame from the tab's session now and hand it to the socket. Without
@@ -207,8 +235,11 @@ class LiveChannel:
                 if state is None or builder is None or not (force or self._wanted):
                     return False
                 self._wanted = False
-            started = self._built_at = time.monotonic()
+            started = time.monotonic()
             frame = builder.frame(state, self.view, urgent=force)
+            # the next frame is due FRAME_EVERY_S after this one is done: training always
+            # gets that long between two frames, however long building them takes
+            self._built_at = time.monotonic()
             with self._lock:
                 if connection != self._connection:
                     return False
@@ -332,8 +363,27 @@ def _publish_first(channel_ref) -> None:
         channel.publish(force=True)
 
 
+def plotly_url() -> str:
+    """The page-relative URL of the plotly.js bundle; its digest in the query, so a browser
+    may keep it for good (a new build gets a new URL)."""
+    from playground.resources import PLOTLY_JS
+    digest = hashlib.blake2b(PLOTLY_JS.read_bytes(), digest_size=6).hexdigest()
+    return f"{PLOTLY_PATH.lstrip('/')}?v={digest}"
+
+
+async def plotly_endpoint(request):
+    """``PLOTLY_PATH``: the plotly.js bundle, cacheable for a year."""
+    from starlette.responses import FileResponse
+
+    from playground.resources import PLOTLY_JS
+    return FileResponse(PLOTLY_JS, media_type="text/javascript",
+                        headers={"Cache-Control": "public, max-age=31536000, immutable"})
+
+
 def stream_routes() -> list:
-    """The extra routes for ``st.App``: the live stream."""
-    from starlette.routing import WebSocketRoute
-    return [WebSocketRoute(STREAM_PATH, stream_endpoint)]
+    """The extra routes for ``st.App``: the live stream and the plotly.js bundle (a plain
+    route: a v1 component serving it cost the first visit about half a second)."""
+    from starlette.routing import Route, WebSocketRoute
+    return [WebSocketRoute(STREAM_PATH, stream_endpoint),
+            Route(PLOTLY_PATH, plotly_endpoint, methods=["GET"])]
 

@@ -37,6 +37,17 @@ def show_warning(*parts: str) -> None:
     st.warning(markdown_of(parts))
 
 
+def show_folded_warnings(warnings: list[str]) -> None:
+    """Warnings about values a link or a file had to change, folded into one line (read on
+    demand): on a 1280 x 720 projector they must not push the charts below the fold."""
+    count = len(warnings)
+    label = (f":material/warning: {count} note{'s' if count != 1 else ''} on the values "
+             "that set up this experiment (open to read)")
+    with st.expander(label, expanded=False):
+        for warning in warnings:
+            show_warning(warning)
+
+
 def show_info(*parts: str) -> None:
     st.info(markdown_of(parts))
 

@@ -30,6 +30,10 @@ SLICE_S = 0.015       # training per lock hold at most; it ends sooner (after th
 # (a refresh, a click) it rests long enough for the page to take the lock first.
 BREATHE_S = 0.001
 REST_S = 0.004
+# With several tabs playing, each trainer rests long enough after a slice that all of them
+# together use at most this share of the server's one GIL: the rest is for the event loop
+# (Pause clicks, frames) and the tabs get even shares instead of whatever the GIL gives.
+SHARED_GIL = 0.85
 ORPHAN_S = 15.0       # no heartbeat from the page for this long: the tab is gone, stop
 STEP_WAIT_S = 0.5     # a Step click waits this long for its step before the page goes on
 
@@ -71,6 +75,7 @@ class BackgroundTrainer:
         self._goal: tuple[str, int] | None = None
         self._goal_done = threading.Event()
         self._start_lock = threading.Lock()
+        self._woken = threading.Event()         # Pause: cut the rest between slices short
 
     @property
     def running(self) -> bool:
@@ -120,6 +125,7 @@ class BackgroundTrainer:
         thread to end (the frame it may be building); only for a caller that does not hold
         the lock."""
         state.playing = False
+        self._woken.set()
         with self.lock:
             self._goal = None
             self._goal_done.set()
@@ -145,6 +151,18 @@ class BackgroundTrainer:
         publisher = self.publisher
         return not state.playing or self._wanted.is_set() or \
             (publisher is not None and publisher.wants_frame())
+
+    def _rest(self, trained_s: float) -> None:
+        """The pause after a slice of ``trained_s`` seconds: a breath, longer while the page
+        waits for the session, and with n tabs playing long enough that this trainer uses
+        at most SHARED_GIL / n of the time. Pause cuts it short."""
+        rest = REST_S if self._wanted.is_set() else BREATHE_S
+        tabs = getattr(self.publisher, "tabs_playing", None)
+        playing = tabs() if tabs is not None else 1
+        if playing > 1:
+            rest = max(rest, trained_s * (playing / SHARED_GIL - 1))
+        if self._woken.wait(rest):
+            self._woken.clear()
 
     def _loop(self, state) -> None:
         while True:
@@ -175,16 +193,18 @@ class BackgroundTrainer:
                     self._goal = None
                     self._goal_done.set()
                     break
+                started = time.monotonic()
                 if state.playing:
                     session.train_for(SLICE_S, stop=lambda: self._slice_done(state))
                 else:
                     self._step(session)
                     stopped_itself = self._goal is None
+                trained_s = time.monotonic() - started
             publisher = self.publisher
             if publisher is not None and (state.playing or self._goal is not None) and \
                     publisher.wants_frame():
                 publisher.publish()
-            time.sleep(REST_S if self._wanted.is_set() else BREATHE_S)
+            self._rest(trained_s)
         publisher = self.publisher
         if stopped_itself and publisher is not None:
             publisher.publish(force=True)     # the last picture, saying it stopped

@@ -315,6 +315,10 @@ def test_url_applies_settings_and_clamps_out_of_range_values_with_a_warning():
     warnings = " ".join(shown(w.value) for w in at.warning)
     assert "learning_rate" in warnings and "maximum" in warnings
     assert at.select_slider(key="w_learning_rate").value == 10.0
+    # folded into one line (a projector's fold): the warnings sit in a closed expander
+    folded = [e for e in at.expander if "values that set up" in e.label]
+    assert len(folded) == 1 and not folded[0].proto.expanded
+    assert "learning_rate" in " ".join(shown(w.value) for w in folded[0].warning)
 
 
 def test_url_that_cannot_run_falls_back_to_the_default_with_an_error():

@@ -129,6 +129,32 @@ def test_a_frame_is_built_only_after_the_last_one_was_acknowledged():
         loop.close()
 
 
+def test_the_registry_counts_tabs_playing_and_frames_thin_out_with_many(monkeypatch):
+    monkeypatch.setattr(live_stream, "PLAYING_EVERY_S", 0.0)
+    registry = LiveRegistry()
+    states = [new_page_state({}) for _ in range(8)]
+    channels = [new_channel(state, registry) for state in states]
+    assert registry.playing() == 1                       # none playing: counted as one
+    for state in states[:6]:
+        state.playing = True
+    assert registry.playing() == 6 and channels[7].tabs_playing() == 6
+    import asyncio
+    loop = asyncio.new_event_loop()
+    try:
+        channel = channels[0]
+        channel.attach(loop)
+        assert channel.publish(force=True)
+        channel._wanted = True
+        # 6 tabs: a frame at most every 3 x FRAME_EVERY_S (2 tabs and fewer: every one)
+        channel._built_at = time.monotonic() - live_stream.FRAME_EVERY_S * 1.5
+        assert not channel.wants_frame()
+        for state in states[1:6]:
+            state.playing = False
+        assert channel.wants_frame()
+    finally:
+        loop.close()
+
+
 # ----- the frames: small updates after the first -------------------------------------------------
 def test_frames_swap_pictures_and_extend_curves_after_a_whole_first_frame():
     state = new_page_state({})
@@ -267,7 +293,9 @@ def test_play_pause_and_step_go_through_the_stream(stream_url, live_tab):
         ws.send(json.dumps({"type": "ack", "seq": frame["seq"]}))
         ws.send(json.dumps({"type": "command", "command": "play"}))
         epochs = []
-        while len(epochs) < 5:                  # frames keep coming while acknowledged
+        # frames keep coming while acknowledged (on a loaded machine a few may show the
+        # same epoch: each gets at least FRAME_EVERY_S of training)
+        while len(epochs) < 5 or epochs[-1] == epochs[0] and len(epochs) < 500:
             frame = json.loads(ws.recv(timeout=10))
             epochs.append(frame["epoch"])
             ws.send(json.dumps({"type": "ack", "seq": frame["seq"]}))

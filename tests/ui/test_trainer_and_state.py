@@ -78,6 +78,44 @@ def test_a_slice_ends_when_the_board_is_ready_for_a_frame(monkeypatch):
     trainer.stop(state, wait=True)
 
 
+class _Tabs:
+    """A publisher that only says how many tabs play."""
+    connected = False
+
+    def __init__(self, playing: int) -> None:
+        self.playing = playing
+
+    def tabs_playing(self) -> int:
+        return self.playing
+
+    def wants_frame(self) -> bool:
+        return False
+
+
+def test_with_many_tabs_playing_each_trainer_rests_for_its_share():
+    trainer, rests = BackgroundTrainer(), []
+    trainer._woken = SimpleNamespace(wait=lambda timeout: rests.append(timeout) or False,
+                                     clear=lambda: None)
+    trainer.publisher = _Tabs(1)
+    trainer._rest(0.01)
+    trainer.publisher = _Tabs(8)
+    trainer._rest(0.01)
+    assert rests[0] == trainer_module.BREATHE_S          # alone: a breath only
+    # 8 tabs: 10 ms of training, then a rest so that it trains SHARED_GIL / 8 of the time
+    assert 0.01 / (0.01 + rests[1]) == pytest.approx(trainer_module.SHARED_GIL / 8)
+
+
+def test_pause_cuts_a_long_rest_short():
+    state, trainer = page(), BackgroundTrainer()
+    trainer.publisher = _Tabs(30)
+    resting = threading.Thread(target=trainer._rest, args=(60.0,))   # ~35 minutes
+    resting.start()
+    time.sleep(0.1)
+    trainer.stop(state)
+    resting.join(timeout=10.0)
+    assert not resting.is_alive()
+
+
 def test_trainer_stops_by_itself_when_training_diverges():
     state, trainer = page(PRESETS["lr_too_large"].config), BackgroundTrainer()
     trainer.start(state)

@@ -37,6 +37,7 @@ export default function(component) {
   np.syncFor = null;
   np.lastData = performance.now();
   stats.updates += 1;
+  if (!stats.t.data) stats.t.data = Math.round(performance.now());
   const streaming = data.playing && streamOpen(np);
   if (!streaming) {
     showStatus(board, data.status, data.line);
@@ -610,4 +611,5 @@ function draw(Plotly, div, stats) {
   stats.keyMs[next.key] = (stats.keyMs[next.key] || 0) + spent;
   stats.refreshes += 1;
   stats.perKey[next.key] = (stats.perKey[next.key] || 0) + 1;
+  if (!stats.t.drawn) stats.t.drawn = Math.round(performance.now());
 }

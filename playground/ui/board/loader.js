@@ -16,7 +16,10 @@ function boardNamespace() {
       syncFor: null,       // the playing state a sync run was asked for
       // for the benchmarks and browser tests: what the board did
       stats: {refreshes: 0, created: {}, perKey: {}, keyMs: {}, updates: 0, frames: 0,
-              resyncs: 0, syncs: 0, commands: 0, streamOpened: 0, stream: 'none'},
+              resyncs: 0, syncs: 0, commands: 0, streamOpened: 0, stream: 'none',
+              // ms since navigation: page script seen, plotly.js loaded, board data
+              // arrived, first chart drawn
+              t: {loader: Math.round(performance.now())}},
     };
   }
   return window.neuralPlayground;
@@ -28,7 +31,10 @@ function loadPlotly(src) {
     np.plotly = new Promise((resolve, reject) => {
       const script = document.createElement('script');
       script.src = new URL(src, window.location.href).href;
-      script.onload = () => resolve(window.Plotly);
+      script.onload = () => {
+        np.stats.t.plotly = Math.round(performance.now());
+        resolve(window.Plotly);
+      };
       script.onerror = () => reject(new Error('plotly.js could not be loaded from ' + src));
       document.head.appendChild(script);
     });
