@@ -17,7 +17,9 @@ from playwright.sync_api import sync_playwright
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PAGES = {"default": "", "sigmoid_deep": "preset=sigmoid_deep",
-         "overfitting": "preset=overfitting", "cnn_digits": "preset=cnn_digits"}
+         "overfitting": "preset=overfitting", "cnn_digits": "preset=cnn_digits",
+         # a shared link with values the page had to change: its warnings stay folded
+         "link_warnings": "preset=overfitting&learning_rate=50&hidden_layers=8,500"}
 SCREENS = {"1280x720": ({"width": 1280, "height": 720}, 1.0),
            "1600x1000": ({"width": 1600, "height": 1000}, 1.0),
            "1280x720_zoom125": ({"width": 1024, "height": 576}, 1.25)}

@@ -57,8 +57,14 @@ def render_detail_picker(state: PageState, place, snap: Snapshot) -> None:
 
 
 def render_notes(state: PageState) -> None:
-    """Why the weights were reset, values the URL or a file had to fix, and errors."""
+    """Why the weights were reset (the values a link or a file had to change are in the
+    sidebar: ``render_link_warnings``)."""
     for note in state.notes:
         messages.show_info(note)
+
+
+def render_link_warnings(state: PageState) -> None:
+    """Values the URL or a file had to change, folded into one line of the sidebar: on a
+    1280 x 720 projector they must not push the charts below the fold."""
     if state.warnings:
         messages.show_folded_warnings(state.warnings)

@@ -55,7 +55,7 @@ STREAM_NETWORK_EVERY_S = 0.05
 STREAM_LOSS_EVERY_S = 0.1
 # Chart heights for a 1280 x 720 projector with the sidebar open: the buttons, the numbers
 # and both rows fit on the screen without scrolling (tools/screenshots.py shows it).
-TOP_ROW_PX = 320           # network diagram and the task's main view (e.g. the boundary)
+TOP_ROW_PX = 308           # network diagram and the task's main view (e.g. the boundary)
 MAX_NETWORK_PX = TOP_ROW_PX   # a tall diagram shrinks to fit (its nodes stay square)
 BOTTOM_ROW_PX = 230        # the detail chart picked beside the buttons, and the loss
 

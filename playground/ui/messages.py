@@ -39,10 +39,10 @@ def show_warning(*parts: str) -> None:
 
 def show_folded_warnings(warnings: list[str]) -> None:
     """Warnings about values a link or a file had to change, folded into one line (read on
-    demand): on a 1280 x 720 projector they must not push the charts below the fold."""
+    demand)."""
     count = len(warnings)
-    label = (f":material/warning: {count} note{'s' if count != 1 else ''} on the values "
-             "that set up this experiment (open to read)")
+    label = (f":material/warning: {count} value{'s' if count != 1 else ''} from the link "
+             "or file had to change (open to read)")
     with st.expander(label, expanded=False):
         for warning in warnings:
             show_warning(warning)

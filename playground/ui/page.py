@@ -23,6 +23,7 @@ from playground.config import (
     fit_to_dataset,
 )
 from playground.ui import actions, messages
+from playground.ui.controls import render_link_warnings
 from playground.ui.data_panel import render_data_panel
 from playground.ui.downloads import render_downloads
 from playground.ui.live import render_live
@@ -117,6 +118,7 @@ def render_sidebar(state: PageState) -> None:
         messages.show_heading(TITLE)
         render_presets_menu(state)
         render_preset_notice(state)     # beside the menu: the main area is for the board
+        render_link_warnings(state)
     _panel(state, "data_panel", "Data", render_data_panel)
     _panel(state, "network_panel", "Network", render_network_panel)
     _panel(state, "training_panel", "Training", render_training_panel)
