@@ -1,5 +1,7 @@
 """The one-way flow of the package: config -> data -> model -> session -> figures -> page."""
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -34,6 +36,7 @@ def _files(package: str) -> list[Path]:
     ("ui", ("playground.nn",)),
     ("viz", ("playground.ui",)),
     ("teaching", ("playground.ui", "playground.viz", "playground.config", "playground.data")),
+    ("config", ("playground.ui", "playground.viz", "playground.nn")),
 ])
 def test_nothing_reaches_back_upstream(package, forbidden):
     assert _files(package)
@@ -41,3 +44,14 @@ def test_nothing_reaches_back_upstream(package, forbidden):
              for path in _files(package) for name in imported_modules(path)
              if name.startswith(forbidden)}
     assert not wrong, sorted(wrong)
+
+
+@pytest.mark.parametrize("module", ["playground.config", "playground.view_names"])
+def test_the_config_loads_without_plotly(module):
+    """The settings table (hide names included) is plain data: a CLI, a JSON check or a
+    test that only reads the config must not pay for plotly (nor streamlit, pandas)."""
+    code = (f"import sys, {module}; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'plotly', 'streamlit', 'pandas'}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=PACKAGE.parent, check=True).stdout
+    assert out.strip() == "[]", f"importing {module} imported {out.strip()}"

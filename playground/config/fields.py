@@ -14,7 +14,7 @@ from typing import Any
 
 from playground.data import FEATURE_CROSSES, list_datasets
 from playground.data.errors import SETTING_LABELS
-from playground.viz.views import HIDE_NAMES as VIEW_HIDE_NAMES
+from playground.view_names import HIDE_NAMES as VIEW_HIDE_NAMES
 
 # Field kinds: how a value is typed, parsed and shown.
 KINDS = ("int", "float", "bool", "choice", "int_list", "choice_list", "str")

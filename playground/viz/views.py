@@ -21,6 +21,7 @@ from types import MappingProxyType
 import plotly.graph_objects as go
 
 from playground.snapshot import Snapshot, SplitView
+from playground.view_names import SLOTS, VIEW_NAMES
 from playground.viz import theme
 from playground.viz.activity import activation_figure, health_figure
 from playground.viz.autoencoder import (
@@ -50,9 +51,6 @@ from playground.viz.recurrent import (
 from playground.viz.samples import image_samples_figure, reconstruction_figure, sequence_figure
 from playground.viz.weights import weights_histogram_figure
 
-# slot -> the chart key on the page (also a ``hide`` name: hides the whole place)
-SLOTS = MappingProxyType({"main": "output_chart", "network": "network_chart",
-                          "loss": "loss_chart", "detail": "detail_chart"})
 MAX_SAMPLE_IMAGES = 24
 
 
@@ -293,8 +291,10 @@ VIEWS: MappingProxyType[str, View] = MappingProxyType({view.name: view for view 
          lambda s, o: health_figure(s.activity, s.activity_history, s.health),
          "Training health looks at dense layers, and this network has none it can follow."),
 )})
-# Every name ``hide=`` accepts for a chart: a whole place, or one view.
-HIDE_NAMES = tuple(SLOTS.values()) + tuple(VIEWS)
+if set(VIEWS) != set(VIEW_NAMES):   # the names the config offers are the views drawn here
+    raise RuntimeError(
+        "playground/view_names.py VIEW_NAMES must name every view in VIEWS: add "
+        f"{sorted(set(VIEWS) - set(VIEW_NAMES))}, remove {sorted(set(VIEW_NAMES) - set(VIEWS))}.")
 
 
 def in_slot(slot: str, hidden=()) -> list[View]:

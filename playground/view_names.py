@@ -1,0 +1,22 @@
+"""The names of the page's chart places ("slots") and views, without drawing anything.
+
+The config (``hide=`` choices and messages) and the view registry (``viz/views.py``,
+which holds the figures) both import these names from here, so the config never pulls
+in plotly. ``viz/views.py`` checks at import that its ``VIEWS`` entries are exactly
+``VIEW_NAMES``: adding a view means adding its name here too (its error says which).
+"""
+from __future__ import annotations
+
+from types import MappingProxyType
+
+# slot -> the chart key on the page (also a ``hide`` name: hides the whole place)
+SLOTS = MappingProxyType({"main": "output_chart", "network": "network_chart",
+                          "loss": "loss_chart", "detail": "detail_chart"})
+# every view in the registry, in registry order (also a ``hide`` name: hides that view)
+VIEW_NAMES = ("boundary", "points_rebuilt", "samples", "sequence", "curve", "network", "loss",
+              "metrics", "confusion", "class_scores", "roc", "weights", "gradients", "latent",
+              "reconstruction", "rebuild_error", "filters", "feature_maps", "conv_math",
+              "rnn_states", "lstm_gates", "step_predictions", "gradient_reach", "latent_grid",
+              "neuron", "landscape", "activation", "health")
+# Every name ``hide=`` accepts for a chart: a whole place, or one view.
+HIDE_NAMES = tuple(SLOTS.values()) + VIEW_NAMES
