@@ -2,13 +2,16 @@
 
 For each N in --sessions: starts ``streamlit run app.py`` (with a probe, on 127.0.0.1, a
 free port), opens N light WebSocket clients (tests/ui/light_client.py: the page's own
-protocol, no browser), each presses Play and asks for board refreshes at the browser's pace
-for --seconds, then presses Pause and closes. Prints per tab: epochs per second while
-playing and the Pause latency (click sent -> the final numbers back, and the epoch no
-longer moving); per run: server RSS at the start, its peak and after all tabs closed (and
-Streamlit dropped them), threads alive before and after, and tabs' objects still alive.
-Targets: RSS after within 10% of the start; no thread left; with 30 tabs, Pause within 1 s
-in every tab. Usage: python benchmarks/bench_soak.py [--sessions 1,8,30] [--seconds 120]
+protocols, no browser). Each plays for --seconds, then pauses and closes; as a browser
+does it (--mode stream, the default): Play and Pause through the board's live stream,
+frames acknowledged as they come, one Streamlit run after each click for the buttons; or
+(--mode board) as a browser without the stream: button clicks and board refreshes at the
+board's pace. Prints per tab: epochs per second while playing and the Pause latency (click
+sent -> the final numbers back; the epoch then no longer moves); per run: server RSS at the
+start, its peak and after all tabs closed (and Streamlit dropped them), threads alive
+before and after, and the tabs' objects still alive. Targets: RSS after within 10% of the
+start; no thread left; with 30 tabs, Pause within 1 s in every tab. Usage:
+python benchmarks/bench_soak.py [--sessions 1,8,30] [--seconds 120] [--mode stream|board]
 [--quick] (--quick: 20 s per run).
 """
 from __future__ import annotations
@@ -23,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "ui"))
 
-from light_client import LightTab  # noqa: E402
+from light_client import LightStream, LightTab  # noqa: E402
 from probe_server import ProbedServer  # noqa: E402
 
 PACE_S = 0.17          # the board asks for the next refresh about this often (live.PACE_MS)
@@ -56,30 +59,58 @@ class RssSampler:
         return self.peak_mb
 
 
-def play_one_tab(url: str, seconds: float, start: threading.Barrier, result: dict) -> None:
-    """Open a tab, play for ``seconds`` asking for refreshes at the board's pace, pause."""
+def play_by_stream(tab: LightTab, seconds: float, start: threading.Barrier) -> dict:
+    """Play and pause through the live stream, as the browser's board does."""
+    stream = tab.stream = LightStream(tab, timeout_s=120)
+    stream.read()                                 # the first frame, sent on connect
+    start.wait(timeout=300)
+    stream.command("play")
+    stream.until(lambda frame: frame["playing"])
+    tab.refresh()                                 # the buttons follow (one Streamlit run)
+    began, first_epoch = time.monotonic(), stream.epoch
+    stream.read_for(seconds)
+    played, epochs = time.monotonic() - began, stream.epoch - first_epoch
+    clicked = time.monotonic()
+    stream.command("pause")
+    stream.until(lambda frame: not frame["playing"])    # the final numbers
+    pause_s = time.monotonic() - clicked
+    final = stream.epoch
+    stream.read_for(SETTLE_S)
+    tab.refresh()                                 # the buttons follow; the page's epoch
+    return dict(epochs_per_s=epochs / played, pause_s=pause_s,
+                stopped=stream.epoch == final and tab.epoch == final)
+
+
+def play_by_board(tab: LightTab, seconds: float, start: threading.Barrier) -> dict:
+    """Play with the buttons and the board's refreshes at its pace (no stream), pause."""
+    start.wait(timeout=300)
+    tab.click("btn_play")
+    began, first_epoch = time.monotonic(), tab.epoch
+    deadline = began + seconds
+    while time.monotonic() < deadline:
+        asked = time.monotonic()
+        tab.refresh()
+        time.sleep(max(0.0, PACE_S - (time.monotonic() - asked)))
+    tab.refresh()
+    played = time.monotonic() - began
+    epochs = tab.epoch - first_epoch
+    clicked = time.monotonic()
+    tab.click("btn_pause")                        # returns with the final numbers
+    pause_s = time.monotonic() - clicked
+    final = tab.epoch
+    time.sleep(SETTLE_S)
+    tab.refresh()
+    return dict(epochs_per_s=epochs / played, pause_s=pause_s, stopped=tab.epoch == final)
+
+
+def play_one_tab(url: str, seconds: float, start: threading.Barrier, result: dict,
+                 mode: str) -> None:
+    """Open a tab, play for ``seconds``, pause, close; what was measured goes in ``result``."""
     try:
         tab = LightTab(url, timeout_s=120).run()
         tab.refresh()                                 # the sidebar follows the first chart
-        start.wait(timeout=300)
-        tab.click("btn_play")
-        began, first_epoch = time.monotonic(), tab.epoch
-        deadline = began + seconds
-        while time.monotonic() < deadline:
-            asked = time.monotonic()
-            tab.refresh()
-            time.sleep(max(0.0, PACE_S - (time.monotonic() - asked)))
-        tab.refresh()
-        played = time.monotonic() - began
-        epochs = tab.epoch - first_epoch
-        clicked = time.monotonic()
-        tab.click("btn_pause")                        # returns with the final numbers
-        pause_s = time.monotonic() - clicked
-        final = tab.epoch
-        time.sleep(SETTLE_S)
-        tab.refresh()
-        result.update(epochs_per_s=epochs / played, pause_s=pause_s,
-                      stopped=tab.epoch == final, errors=list(tab.exceptions))
+        play = play_by_stream if mode == "stream" else play_by_board
+        result.update(play(tab, seconds, start), errors=list(tab.exceptions))
         tab.close()
     except Exception as error:        # one broken tab is reported, not the whole run lost
         result.update(failed=f"{type(error).__name__}: {error}")
@@ -92,7 +123,7 @@ def drop_closed_sessions(url: str) -> None:
     time.sleep(1.5)
 
 
-def soak(n: int, seconds: float) -> dict:
+def soak(n: int, seconds: float, mode: str) -> dict:
     with ProbedServer(options=("--server.disconnectedSessionTTL", str(TTL_S))) as server:
         warm = LightTab(server.url).run()
         warm.refresh()
@@ -103,7 +134,8 @@ def soak(n: int, seconds: float) -> dict:
         results = [dict() for _ in range(n)]
         playing = threading.Event()                  # every tab is open: Play is pressed
         barrier = threading.Barrier(n, action=playing.set, timeout=300)
-        threads = [threading.Thread(target=play_one_tab, args=(server.url, seconds, barrier, r))
+        threads = [threading.Thread(target=play_one_tab,
+                                    args=(server.url, seconds, barrier, r, mode))
                    for r in results]
         for thread in threads:
             thread.start()
@@ -112,17 +144,20 @@ def soak(n: int, seconds: float) -> dict:
         during = server.probe()                      # halfway through playing
         for thread in threads:
             thread.join(timeout=seconds + 600)
+        closed = server.probe()                      # every tab closed: what they made
         drop_closed_sessions(server.url)
         after = server.probe()
-        peak = max(sampler.stop(), during["rss_mb"])
-    return {"n": n, "tabs": results, "start": start, "after": after, "peak_mb": peak,
-            "during_threads": len(during["threads"])}
+        peak = max(sampler.stop(), during["rss_mb"], closed["rss_mb"])
+    left = {kind: sum(start["made"][kind] <= i < closed["made"][kind] for i in alive)
+            for kind, alive in after["alive"].items()}
+    return {"n": n, "mode": mode, "tabs": results, "start": start, "after": after,
+            "peak_mb": peak, "during_threads": len(during["threads"]), "objects_left": left}
 
 
 def report(run: dict) -> None:
     n, tabs, start, after = run["n"], run["tabs"], run["start"], run["after"]
     ok = [t for t in tabs if "failed" not in t]
-    print(f"\n== {n} tab{'s' if n > 1 else ''} ==")
+    print(f"\n== {n} tab{'s' if n > 1 else ''}, playing through the {run['mode']} ==")
     print(f"{'tab':>4} {'epochs/s':>9} {'Pause s':>8} {'stopped':>8}")
     for i, tab in enumerate(tabs):
         if "failed" in tab:
@@ -142,13 +177,14 @@ def report(run: dict) -> None:
           f"after all closed {after['rss_mb']:.0f} MB ({growth:+.1%}); trimmed "
           f"{start['rss_trimmed_mb']:.0f} -> {after['rss_trimmed_mb']:.0f} MB")
     print(f"threads: start {len(start['threads']) - 1}, while playing "
-          f"{run['during_threads'] - 1}, after {len(own)} (new and left: {left or 'none'}); "
-          f"tabs still alive {after['pages_alive']} of {after['tabs_opened']} opened "
-          f"(the last, Streamlit's most recent), orphaned sessions "
-          f"{after['sessions_orphaned']}, models {after['models_orphaned']}, "
-          f"upload bytes held {after['upload_bytes_held']}")
+          f"{run['during_threads'] - 1}, after {len(own)} (new and left: {left or 'none'})")
+    objects = run["objects_left"]
+    print("the closed tabs' objects still alive: " +
+          (", ".join(f"{kind} {count}" for kind, count in objects.items() if count) or "none") +
+          f"; upload bytes held {after['upload_bytes_held']}")
     verdicts = [f"RSS within 10%: {'yes' if growth <= 0.10 else 'NO'}",
-                f"no thread left: {'yes' if not left else 'NO'}"]
+                f"no thread left: {'yes' if not left else 'NO'}",
+                f"nothing of the tabs left: {'yes' if not any(objects.values()) else 'NO'}"]
     if ok:
         verdicts.append(f"Pause within 1 s in every tab: "
                         f"{'yes' if max(pauses) <= 1.0 and len(ok) == n else 'NO'}")
@@ -159,11 +195,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", default="1,8,30", help="tab counts, e.g. 1,8,30")
     parser.add_argument("--seconds", type=float, default=120.0, help="playing time per run")
+    parser.add_argument("--mode", choices=("stream", "board"), default="stream",
+                        help="play through the live stream (a browser) or board refreshes")
     parser.add_argument("--quick", action="store_true", help="20 s of playing per run")
     args = parser.parse_args()
     seconds = 20.0 if args.quick else min(max(args.seconds, 1.0), 600.0)
     for n in [int(part) for part in args.sessions.split(",") if part.strip()]:
-        report(soak(max(1, min(n, 100)), seconds))
+        report(soak(max(1, min(n, 100)), seconds, args.mode))
 
 
 if __name__ == "__main__":

@@ -44,6 +44,7 @@ class LightTab:
         self.exceptions: list[str] = []           # tracebacks the page showed, if any
         self.texts: list[str] = []                # markdown, captions and alerts, in order
         self.session_id: str | None = None
+        self.stream: LightStream | None = None     # the live stream, if opened (closed too)
 
     # ---- talking -------------------------------------------------------------------
     def _send_rerun(self, fragment_id: str = "", widget_states: list | None = None) -> None:
@@ -158,6 +159,67 @@ class LightTab:
     @property
     def epoch(self) -> int:
         return int((self.board or {}).get("epoch", 0))
+
+    def close(self) -> None:
+        if self.stream is not None:
+            self.stream.close()
+        self._stack.close()
+
+
+class LightStream:
+    """The board's live stream of one tab (``/live/stream``), as the browser uses it while
+    playing: frames in, an acknowledgement after each (the browser's paint is immediate
+    here), Play / Pause / Step commands out. ``frame`` is the last frame read."""
+
+    def __init__(self, tab: LightTab, timeout_s: float | None = None) -> None:
+        if not tab.board or "stream" not in tab.board:
+            raise RuntimeError("the live board gave no stream")
+        stream = tab.board["stream"]
+        base = tab.url.replace("http://", "ws://")
+        self.timeout_s = tab.timeout_s if timeout_s is None else timeout_s
+        self._stack = contextlib.ExitStack()
+        self._ws = self._stack.enter_context(connect(
+            f"{base}{stream['path']}?token={stream['token']}", open_timeout=self.timeout_s,
+            max_size=None, origin=tab.url.rstrip("/")))
+        self.frame: dict = {}
+        self.frames = 0
+
+    def read(self, timeout_s: float | None = None) -> dict:
+        """The next frame (acknowledged at once); TimeoutError if none comes in time."""
+        message = self._ws.recv(timeout=self.timeout_s if timeout_s is None else timeout_s)
+        frame = json.loads(message)
+        self._ws.send(json.dumps({"type": "ack", "seq": frame.get("seq", 0)}))
+        self.frame, self.frames = frame, self.frames + 1
+        return frame
+
+    def read_for(self, seconds: float) -> dict:
+        """Read frames for ``seconds``; returns the last."""
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                self.read(timeout_s=left)
+            except TimeoutError:
+                break
+        return self.frame
+
+    def command(self, name: str) -> None:
+        """Send "play", "pause", "step_epoch" or "step_batch", as the board's buttons do."""
+        self._ws.send(json.dumps({"type": "command", "command": name}))
+
+    def until(self, done, timeout_s: float | None = None) -> dict:
+        """Read frames until ``done(frame)``; returns that frame (TimeoutError if none)."""
+        deadline = time.monotonic() + (self.timeout_s if timeout_s is None else timeout_s)
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("the stream sent no such frame in time")
+            frame = self.read(timeout_s=left)
+            if done(frame):
+                return frame
+
+    @property
+    def epoch(self) -> int:
+        return int(self.frame.get("epoch", 0))
 
     def close(self) -> None:
         self._stack.close()

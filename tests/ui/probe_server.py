@@ -4,11 +4,13 @@ questions about the server's own memory, for the memory tests and the soak bench
     python tests/ui/probe_server.py PORT [streamlit options...]
 
 Each line written to stdin is a question; the answer is one line ``PROBE {json}`` on stdout:
-``probe`` runs ``gc.collect()`` and answers with the server's RSS, its threads, how many
-tabs were ever opened and how many of their PageStates are still alive (weak references
-taken when each tab's PageState was made), the TrainingSession and Sequential objects
-alive (all of them, and those not reachable from a live PageState), and the bytes of
-uploaded files Streamlit still holds.
+``probe`` runs ``gc.collect()`` and answers with the server's RSS, its threads, the bytes
+of uploaded files Streamlit still holds, and for each kind of object a tab owns (PageState,
+TrainingSession, Sequential, BackgroundTrainer, its training threads, the stream's
+LiveChannel, Streamlit's UploadedFile) how many were ever made and which of them (by the
+order they were made in) are still alive: a weak reference is taken as each one is made
+(and how many were alive before the collection: what reference counting alone freed);
+and the size of all large bytes objects held (an uploaded file's contents, wherever kept).
 """
 from __future__ import annotations
 
@@ -27,20 +29,45 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from streamlit.runtime.uploaded_file_manager import UploadedFile  # noqa: E402
+
 from playground.nn import Sequential  # noqa: E402
 from playground.training import TrainingSession  # noqa: E402
-from playground.ui import state as state_module  # noqa: E402
+from playground.ui.state import PageState  # noqa: E402
+from playground.ui.live_stream import LiveChannel  # noqa: E402
+from playground.ui.trainer import BackgroundTrainer  # noqa: E402
 
-_tabs: list[weakref.ref] = []          # one weak reference per PageState ever made
+# kind -> one weak reference per object of that kind ever made, in the order made
+_made: dict[str, list[weakref.ref]] = {
+    "pages": [], "sessions": [], "models": [], "trainers": [], "trainer_threads": [],
+    "channels": [], "uploaded_files": []}
 
 
-def _tracked_new_page_state(params, _make=state_module.new_page_state):
-    page = _make(params)
-    _tabs.append(weakref.ref(page))
-    return page
+def _track(cls, kind: str) -> None:
+    """Every ``cls(...)`` from now on also appends a weak reference to ``_made[kind]``."""
+    init = cls.__init__
+
+    def tracked_init(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        _made[kind].append(weakref.ref(self))
+    cls.__init__ = tracked_init
 
 
-state_module.new_page_state = _tracked_new_page_state
+def _track_threads() -> None:
+    """The thread that runs each ``BackgroundTrainer._loop`` (one per Play or Step run)."""
+    loop = BackgroundTrainer._loop
+
+    def tracked_loop(self, state):
+        _made["trainer_threads"].append(weakref.ref(threading.current_thread()))
+        return loop(self, state)
+    BackgroundTrainer._loop = tracked_loop
+
+
+for _cls, _kind in ((PageState, "pages"), (TrainingSession, "sessions"), (Sequential, "models"),
+                    (BackgroundTrainer, "trainers"), (LiveChannel, "channels"),
+                    (UploadedFile, "uploaded_files")):
+    _track(_cls, _kind)
+_track_threads()
 
 
 def rss_mb() -> float:
@@ -51,14 +78,25 @@ def rss_mb() -> float:
     return float("nan")
 
 
+def big_bytes_held(min_size: int = 1 << 20) -> int:
+    """Bytes in the distinct bytes/bytearray objects of at least ``min_size`` that some
+    container holds (a file's contents kept in a list, a dict, an object's attributes)."""
+    seen: dict[int, int] = {}
+    for holder in gc.get_objects():
+        for item in gc.get_referents(holder):
+            if isinstance(item, (bytes, bytearray)) and len(item) >= min_size:
+                seen[id(item)] = len(item)
+    return sum(seen.values())
+
+
 def probe() -> dict:
+    # before any collection: what reference counting alone has freed
+    alive_before_gc = {kind: sum(ref() is not None for ref in refs)
+                       for kind, refs in _made.items()}
+    rss_before_gc = rss_mb()
     gc.collect()
-    pages = [ref() for ref in _tabs]
-    pages = [page for page in pages if page is not None]
-    sessions = [o for o in gc.get_objects() if isinstance(o, TrainingSession)]
-    models = [o for o in gc.get_objects() if isinstance(o, Sequential)]
-    owned_sessions = {id(page.session) for page in pages}
-    owned_models = {id(page.session.model) for page in pages}
+    alive = {kind: [i for i, ref in enumerate(refs) if ref() is not None]
+             for kind, refs in _made.items()}
     uploads = 0
     try:
         from streamlit import runtime
@@ -78,26 +116,50 @@ def probe() -> dict:
     except ImportError:
         registered = 0
     answer = {
+        "rss_before_gc_mb": round(rss_before_gc, 1),     # as the server keeps it itself
         "rss_mb": round(rss, 1),
         "stream_tokens": registered,
         "rss_trimmed_mb": round(rss_mb(), 1),
         "threads": sorted(t.name for t in threading.enumerate()),
-        "tabs_opened": len(_tabs),
-        "pages_alive": len(pages),
-        "sessions_alive": len(sessions),
-        "sessions_orphaned": sum(id(s) not in owned_sessions for s in sessions),
-        "models_alive": len(models),
-        "models_orphaned": sum(id(m) not in owned_models for m in models),
+        "tabs_opened": len(_made["pages"]),
+        "pages_alive": len(alive["pages"]),
+        "made": {kind: len(refs) for kind, refs in _made.items()},
+        "alive": alive,
+        "alive_before_gc": alive_before_gc,
         "upload_bytes_held": uploads,
+        "big_bytes_held": big_bytes_held(),
     }
-    del pages, sessions, models
     return answer
+
+
+def holders(min_size: int = 1 << 20, depth: int = 6) -> list[list[str]]:
+    """For each large bytes object held: the chain of what holds it, nearest first (each
+    step the first referrer that is not a frame or this probe's own list), by type name."""
+    gc.collect()
+    chains = []
+    for holder in gc.get_objects():
+        for item in gc.get_referents(holder):
+            if not (isinstance(item, (bytes, bytearray)) and len(item) >= min_size):
+                continue
+            chain, current = [f"{len(item)} bytes"], holder
+            for _ in range(depth):
+                chain.append(type(current).__qualname__ + (
+                    f" keys={list(current)[:6]}" if isinstance(current, dict) else ""))
+                nxt = [r for r in gc.get_referrers(current)
+                       if not isinstance(r, type(sys._getframe())) and r is not chains]
+                if not nxt:
+                    break
+                current = nxt[0]
+            chains.append(chain)
+    return chains
 
 
 def _answer_questions() -> None:
     for line in sys.stdin:
         if line.strip() == "probe":
             print("PROBE " + json.dumps(probe()), flush=True)
+        elif line.strip() == "holders":      # for finding a leak by hand
+            print("PROBE " + json.dumps(holders()), flush=True)
 
 
 def main() -> None:
@@ -143,8 +205,8 @@ class ProbedServer:
             if line.startswith("PROBE "):
                 self._answers.put(json.loads(line[6:]))
 
-    def probe(self) -> dict:
-        self.process.stdin.write("probe\n")
+    def probe(self, question: str = "probe") -> dict:
+        self.process.stdin.write(question + "\n")
         self.process.stdin.flush()
         return self._answers.get(timeout=self.timeout_s)
 

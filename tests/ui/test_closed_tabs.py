@@ -1,9 +1,11 @@
-"""A closed tab releases everything (issue 12): its PageState, TrainingSession, model and
-uploaded bytes, once Streamlit has dropped the session; no thread of it is left.
+"""A closed tab releases everything (issue 12): its PageState, TrainingSession, model,
+trainer and its threads, stream channel and uploaded files, once Streamlit has dropped the
+session; no thread of it is left.
 
 Against the real server (``streamlit run app.py`` in a probed process, light WebSocket
 clients, no browser): AppTest drops its whole session object after each test, so it does
-not show what a long-running server keeps.
+not show what a long-running server keeps. The probe holds a weak reference to every such
+object as it is made, so the test names exactly which of the closed tabs' objects live on.
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import time
 
 import numpy as np
 import pytest
-from light_client import LightTab
+from light_client import LightStream, LightTab
 from probe_server import ProbedServer
 
 from tests.shown_text import shown
@@ -37,21 +39,31 @@ def csv_bytes() -> bytes:
     return ("a,b,c,label\n" + "\n".join(lines) + "\n").encode()
 
 
-def use_a_tab(url: str, upload: bytes | None = None, play: bool = True) -> LightTab:
+def use_a_tab(url: str, upload: bytes | None = None, play: str | None = "board") -> LightTab:
     """What a visitor does: open the page (the sidebar follows the first chart), maybe
-    upload a CSV file, play for a few refreshes and pause; the tab is returned open."""
+    upload a CSV file, play and pause; the tab is returned open. ``play``: "board" (the
+    board's refreshes, a browser without the stream), "stream" (the live stream, as a
+    browser does; left open, so the tab closes with it) or None."""
     tab = LightTab(url).run()
     tab.refresh()                       # the first chart is shown: the sidebar is drawn
     assert "btn_play" in tab.widgets and "w_csv_upload" in tab.widgets
     if upload is not None:
         tab.upload("w_csv_upload", upload, "rows.csv")
         assert any("Loaded rows.csv" in shown(text) for text in tab.texts), tab.texts[-5:]
-    if play:
+    if play == "board":
         tab.click("btn_play")
         for _ in range(3):
             time.sleep(0.05)
             tab.refresh()
         tab.click("btn_pause")
+    elif play == "stream":
+        stream = LightStream(tab)
+        stream.read()
+        stream.command("play")
+        stream.until(lambda frame: frame["playing"] and frame["epoch"] > 0)
+        stream.command("pause")
+        stream.until(lambda frame: not frame["playing"])
+        tab.stream = stream
     assert not tab.exceptions, tab.exceptions
     return tab
 
@@ -71,20 +83,28 @@ def test_twenty_closed_tabs_leave_nothing_behind(server, csv_bytes):
     baseline = server.probe()
 
     for i in range(TABS):
-        use_a_tab(server.url, upload=csv_bytes if i < UPLOADING_TABS else None,
-                  play=i % 4 == 0).close()
+        tab = use_a_tab(server.url, upload=csv_bytes if i < UPLOADING_TABS else None,
+                        play=("board", "stream", None, None)[i % 4])
+        if i == 0:      # the probe sees an uploaded file's bytes while its tab is open
+            open_tab = server.probe()
+            assert open_tab["big_bytes_held"] >= baseline["big_bytes_held"] + len(csv_bytes)
+        tab.close()
     during = server.probe()
-    assert during["tabs_opened"] >= baseline["tabs_opened"] + TABS
     let_streamlit_drop_closed_sessions(server.url)
     after = server.probe()
 
-    # The last visitor's tab may still be held (a session Streamlit keeps for reconnects,
-    # or its event loop's last local); the closed tabs must all be gone.
-    assert after["pages_alive"] <= 1, after
-    assert after["sessions_orphaned"] == 0 and after["models_orphaned"] == 0, after
-    assert after["sessions_alive"] <= after["pages_alive"], after
+    # Every object the twenty tabs made (those made from the baseline up to ``during``;
+    # the last visitor's tab comes after and Streamlit may still keep it) must be gone.
+    assert during["made"]["pages"] >= baseline["made"]["pages"] + TABS, during
+    assert during["made"]["uploaded_files"] >= baseline["made"]["uploaded_files"] + \
+        UPLOADING_TABS, during
+    assert during["made"]["trainer_threads"] > baseline["made"]["trainer_threads"], during
+    left = {kind: [i for i in alive if baseline["made"][kind] <= i < during["made"][kind]]
+            for kind, alive in after["alive"].items()}
+    assert not any(left.values()), f"closed tabs' objects still alive (by order made): {left}"
     assert after["upload_bytes_held"] == 0, after
-    assert after["stream_tokens"] <= after["pages_alive"], after    # the live stream's registry
+    assert after["big_bytes_held"] <= baseline["big_bytes_held"], (baseline, after)
+    assert after["stream_tokens"] <= after["pages_alive"] <= 1, after   # the stream's registry
     assert "playground-trainer" not in after["threads"], after["threads"]
     # RSS as glibc's allocator leaves it varies by tens of MB with what it keeps for reuse;
     # trimmed, it is what is really in use.
