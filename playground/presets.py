@@ -88,6 +88,14 @@ PRESETS: dict[str, Preset] = {p.key: p for p in (
         dataset="digits", model_kind="cnn", conv_filters=(8, 16), hidden_layers=(32,),
         activation="relu", optimizer="adam", learning_rate=0.01, batch_size=32, epochs=15),
     _preset(
+        "cnn_filters", "A CNN's first filters learn to see edges",
+        "One convolution layer of eight 3 x 3 filters feeds the digit vote directly. Open "
+        "Filters in the detail chart: the random speckle turns into edge detectors, an orange "
+        "side next to a blue side, in about half of them. Feature maps shows where each one "
+        "fires on a digit, and Conv arithmetic works out one pixel with the current numbers.",
+        dataset="digits", model_kind="cnn", conv_filters=(8,), hidden_layers=(),
+        activation="relu", optimizer="adam", learning_rate=0.01, batch_size=32, epochs=15),
+    _preset(
         "lstm_sine", "An LSTM predicts the next value of a wave",
         "Each example is the last 20 values of a sine wave; the LSTM carries a memory "
         "along them and predicts the next one. The dashed prediction snaps onto the wave "
@@ -101,6 +109,14 @@ PRESETS: dict[str, Preset] = {p.key: p for p in (
         "8 numbers are enough to keep the shape. Narrow the middle layer to 2 to see what "
         "is lost.",
         dataset="digits", model_kind="autoencoder", hidden_layers=(32, 8), activation="relu",
+        optimizer="adam", learning_rate=0.01, batch_size=32, epochs=40),
+    _preset(
+        "latent_digits", "An autoencoder draws digits on a 2-D map",
+        "The middle layer has only 2 neurons, so every digit becomes one point on a plane "
+        "(the main chart). Without ever seeing a label, digits of one kind gather in "
+        "clusters: their nearest neighbours on the map name the right digit about 2 times "
+        "in 3. Pick Decoder grid to see what each region of the plane draws.",
+        dataset="digits", model_kind="autoencoder", hidden_layers=(32, 2), activation="tanh",
         optimizer="adam", learning_rate=0.01, batch_size=32, epochs=40),
     _preset(
         "overfitting", "Overfitting and L2 regularization",

@@ -125,3 +125,58 @@ def test_autoencoder_preset_rebuilds_digits_through_a_narrow_layer():
     mean_image_mse = float(np.mean((test.y_true - test.y_true.mean(axis=0)) ** 2))
     assert snap.metrics["test"]["mse"] < 0.6 * first.metrics["test"]["mse"]
     assert snap.metrics["test"]["mse"] < 0.5 * mean_image_mse
+
+
+def _edge_share(kernel: np.ndarray) -> np.ndarray:
+    """Per first-layer 3x3 filter (kernel (3, 3, 1, filters)): the share of its weights'
+    energy in the two linear ramps (left-right and top-bottom contrast) once its mean is
+    removed; an edge detector (Sobel) scores about 0.9, random weights about 0.25."""
+    rows, cols = np.mgrid[-1:2, -1:2].astype(float)
+    ramps = np.stack([cols.ravel(), rows.ravel()]) / np.sqrt(6)
+    w = kernel[:, :, 0, :].reshape(9, -1).T
+    w = w - w.mean(axis=1, keepdims=True)
+    return ((w @ ramps.T) ** 2).sum(axis=1) / (w ** 2).sum(axis=1)
+
+
+def test_a_cnns_first_filters_turn_into_edge_detectors():
+    sobel = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], dtype=float)[:, :, None, None]
+    assert _edge_share(sobel)[0] > 0.85                      # the measure itself
+    for seed in (0, 2):                                      # not one lucky start
+        session = TrainingSession(PRESETS["cnn_filters"].config.replace(seed=seed))
+        start = _edge_share(session.model.layers[0].params["kernel"].copy())
+        snap = session.step_epochs(PRESETS["cnn_filters"].config.epochs)
+        trained = _edge_share(snap.layers[0].weights["kernel"])
+        assert trained.mean() > 1.3 * start.mean(), seed
+        assert np.count_nonzero(trained > 0.5) >= 3, (seed, trained.round(2))
+        assert snap.metrics["test"]["accuracy"] >= 0.95
+
+
+def _nearest_neighbour_accuracy(session, k: int = 5) -> float:
+    """Test digits named by a k-nearest-neighbour vote among the training digits' codes in
+    the 2-D middle layer (computed here from the weights with NumPy, not by the session)."""
+    layers = [layer for layer in session.model.layers if "kernel" in layer.params][:2]
+    act = {"tanh": np.tanh, "relu": lambda z: np.maximum(z, 0)}
+
+    def codes(X):
+        out = X.reshape(len(X), -1).astype(np.float64)
+        for layer in layers:
+            out = act[layer.activation](out @ layer.params["kernel"] + layer.params["bias"])
+        return out
+    train, test = session.prepared.splits["train"], session.prepared.splits["test"]
+    distance = ((codes(test.X)[:, None, :] - codes(train.X)[None]) ** 2).sum(axis=-1)
+    votes = train.labels[np.argsort(distance, axis=1)[:, :k]]
+    named = np.array([np.bincount(v, minlength=10).argmax() for v in votes])
+    return float(np.mean(named == test.labels))
+
+
+def test_digits_gather_by_kind_in_a_2d_latent_space():
+    session = TrainingSession(PRESETS["latent_digits"].config)
+    at_start = _nearest_neighbour_accuracy(session)
+    snap = session.step_epochs(PRESETS["latent_digits"].config.epochs)
+    assert snap.latent is not None and snap.latent.points.shape[1] == 2
+    np.testing.assert_array_equal(snap.latent.labels, session.prepared.splits["test"].labels)
+    accuracy = _nearest_neighbour_accuracy(session)
+    assert accuracy >= 0.55 and accuracy >= 1.8 * at_start   # chance is 0.1
+    # the decoder draws different pictures in different regions of the plane
+    decoded = snap.latent.decoded
+    assert np.abs(decoded[0, 0] - decoded[-1, -1]).mean() > 0.2 * decoded.std()
