@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from playground.plain_text import plain_plotly_list
 from playground.snapshot import LatentView, SplitView
 from playground.viz import theme
-from playground.viz.cnn import grid_to_z, tile_rows
+from playground.viz.cnn import tile_rows
 
 MAX_ERROR_BARS = 400      # examples drawn in the error chart (the worst first)
 
@@ -108,9 +108,9 @@ def latent_grid_figure(latent: LatentView) -> go.Figure:
     span = high - low if high > low else 1.0
     rows = [[(decoded[i, j] - low) / span for j in range(g)] for i in range(g - 1, -1, -1)]
     tile = max(h, w)
-    grid = tile_rows([[np.pad(t, ((0, tile - h), (0, tile - w)), constant_values=np.nan)
-                        for t in row] for row in rows], tile)
-    data = [{"type": "heatmap", "z": grid_to_z(grid), "zmin": 0, "zmax": 1,
+    grid = tile_rows([[np.pad(t, ((0, tile - h), (0, tile - w))) for t in row]
+                      for row in rows], tile, fill=0.0)          # 0 is white: the gaps
+    data = [{"type": "heatmap", "z": grid, "zmin": 0, "zmax": 1,
              "colorscale": theme.colorscale(theme.GREYS), "showscale": False,
              "hoverongaps": False, "hoverinfo": "skip", "name": ""}]
     layout = theme.base_layout(

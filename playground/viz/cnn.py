@@ -20,25 +20,27 @@ def grid_to_z(grid: np.ndarray) -> list:
     return [[None if v != v else v for v in row] for row in rows]
 
 
-def tile_rows(rows: list[list[np.ndarray]], tile: int, gap: int = 1) -> np.ndarray:
+def tile_rows(rows: list[list[np.ndarray]], tile: int, gap: int = 1,
+              fill: float = np.nan) -> np.ndarray:
     """Rows of (tile, tile) arrays -> one (rows*(tile+gap)-gap, cols*(tile+gap)-gap) mosaic,
-    NaN between tiles and after short rows. Row 0 of a tile is drawn at the top."""
+    ``fill`` between tiles and after short rows (NaN: a gap, see grid_to_z; 0 on a grey
+    scale: white, and the mosaic stays a fast float array). Row 0 of a tile is at the top."""
     cols = max((len(r) for r in rows), default=1)
     step = tile + gap
-    grid = np.full((len(rows) * step - gap, max(1, cols * step - gap)), np.nan)
+    grid = np.full((len(rows) * step - gap, max(1, cols * step - gap)), fill)
     for r, tiles in enumerate(rows):
         for c, values in enumerate(tiles):
             grid[r * step:r * step + tile, c * step:c * step + tile] = values
     return grid
 
 
-def _upscaled(values: np.ndarray, tile: int) -> np.ndarray:
+def _upscaled(values: np.ndarray, tile: int, fill: float = np.nan) -> np.ndarray:
     """A (h, w) map enlarged by whole-pixel repeats to at most (tile, tile), centred in a
-    NaN (tile, tile) square so that small maps stay blocky and aligned."""
+    ``fill`` (tile, tile) square so that small maps stay blocky and aligned."""
     h, w = values.shape
     k = max(1, tile // max(h, w))
     big = np.kron(values, np.ones((k, k)))
-    out = np.full((tile, tile), np.nan)
+    out = np.full((tile, tile), fill)
     top, left = (tile - big.shape[0]) // 2, (tile - big.shape[1]) // 2
     out[top:top + big.shape[0], left:left + big.shape[1]] = big
     return out
@@ -130,12 +132,12 @@ def feature_maps_figure(sample: SampleView | None, layers: list[LayerView]) -> g
         low, high = float(values.min()), float(values.max())
         span = high - low if high > low else 1.0
         count = values.shape[2]
-        rows.append([_upscaled((values[:, :, k] - low) / span, tile)
+        rows.append([_upscaled((values[:, :, k] - low) / span, tile, fill=0.0)
                      for k in range(min(count, MAX_MAPS))])
         extra = f" (+{count - MAX_MAPS})" if count > MAX_MAPS else ""
         labels.append(f"{name} {values.shape[0]}×{values.shape[1]}{extra}")
-    grid = tile_rows(rows, tile)
-    data = [{"type": "heatmap", "z": grid_to_z(grid), "zmin": 0, "zmax": 1,
+    grid = tile_rows(rows, tile, fill=0.0)                     # 0 is white: the gaps
+    data = [{"type": "heatmap", "z": grid, "zmin": 0, "zmax": 1,
              "colorscale": theme.colorscale(theme.GREYS), "showscale": False,
              "hoverongaps": False, "name": "",
              "hovertemplate": "share of the row's largest value: %{z:.2f}<extra></extra>"}]
