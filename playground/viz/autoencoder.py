@@ -66,7 +66,8 @@ def points_reconstruction_figure(split: SplitView, feature_names: list[str]) -> 
 
 def latent_figure(latent: LatentView) -> go.Figure:
     """Every example of the split at its place in the 2-D bottleneck, one colour per class
-    (latent.points (n, 2), latent.labels (n,) or None)."""
+    and the class's name at its median point (latent.points (n, 2), latent.labels (n,) or
+    None). Class names are plain text, shown as written."""
     points = latent.points
     data = []
     if latent.labels is None:
@@ -77,22 +78,29 @@ def latent_figure(latent: LatentView) -> go.Figure:
     else:
         names = plain_plotly_list(latent.class_names or [])
         labels = np.asarray(latent.labels)
+        centres_x, centres_y, centre_names, centre_colours = [], [], [], []
         for k in np.unique(labels).tolist():
             rows = labels == k
             name = _class_name(names, k)
             data.append({"type": "scatter", "mode": "markers", "x": points[rows, 0],
                          "y": points[rows, 1], "name": name,
                          "marker": {"size": 6, "color": theme.class_colour(k),
-                                    "opacity": 0.85},
+                                    "opacity": 0.7},
                          "hovertemplate": f"{name}: (%{{x:.3g}}, %{{y:.3g}})<extra></extra>"})
-    entries = len(data)
+            centres_x.append(float(np.median(points[rows, 0])))
+            centres_y.append(float(np.median(points[rows, 1])))
+            centre_names.append(f"<b>{name}</b>")
+            centre_colours.append(theme.mix(theme.class_colour(k), theme.INK, 0.35))
+        # each class's name at its median point: readable on a projector, no legend needed
+        data.append({"type": "scatter", "mode": "text", "x": centres_x, "y": centres_y,
+                     "text": centre_names, "name": "classes", "hoverinfo": "skip",
+                     "textfont": {"size": theme.TITLE_SIZE + 4, "color": centre_colours}})
     layout = theme.base_layout(
         f"Latent space ({latent.layer}, {latent.split} examples)", revision="latent",
         xaxis=theme.axis("unit 1", range=[float(latent.grid_x[0]), float(latent.grid_x[-1])]),
         yaxis=theme.axis("unit 2", range=[float(latent.grid_y[0]), float(latent.grid_y[-1])]),
-        hovermode="closest", legend=theme.legend(entries))
-    layout["margin"] = dict(theme.MARGIN, t=theme.LEGEND_ROW_TOP,
-                            r=90 if entries > 4 else theme.MARGIN["r"])
+        hovermode="closest", showlegend=False)
+    layout["margin"] = dict(theme.MARGIN, t=50)
     return theme.new_figure(data, layout)
 
 
@@ -114,7 +122,7 @@ def latent_grid_figure(latent: LatentView) -> go.Figure:
              "colorscale": theme.colorscale(theme.GREYS), "showscale": False,
              "hoverongaps": False, "hoverinfo": "skip", "name": ""}]
     layout = theme.base_layout(
-        f"What the decoder draws across the latent plane ({g}×{g} points)",
+        f"What the decoder draws at {g}×{g} latent points",
         revision="latent_grid", height=420, showlegend=False,
         xaxis=theme.hidden_axis(range=[-0.5, grid.shape[1] - 0.5], constrain="domain"),
         yaxis=theme.hidden_axis(range=[grid.shape[0] - 0.5, -0.5], scaleanchor="x",
@@ -142,7 +150,7 @@ def reconstruction_error_figure(split: SplitView) -> go.Figure:
                                                "<extra></extra>"}]
     shown = "" if len(order) == len(errors) else f", worst {len(order)} of {len(errors)}"
     layout = theme.base_layout(
-        f"Reconstruction error per example ({split.name}{shown}): mean {mean:.4g}",
+        f"Error per example ({split.name}{shown}), mean {mean:.4g}",
         revision="rebuild_error", showlegend=False, bargap=0,
         xaxis=theme.axis("example, worst first"),
         yaxis=theme.axis("mean squared error",

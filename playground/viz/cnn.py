@@ -152,10 +152,12 @@ def _number(value: float) -> str:
 
 def conv_arithmetic_figure(pixel: ConvPixel | None) -> go.Figure:
     """One output pixel of a Conv2D layer worked out: the input patch, the kernel, their
-    products (each cell written out), and below them the sum, the bias and the activation.
+    products (each cell written out), and above them the sum, the bias and the activation.
 
     pixel.patch, pixel.kernel, pixel.products: (kh, kw, channels); with several input
     channels the grids show channel 1 and the sum runs over all of them (said in the text).
+    The numbers are the layer's input as it sees it (scaled pixels, or the previous layer's
+    maps).
     """
     if pixel is None:
         layout = theme.base_layout("Convolution arithmetic", revision="conv_math", height=300,
@@ -163,7 +165,8 @@ def conv_arithmetic_figure(pixel: ConvPixel | None) -> go.Figure:
         layout["annotations"] = [theme.message_annotation("No conv layer to show")]
         return theme.new_figure([], layout)
     channels = pixel.patch.shape[2]
-    grids = (("input patch (as the layer sees it)", pixel.patch[:, :, 0]), ("× kernel", pixel.kernel[:, :, 0]),
+    of = "" if channels == 1 else f" (channel 1 of {channels})"
+    grids = ((f"input patch{of}", pixel.patch[:, :, 0]), ("× kernel", pixel.kernel[:, :, 0]),
              ("= products", pixel.products[:, :, 0]))
     data, layout_axes, annotations = [], {}, []
     width, gap = 0.3, 0.05
@@ -179,16 +182,16 @@ def conv_arithmetic_figure(pixel: ConvPixel | None) -> go.Figure:
         layout_axes[f"xaxis{suffix}"] = theme.hidden_axis(domain=domain,
                                                           anchor=f"y{suffix}")
         layout_axes[f"yaxis{suffix}"] = theme.hidden_axis(
-            domain=[0.3, 0.92], anchor=f"x{suffix}", autorange="reversed")
-        annotations.append({"text": name, "x": sum(domain) / 2, "y": 0.93, "xref": "paper",
+            domain=[0.0, 0.72], anchor=f"x{suffix}", autorange="reversed")
+        annotations.append({"text": name, "x": sum(domain) / 2, "y": 0.73, "xref": "paper",
                             "yref": "paper", "xanchor": "center", "yanchor": "bottom",
                             "showarrow": False, "font": {"size": theme.FONT_SIZE}})
-    over = "" if channels == 1 else f" (channel 1 of {channels} shown; the sum is over all)"
-    equation = (f"sum of products {_number(pixel.total)} + bias {_number(pixel.bias)} "
-                f"= z {_number(pixel.z)}   →   {pixel.activation}(z) = "
-                f"{_number(pixel.output)}{over}")
-    annotations.append({"text": plain_plotly(equation), "x": 0.0, "y": 0.12, "xref": "paper",
-                        "yref": "paper", "xanchor": "left", "yanchor": "middle",
+    over = "" if channels == 1 else f" (all {channels} channels)"
+    equation = (f"sum{over} {_number(pixel.total)} + bias {_number(pixel.bias)} "
+                f"= z {_number(pixel.z)}  →  {pixel.activation}(z) = {_number(pixel.output)}")
+    # the sum first, under the title: on a projector the chart's lower part may be cut off
+    annotations.append({"text": plain_plotly(equation), "x": 0.0, "y": 0.97, "xref": "paper",
+                        "yref": "paper", "xanchor": "left", "yanchor": "top",
                         "showarrow": False, "font": {"size": theme.FONT_SIZE + 1}})
     title = (f"{pixel.layer}, filter {pixel.filter + 1}: output pixel row {pixel.row + 1}, "
              f"column {pixel.col + 1}")

@@ -118,8 +118,7 @@ def gradient_reach_figure(rv: RecurrentView, name: str) -> go.Figure:
              "hovertemplate": "step %{x}: |dL/dh| = %{y:.3g}<extra></extra>"}]
     title = f"How far back the gradient reaches ({rv.kind}, {name})"
     if positive.size and norms[-1] > 0 and norms[0] > 0:
-        title = (f"Gradient reach ({rv.kind}): |dL/dh| at step 1 is "
-                 f"{norms[0] / norms[-1]:.2g}× step {len(norms)}'s")
+        title = f"Gradient reach: step 1 gets {norms[0] / norms[-1]:.2g}× step {len(norms)}'s"
     low = math.floor(math.log10(positive.min())) if positive.size else -3
     high = math.ceil(math.log10(positive.max())) if positive.size else 0
     layout = theme.base_layout(title, revision="gradient_reach",

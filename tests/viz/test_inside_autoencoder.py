@@ -78,7 +78,13 @@ def test_the_latent_view_holds_the_middle_layers_outputs_and_the_classes(latent)
     np.testing.assert_array_equal(snap.latent.labels, session.prepared.splits["test"].labels)
     figure = views.draw("latent", snap)
     assert_sound(figure)
-    assert len(figure.data) == 10                         # one trace per digit
+    markers = [trace for trace in figure.data if trace.mode == "markers"]
+    assert len(markers) == 10                             # one trace per digit
+    names = figure.data[-1]                               # each digit's name at its median
+    k = int(np.flatnonzero(snap.latent.labels == 3)[0])
+    three = snap.latent.points[snap.latent.labels == 3]
+    assert names.text[3] == "<b>3</b>" and snap.latent.labels[k] == 3
+    assert names.x[3] == pytest.approx(np.median(three[:, 0]))
     assert views.choose(snap, "main").name == "latent"
 
 
