@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from playground.data.sequences import step_targets
 from playground.experiment_data import PreparedData
 from playground.model_builder import model_targets
 from playground.nn import metrics as nn_metrics
@@ -359,10 +360,11 @@ class SessionViews:
             title += f" (true {prepared.class_names[label]})"
         recurrent = None
         if prepared.kind == "sequence" and not prepared.autoencoder:
-            last = np.asarray(part.y_original, dtype=np.float64).reshape(len(part), -1)
+            answers = step_targets(prepared.dataset.name, part.X_original[row],
+                                   np.asarray(part.y_original)[row])
             recurrent = recurrent_view(
                 self.model, self.loss, x, self.targets[name][row:row + 1],
-                part.X_original[row], float(last[row, 0]), prepared.target_to_original)
+                part.X_original[row], answers, prepared.target_to_original)
         return SampleView(title, maps, tuple(pixels), recurrent)
 
     def latent(self) -> LatentView | None:

@@ -137,8 +137,9 @@ class RecurrentView:
            empty for a SimpleRNN.
     step_prediction: (time,) what the network would predict if the sequence ended at
            step t (the layers after the recurrent one applied to h_t), original units.
-    step_target: (time,) the value that follows step t (the sequence sets are windows of
-           one series: the input at t+1, and the example's target after the last step).
+    step_target: (time,) what the network should answer after step t: for a series the
+           value that follows (the input at t+1, the example's target after the last step),
+           for the recall test its first value.
     grad_norm: (time,) ||dL/dh_t|| for this example's loss (L on the final prediction):
            how much each step's state still matters to the loss (vanishing gradients).
     """

@@ -103,6 +103,8 @@ _REGISTRY = {entry.info.name: entry for entry in [
            "sequence", _REG, None, 500, 0.0),
     _entry("seq_sum_of_sines", "Sequences: a mix of three sine waves per sample.",
            "sequence", _REG, None, 500, 0.0),
+    _entry("seq_recall", "Sequences: a memory test; after 20 random values, say the first.",
+           "sequence", _REG, None, 500, 0.0),
 ]}
 
 _BINARY_NAMES = ["class 0", "class 1"]

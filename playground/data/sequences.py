@@ -1,4 +1,5 @@
-"""Windowed time series: predict the next value(s) from the last ``window`` values.
+"""Windowed time series: predict the next value(s) from the last ``window`` values; and one
+memory test, ``seq_recall``: after ``window`` random values, say the first one again.
 
 Each sample is its own short series with a random phase (and for some sets a random
 frequency), so samples are independent and a random split does not leak.
@@ -39,6 +40,17 @@ def _sum_of_sines(t, rng):
 
 SHAPES = {"seq_sine": _sine, "seq_noisy_sine": _sine,
           "seq_sawtooth": _sawtooth, "seq_sum_of_sines": _sum_of_sines}
+RECALL = "seq_recall"     # y is the window's first value: nothing to read off the last steps
+
+
+def step_targets(name: str, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """What a network should answer after each step of one window: x (window, 1), y (its
+    target, first value used) -> (window,). For a series, the value that follows step t
+    (x[t+1], then y); for the recall test, the first value at every step."""
+    first = float(np.asarray(y, dtype=np.float64).ravel()[0])
+    if name == RECALL:
+        return np.full(len(x), first)
+    return np.append(np.asarray(x, dtype=np.float64)[1:, 0], first)
 
 
 def windows(name: str, n_samples: int, noise: float, rng: np.random.Generator,
@@ -55,6 +67,10 @@ def windows(name: str, n_samples: int, noise: float, rng: np.random.Generator,
                         f"got {horizon!r}.")
     if not 0.0 < float(step) <= np.pi:
         raise DataError(f"step must be above 0 and at most pi; got {step!r}.")
+    if name == RECALL:
+        X = rng.uniform(-1.0, 1.0, (n_samples, window, 1))
+        y = X[:, 0, 0] + rng.normal(0.0, 1.0, n_samples) * noise
+        return X, (y if horizon == 1 else np.repeat(y[:, None], horizon, axis=1))
     t = _times(n_samples, window, horizon, rng, float(step))
     series = SHAPES[name](t, rng) + rng.normal(0.0, 1.0, t.shape) * noise
     X = series[:, :window, None]

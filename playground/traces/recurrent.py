@@ -20,14 +20,15 @@ def recurrent_index(model) -> int | None:
 
 
 def recurrent_view(model, loss, x: np.ndarray, target: np.ndarray, x_original: np.ndarray,
-                   last_target: float, to_original: Callable[[np.ndarray], np.ndarray]
+                   step_target: np.ndarray, to_original: Callable[[np.ndarray], np.ndarray]
                    ) -> RecurrentView | None:
     """The model's recurrent layer on one example.
 
     x: (1, time, features) the model's input; target: (1, outputs) as ``loss`` wants it;
-    x_original: (time, features) the same example in original units; last_target: the
-    value that follows the whole window (original units); to_original: network outputs
-    (n, outputs) -> original units, (n,) or (n, outputs).
+    x_original: (time, features) the same example in original units; step_target: (time,)
+    what the network should answer after each step (original units, see
+    ``data.sequences.step_targets``); to_original: network outputs (n, outputs) ->
+    original units, (n,) or (n, outputs).
     """
     index = recurrent_index(model)
     if index is None:
@@ -48,12 +49,12 @@ def recurrent_view(model, loss, x: np.ndarray, target: np.ndarray, x_original: n
     readout = np.asarray(to_original(forward(head, hidden).astype(np.float64)))
     readout = readout.reshape(len(hidden), -1)[:, 0]
     x_original = np.asarray(x_original, dtype=np.float64)
-    step_target = np.append(x_original[1:, 0], float(last_target))
     grads = cell.state_gradients
     grad_norm = np.linalg.norm(grads[:, 0, :].astype(np.float64), axis=1) \
         if grads is not None else np.full(len(hidden), np.nan)
     gates = {name: states[name][0] for name in ("input", "forget", "output") if name in states}
     return RecurrentView(layer=cell.name, kind=type(cell).__name__, x=x_original,
                          hidden=hidden, cell=states["cell"][0] if "cell" in states else None,
-                         gates=gates, step_prediction=readout, step_target=step_target,
+                         gates=gates, step_prediction=readout,
+                         step_target=np.asarray(step_target, dtype=np.float64),
                          grad_norm=grad_norm)

@@ -78,14 +78,15 @@ def lstm_gates_figure(rv: RecurrentView, name: str) -> go.Figure:
 
 def step_predictions_figure(rv: RecurrentView, name: str) -> go.Figure:
     """What the network would predict after each step (its output layers read h_t) against
-    the value that really follows step t, with the input sequence for reference."""
+    the right answer after step t (the value that follows, for a series), with the input
+    sequence for reference."""
     steps = _steps(len(rv.hidden))
     data = [
         {"type": "scatter", "mode": "lines", "x": steps, "y": rv.x[:, 0], "name": "input x_t",
          "line": {"color": "#999999", "width": 2},
          "hovertemplate": "x_%{x} = %{y:.3g}<extra></extra>"},
         {"type": "scatter", "mode": "lines+markers", "x": steps, "y": rv.step_target,
-         "name": "next value", "line": {"color": theme.INK, "width": 2},
+         "name": "answer", "line": {"color": theme.INK, "width": 2},
          "hovertemplate": "after step %{x}: %{y:.3g}<extra></extra>"},
         {"type": "scatter", "mode": "lines+markers", "x": steps,
          "y": theme.finite_or_none(rv.step_prediction), "name": "predicted",
