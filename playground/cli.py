@@ -146,6 +146,12 @@ def run_train(args, out) -> int:
               "metrics": {split: {name: _plain(v) for name, v in values.items()}
                           for split, values in snapshot.metrics.items()},
               "final": {k: _plain(v[-1]) for k, v in snapshot.history.items() if v}}
+    # the baselines on the same split (fitted on its training rows), and the verdict
+    result["baselines"] = {name: {split: {k: _plain(v) for k, v in values.items()}
+                                  for split, values in scores.items()}
+                           for name, scores in snapshot.baselines.items()}
+    result["baseline_note"] = snapshot.baseline_note
+    result["loss_note"] = snapshot.loss_note
     fit = session.linear_fit()
     if fit is not None:
         result["linear_fit"] = {"w": _plain(fit[0]), "b": _plain(fit[1])}
@@ -190,6 +196,7 @@ def _plain(value) -> float | None:
 
 
 def _print_result(result: dict, session, out) -> None:
+    from playground.baselines import BASELINE_LABELS
     cfg = session.config
     print(f"{cfg.dataset}: {session.prepared.task}, {result['epochs']} epochs, "
           f"status {result['status']}", file=out)
@@ -198,10 +205,19 @@ def _print_result(result: dict, session, out) -> None:
     if "history_note" in result:
         print(result["history_note"], file=out)
     names = sorted({m for split in result["metrics"].values() for m in split})
-    print(f"{'split':<12}" + "".join(f"{n:>12}" for n in names), file=out)
-    for split, values in result["metrics"].items():
-        print(f"{split:<12}" + "".join("           -" if values.get(n) is None
-                                       else f"{values[n]:>12.4f}" for n in names), file=out)
+    split = "test" if "test" in result["metrics"] else "validation"
+    rows = dict(result["metrics"])      # the network's splits, then the baselines
+    rows.update({f"{BASELINE_LABELS[name]} ({split})": scores[split]
+                 for name, scores in result["baselines"].items() if split in scores})
+    width = max(12, *(len(label) + 2 for label in rows))
+    print(f"{'split':<{width}}" + "".join(f"{n:>12}" for n in names), file=out)
+    for label, values in rows.items():
+        print(f"{label:<{width}}" + "".join("           -" if values.get(n) is None
+                                            else f"{values[n]:>12.4f}" for n in names),
+              file=out)
+    for line in (result["baseline_note"], result["loss_note"]):
+        if line:
+            print(line, file=out)
     if "linear_fit" in result:
         print(f"fitted line: y = {result['linear_fit']['w']:.4f} x + "
               f"{result['linear_fit']['b']:.4f}", file=out)

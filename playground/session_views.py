@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from playground.baselines import verdict
 from playground.data.sequences import step_targets
 from playground.experiment_data import PreparedData
 from playground.model_builder import model_targets
@@ -46,6 +47,35 @@ FRESH_PREDICTION_LIMIT = 20_000
 CURVE_POINTS = 200
 
 
+LOSS_WORDS = {"mse": "mean squared error", "mae": "mean absolute error", "huber": "Huber loss",
+              "binary_crossentropy": "cross-entropy",
+              "sparse_categorical_crossentropy": "cross-entropy"}
+
+
+def loss_note(prepared: PreparedData, loss: str) -> str:
+    """The one place that says what the loss (status line, loss chart) measures, in which
+    units, and what the metrics table measures. loss: the playground.nn loss name."""
+    words = LOSS_WORDS.get(loss, loss)
+    penalty = " (plus any weight penalty)"
+    if prepared.autoencoder:
+        return (f"Loss: {words} between the scaled inputs and their reconstruction"
+                f"{penalty}; the metrics compare them in the inputs' own units.")
+    if prepared.task == "classification":
+        what = "of the class probabilities" if loss == "mse" else "of the true class"
+        return (f"Loss: {words} {what}, averaged over the rows{penalty}; lower is better. "
+                f"Accuracy, precision, recall and F1 count rows classified right.")
+    if prepared.target_std is not None:
+        std = float(np.asarray(prepared.target_std).ravel()[0])
+        mean = float(np.asarray(prepared.target_mean).ravel()[0])
+        ratio = (f", so this loss is the table's MSE ÷ {std * std:.4g} (the spread squared)"
+                 if loss == "mse" else "")
+        return (f"Loss: {words} of the target scaled to mean 0 and spread 1 (the training "
+                f"mean {mean:.4g} taken off, divided by the spread {std:.4g}){ratio}"
+                f"{penalty}. The metrics (MSE, MAE, R²) are in the target's own units.")
+    return (f"Loss: {words} in the target's own units{penalty}, as the metrics (MSE, MAE, "
+            f"R²) are.")
+
+
 @dataclass(frozen=True)
 class Progress:
     """Where a session's training stands, as a snapshot reports it (the session's own lists:
@@ -69,9 +99,14 @@ class SessionViews:
     """Evaluation and snapshot building for one model on its prepared data (rebuilt with the
     model). Cached results belong to a batch count that the caller passes in."""
 
-    def __init__(self, model, prepared: PreparedData, loss):
-        """model: the compiled nn.Sequential; loss: the nn loss object it is evaluated with."""
+    def __init__(self, model, prepared: PreparedData, loss, baselines=dict,
+                 loss_note: str = ""):
+        """model: the compiled nn.Sequential; loss: the nn loss object it is evaluated with;
+        baselines: () -> the session's ``baselines.fit_baselines`` result (computed once
+        per data, not per model); loss_note: what the loss and the metrics measure."""
         self.model = model
+        self.baselines = baselines
+        self.loss_note = loss_note
         self.prepared = prepared
         self.loss = loss
         self.names = list(prepared.splits)
@@ -118,7 +153,10 @@ class SessionViews:
 
     def evaluate_splits(self, batches: int) -> dict[str, float]:
         """History entries for the current weights: loss (+ accuracy) per split."""
-        outputs = self.outputs(batches)
+        return self._logs(self.outputs(batches))
+
+    def _logs(self, outputs: np.ndarray) -> dict[str, float]:
+        """History-style entries ("loss", "val_accuracy", ...) of outputs for X_all."""
         penalty = sum(layer.regularization_loss() for layer in self.model.layers)
         # one comparison for all splits (same numbers as nn_metrics.accuracy per split)
         correct = None if self.labels_all is None else \
@@ -130,8 +168,8 @@ class SessionViews:
             logs[prefix + "loss"] = float(self.loss(self.targets[name], outputs[rows])) + penalty
             if correct is not None:
                 hits = correct[rows]
-                logs[prefix + "accuracy"] = np.count_nonzero(hits) / hits.size if hits.size \
-                    else 0.0
+                logs[prefix + "accuracy"] = float(np.count_nonzero(hits) / hits.size) \
+                    if hits.size else 0.0
         return logs
 
     # ----- snapshot ---------------------------------------------------------------------------
@@ -147,7 +185,8 @@ class SessionViews:
         if self._snapshot_key == key:
             return self._snapshot
         prepared = self.prepared
-        splits, metrics, confusion = self._splits_and_metrics(p.batches)
+        splits, metrics, confusion, current = self._splits_and_metrics(p.batches)
+        baselines = self.baselines()
         snap = Snapshot(
             epoch=p.epoch, batches=p.batches, task=prepared.task,
             class_names=None if prepared.task == "regression" else list(prepared.class_names),
@@ -165,7 +204,12 @@ class SessionViews:
             neuron=self.neuron(neuron), neuron_choices=self.neuron_choices(),
             train_rows=len(prepared.splits["train"]),
             **self.landscape(p.batches, p.epoch, path, slice_job),
-            **self.health(p.batches, p.epoch, neuron))
+            **self.health(p.batches, p.epoch, neuron),
+            current=current, loss_note=self.loss_note,
+            baselines={name: {split: dict(m) for split, m in scores.items()}
+                       for name, scores in baselines.items()},
+            baseline_note=verdict(prepared.task, metrics, baselines, trained=p.batches > 0)
+            if not prepared.autoencoder else None)
         self._snapshot_key, self._snapshot = key, snap
         return snap
 
@@ -197,8 +241,11 @@ class SessionViews:
                                  "r2": nn_metrics.r2(y_true, y_pred)}
                 splits[name] = SplitView(name, part.X_original, y_true.copy(), y_pred,
                                          labels=part.labels)
-        self._metrics_at, self._metrics_cache = self._outputs_at, (splits, metrics, confusion)
-        return splits, metrics, confusion
+        # the status numbers: from the same outputs as the table, so the two agree
+        current = self._logs(outputs)
+        self._metrics_at = self._outputs_at
+        self._metrics_cache = (splits, metrics, confusion, current)
+        return self._metrics_cache
 
     def grid(self, resolution: int, batches: int) -> GridView | None:
         """The network over a square grid on the 2-D input plane (points2d data only)."""

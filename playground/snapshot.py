@@ -241,3 +241,10 @@ class Snapshot:
     health: list[str] = field(default_factory=list)   # plain sentences: dead, saturated
     activation_curve: ActivationCurve | None = None   # the inspected layer's f, f' and z
     loss_curves: LossCurves | None = None             # the loss of one example
+    # the current weights' "loss", "val_loss", "test_accuracy", ...: what the status shows,
+    # from the same outputs as ``metrics`` (before the first epoch: the untrained network)
+    current: dict[str, float] = field(default_factory=dict)
+    loss_note: str = ""        # what the loss measures (its units) and what the metrics do
+    # baseline key (playground.baselines) -> split -> metrics, fitted on the training split
+    baselines: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
+    baseline_note: str | None = None   # does the network beat them? (one sentence)

@@ -33,7 +33,8 @@ from playground.model_builder import (
     model_targets,
     set_regularization,
 )
-from playground.session_views import Progress, SessionViews
+from playground.baselines import fit_baselines
+from playground.session_views import Progress, SessionViews, loss_note
 from playground.snapshot import Snapshot
 from playground.teaching.landscape import SliceJob, WeightPath, is_two_weight_line, start_slice
 
@@ -78,6 +79,15 @@ class TrainingSession:
 
     def _build_data(self, cfg: ExperimentConfig) -> None:
         self.prepared: PreparedData = prepare(cfg, self._load(cfg))
+        self._baselines: dict | None = None     # fitted on first use (see baselines)
+
+    def baselines(self) -> dict[str, dict[str, dict[str, float]]]:
+        """Majority class and logistic regression, or mean and least squares, fitted on
+        this data's training split: key -> split -> metrics (``playground.baselines``).
+        Fitted once per data (not per model or reset)."""
+        if self._baselines is None:
+            self._baselines = fit_baselines(self.prepared)
+        return self._baselines
 
     def _build_model(self, cfg: ExperimentConfig) -> None:
         """A fresh network (seeded), empty history, and the per-split evaluation targets."""
@@ -107,7 +117,8 @@ class TrainingSession:
         # line model (its exact loss surface), after every epoch otherwise
         self.path = WeightPath(self.model.store.params, is_two_weight_line(self.model))
         self.slice_job: SliceJob | None = None   # the last loss-landscape slice asked for
-        self._views = SessionViews(self.model, self.prepared, self._loss)
+        self._views = SessionViews(self.model, self.prepared, self._loss, self.baselines,
+                                   loss_note(self.prepared, loss_name(cfg, self.prepared)))
 
     @property
     def history(self) -> dict[str, list[float]]:

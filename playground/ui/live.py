@@ -74,24 +74,42 @@ def _fmt(value: float | None, percent: bool = False) -> str:
 
 
 def status_items(snap: Snapshot) -> list[dict]:
-    """The numbers always shown above the charts: epoch, train/validation/test loss, and
-    test accuracy (classification) or test R² (regression)."""
-    h = snap.history
+    """The numbers always shown above the charts: epoch, train/validation/test loss, test
+    accuracy (classification) or test R² (regression), and the best baseline's. They come
+    from the current weights and the same outputs as the metrics table (before the first
+    epoch: the untrained network's), so the two never disagree; the loss items' help says
+    what the loss measures (scaled units) and what the metrics do (original units)."""
+    now = snap.current
+    note = snap.loss_note or None
     items = [
         {"label": "Epoch", "value": f"{snap.epoch:,}", "help": f"{snap.batches:,} batches in all"},
         {"label": "Batch", "value": f"{snap.batch_in_epoch} / {snap.batches_per_epoch}",
          "help": "Batches done of the epoch in progress / batches in one epoch"},
-        {"label": "Train loss", "value": _fmt(_last(h, "loss"))},
-        {"label": "Validation loss", "value": _fmt(_last(h, "val_loss"))},
-        {"label": "Test loss", "value": _fmt(_last(h, "test_loss"))},
+        {"label": "Train loss", "value": _fmt(now.get("loss")), "help": note},
+        {"label": "Validation loss", "value": _fmt(now.get("val_loss")), "help": note},
+        {"label": "Test loss", "value": _fmt(now.get("test_loss")), "help": note},
     ]
+    test = snap.metrics.get("test") or snap.metrics.get("validation") or {}
     if snap.task == "classification":
+        key = "accuracy"
         items.append({"label": "Test accuracy", "value": _fmt(
-            _last(h, "test_accuracy") or _last(h, "val_accuracy"), percent=True)})
+            now.get("test_accuracy", now.get("val_accuracy")), percent=True)})
     else:
-        test = snap.metrics.get("test") or snap.metrics.get("validation") or {}
+        key = "r2"
         items.append({"label": "Test R²", "value": _fmt(test.get("r2"))})
+    best = _best_baseline(snap, key)
+    if best is not None:
+        items.append({"label": "Best baseline", "value": _fmt(best, percent=key == "accuracy"),
+                      "help": snap.baseline_note})
     return items
+
+
+def _best_baseline(snap: Snapshot, key: str) -> float | None:
+    """The best baseline's test (else validation) accuracy or R², or None."""
+    split = "test" if "test" in snap.metrics else "validation"
+    values = [scores[split][key] for scores in snap.baselines.values()
+              if split in scores and key in scores[split]]
+    return max(values) if values else None
 
 
 def batch_text(snap: Snapshot) -> str | None:
@@ -203,9 +221,11 @@ def chart_rows(state: PageState, snap: Snapshot) -> list[dict]:
 
 
 def board_note(state: PageState, snap: Snapshot) -> str | None:
-    """The line under the numbers: the fitted line, what Step batch did."""
+    """The line under the numbers: the fitted line, what Step batch did, and for a table
+    whether the network beats the baselines (the practitioner's question)."""
     line = fitted_line_text(state.session.linear_fit())
-    return " ".join(t for t in (line, batch_text(snap)) if t) or None
+    against = snap.baseline_note if snap.data_kind == "table" else None
+    return " ".join(t for t in (line, batch_text(snap), against) if t) or None
 
 
 def describe_live(state: PageState, wanted_detail: str | None):

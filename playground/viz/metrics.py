@@ -7,6 +7,7 @@ from types import MappingProxyType
 import numpy as np
 import plotly.graph_objects as go
 
+from playground.baselines import BASELINE_LABELS, baseline_split
 from playground.nn import metrics as nn_metrics
 from playground.plain_text import plain_plotly, plain_plotly_list
 from playground.snapshot import SplitView
@@ -98,15 +99,53 @@ def metrics_rows(metrics: dict[str, dict[str, float]]) -> list[list[str]]:
     return rows
 
 
-def metrics_table(metrics: dict[str, dict[str, float]]) -> go.Figure:
-    """The metrics as a plotly go.Table figure: one column per split, one row per metric.
+def with_baselines(metrics: dict[str, dict[str, float]],
+                   baselines: dict[str, dict[str, dict[str, float]]] | None
+                   ) -> dict[str, dict[str, float]]:
+    """The network's metrics per split, then one column per baseline on the compared split
+    (test, else validation): "majority class (test)" -> its metrics."""
+    split = baseline_split(metrics)
+    columns = {name: dict(values) for name, values in metrics.items()}
+    for key, scores in (baselines or {}).items():
+        if split in scores:
+            columns[f"{BASELINE_LABELS.get(key, key)} ({split})"] = dict(scores[split])
+    return columns
+
+
+def metrics_table(metrics: dict[str, dict[str, float]],
+                  baselines: dict[str, dict[str, dict[str, float]]] | None = None,
+                  note: str | None = None, loss_note: str | None = None) -> go.Figure:
+    """The metrics as a plotly go.Table figure: one column per split, one row per metric,
+    then the baselines on the test split (``with_baselines``).
 
     Classification metrics (accuracy, precision, recall, F1) are shown as percentages,
     regression metrics (MSE, MAE, R²) with 4 significant digits. ``metrics_rows`` gives
-    the same cells as plain text rows.
+    the same cells as plain text rows. note: whether the network beats the baselines;
+    loss_note: what the loss and the metrics measure (both shown under the title).
     """
-    rows = metrics_rows(metrics)
-    return _table_figure(rows[0], rows[1:], "Metrics", "metrics", "No metrics yet")
+    rows = metrics_rows(with_baselines(metrics, baselines))
+    figure = _table_figure(rows[0], rows[1:], "Metrics", "metrics", "No metrics yet")
+    lines = [_wrapped(plain_plotly(text)) for text in (note, loss_note) if text]
+    if lines and rows[1:]:
+        layout = figure.layout       # a go.Layout, or a dict for the live stream's frames
+        layout["title"]["text"] = "Metrics<br>" + "<br>".join(
+            f"<span style='font-size:12px'>{line}</span>" for line in lines)
+        extra = 16 * sum(len(line.split("<br>")) for line in lines)
+        layout["margin"]["t"] = 50 + extra
+        layout["height"] = (layout["height"] or 300) + extra
+    return figure
+
+
+def _wrapped(text: str, width: int = 110) -> str:
+    """Long text broken into lines of about ``width`` characters for a plotly title."""
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "<br>".join(lines + [line])
 
 
 def _table_figure(header: list[str], body: list[list[str]], title: str, revision: str,

@@ -211,7 +211,7 @@ VIEWS: MappingProxyType[str, View] = MappingProxyType({view.name: view for view 
          lambda s, o: loss_figure(s.history, log_y=o.log_scale, epochs=s.history_epochs),
          update=_loss_update),
     View("metrics", "Metrics", ("detail",), lambda s: True,
-         lambda s, o: metrics_table(s.metrics)),
+         lambda s, o: metrics_table(s.metrics, s.baselines, s.baseline_note, s.loss_note)),
     View("confusion", "Confusion", ("main", "detail"),
          lambda s: s.task == "classification" and bool(s.confusion), _confusion,
          "A confusion matrix counts right and wrong classes; this experiment predicts "
