@@ -13,6 +13,7 @@ import numpy as np
 from playground import data as pdata
 from playground.config import ExperimentConfig
 from playground.data import Dataset
+from playground.data.splits import split_indices
 
 SPLIT_NAMES = ("train", "validation", "test")
 
@@ -140,14 +141,18 @@ def load_dataset(cfg: ExperimentConfig, csv_bytes: bytes | None = None,
                               seed=cfg.data_seed)
 
 
-def prepare(cfg: ExperimentConfig, dataset: Dataset) -> PreparedData:
-    """Split (seeded by data_seed), cross, and scale with statistics of the train split."""
+def prepare(cfg: ExperimentConfig, dataset: Dataset,
+            split_index: dict[str, np.ndarray] | None = None) -> PreparedData:
+    """Split (seeded by data_seed), cross, and scale with statistics of the train split.
+    split_index: "train"/"validation"/"test" -> rows of ``dataset`` to use instead of the
+    seeded split (a cross-validation fold)."""
     if len(dataset.y) < 3:
         raise ExperimentError(f"The dataset has only {len(dataset.y)} examples; "
                               "at least 3 are needed to train and check a network.")
-    parts = pdata.split_dataset(dataset, validation=cfg.validation_fraction,
-                                test=cfg.test_fraction, seed=cfg.data_seed)
-    raw = {"train": parts.train, "validation": parts.validation, "test": parts.test}
+    if split_index is None:
+        split_index = split_indices(dataset, cfg.validation_fraction, cfg.test_fraction,
+                                    cfg.data_seed)
+    raw = {name: dataset.subset(split_index[name]) for name in SPLIT_NAMES}
     use_crosses = dataset.kind == "points2d" and dataset.X.ndim == 2 and dataset.X.shape[1] == 2
     crosses = tuple(cfg.features) if use_crosses else None
     imputer, report = None, []

@@ -15,6 +15,7 @@ from playground.experiment_data import PreparedData
 from playground.model_builder import model_targets
 from playground.nn import metrics as nn_metrics
 from playground.snapshot import (
+    PreprocessingView,
     CurveView,
     GridView,
     LatentView,
@@ -45,6 +46,34 @@ GRID_MARGIN = 0.1       # the boundary grid reaches this share of the data range
 # predictions of the last completed epoch instead of a fresh pass (images, long tables).
 FRESH_PREDICTION_LIMIT = 20_000
 CURVE_POINTS = 200
+
+
+PREPROCESSING_FEATURES = 8    # number features drawn in the preprocessing view
+HISTOGRAM_BINS = 20
+
+
+def preprocessing_view(prepared: PreparedData) -> PreprocessingView:
+    """The training rows' number features before (filled) and after scaling, counted."""
+    imputer = prepared.imputer
+    train = prepared.splits["train"]
+    before_all = imputer.model_columns(np.asarray(train.X_original, dtype=np.float64))
+    after_all = np.asarray(train.X, dtype=np.float64).reshape(len(train), -1)
+    fills = imputer.to_dict()["columns"]
+    gaps = imputer.missing_counts(train.X_raw if train.X_raw is not None else train.X_original)
+    fill_values = {c["name"]: float(c["fill"]) for c, n in zip(fills, gaps)
+                   if c["type"] == "number" and n and c["fill"] is not None}
+    numbers = [i for i, name in enumerate(prepared.feature_names)
+               if any(c.is_number and c.name == name for c in imputer.columns)]
+    shown = numbers[:PREPROCESSING_FEATURES]
+    before, before_edges, after, after_edges = [], [], [], []
+    for i in shown:
+        counts, edges = np.histogram(before_all[:, i], bins=HISTOGRAM_BINS)
+        before.append(counts), before_edges.append(edges)
+        counts, edges = np.histogram(after_all[:, i], bins=HISTOGRAM_BINS)
+        after.append(counts), after_edges.append(edges)
+    return PreprocessingView([prepared.feature_names[i] for i in shown], before, before_edges,
+                             after, after_edges, fill_values, list(prepared.report),
+                             prepared.scaler.method, len(numbers) - len(shown))
 
 
 LOSS_WORDS = {"mse": "mean squared error", "mae": "mean absolute error", "huber": "Huber loss",
@@ -143,6 +172,16 @@ class SessionViews:
         self._grid_key = self._snapshot_key = None
         self._landscape_at = self._activity_at = -1
 
+    def preprocessing(self) -> PreprocessingView | None:
+        """Before/after-scaling histograms of a table's number features (training rows),
+        from the fitted imputer and scaler; built once (the data does not change)."""
+        prepared = self.prepared
+        if prepared.imputer is None or prepared.autoencoder:
+            return None
+        if getattr(self, "_preprocessing", None) is None:
+            self._preprocessing = preprocessing_view(prepared)
+        return self._preprocessing
+
     # ----- evaluation -----------------------------------------------------------------------
     def outputs(self, batches: int) -> np.ndarray:
         """The model's output for every split's rows (cached per batch count)."""
@@ -208,7 +247,8 @@ class SessionViews:
             current=current, loss_note=self.loss_note,
             baselines={name: {split: dict(m) for split, m in scores.items()}
                        for name, scores in baselines.items()},
-            baseline_note=verdict(prepared.task, metrics, baselines, trained=p.batches > 0)
+            baseline_note=verdict(prepared.task, metrics, baselines, trained=p.batches > 0),
+            preprocessing=self.preprocessing()
             if not prepared.autoencoder else None)
         self._snapshot_key, self._snapshot = key, snap
         return snap

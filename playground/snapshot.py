@@ -189,6 +189,28 @@ class NeuronChoice:
 
 
 @dataclass(frozen=True)
+class PreprocessingView:
+    """A table's number features in the training rows, before and after scaling.
+
+    Per shown feature i (names[i], a number input of the network): before[i] (bins,)
+    counts of its training values in the data's units (gaps filled) over before_edges[i]
+    (bins + 1,); after[i] and after_edges[i] the same for the scaled values the network
+    sees. fill_values: feature name -> the value its gaps got (only features with gaps);
+    fills: the report lines of what the missing-value step filled (fitted on training).
+    """
+
+    names: list[str]
+    before: list[np.ndarray]
+    before_edges: list[np.ndarray]
+    after: list[np.ndarray]
+    after_edges: list[np.ndarray]
+    fill_values: dict[str, float]
+    fills: list[str]
+    method: str                 # the scaler: "standard", "minmax" or "none"
+    hidden: int = 0             # number features not shown (beyond the first few)
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """Everything the page shows after some training.
 
@@ -248,3 +270,4 @@ class Snapshot:
     # baseline key (playground.baselines) -> split -> metrics, fitted on the training split
     baselines: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
     baseline_note: str | None = None   # does the network beat them? (one sentence)
+    preprocessing: PreprocessingView | None = None   # tables only (built once per data)

@@ -49,7 +49,11 @@ class TrainingSession:
     """
 
     def __init__(self, cfg: ExperimentConfig, csv_bytes: bytes | None = None,
-                 csv_name: str = "uploaded.csv", enforce_budget: bool = True):
+                 csv_name: str = "uploaded.csv", enforce_budget: bool = True,
+                 dataset: Dataset | None = None, split_index: dict | None = None):
+        """dataset: use this loaded dataset (as ``cfg`` would load it) instead of loading;
+        split_index: split name -> its rows of the dataset, instead of the seeded split
+        (a cross-validation fold; see ``experiment_data.prepare``)."""
         self._csv_bytes = csv_bytes          # the uploaded file, parsed only when it changes
         self._csv_name = csv_name
         # playground.budget: a config that would cost a shared server too much is refused
@@ -58,7 +62,10 @@ class TrainingSession:
         self._enforce_budget = enforce_budget
         self.budget_warning: str | None = None
         self._dataset_cache: tuple[tuple, Dataset] | None = None   # (key, dataset)
+        self._split_index = split_index
         self.config = cfg
+        if dataset is not None:
+            self._dataset_cache = (self._dataset_key(cfg), dataset)
         self._build_data(cfg)
         self._build_model(cfg)
 
@@ -78,7 +85,7 @@ class TrainingSession:
         return dataset
 
     def _build_data(self, cfg: ExperimentConfig) -> None:
-        self.prepared: PreparedData = prepare(cfg, self._load(cfg))
+        self.prepared: PreparedData = prepare(cfg, self._load(cfg), self._split_index)
         self._baselines: dict | None = None     # fitted on first use (see baselines)
 
     def baselines(self) -> dict[str, dict[str, dict[str, float]]]:

@@ -24,6 +24,7 @@ from playground.config import (
 )
 from playground.ui import actions, messages
 from playground.ui.controls import render_link_warnings
+from playground.ui.crossval_panel import render_crossval_panel
 from playground.ui.data_panel import render_data_panel
 from playground.ui.downloads import render_downloads
 from playground.ui.live import render_live
@@ -124,6 +125,9 @@ def render_sidebar(state: PageState) -> None:
     _panel(state, "training_panel", "Training", render_training_panel)
     _panel(state, "view_panel", "View", render_view_panel, expanded=False)
     _panel(state, "downloads", "Save and load", render_downloads, expanded=False)
+    if state.config.dataset == "csv" or state.session.prepared.kind == "table":
+        _panel(state, "data_panel", "Cross-validation", render_crossval_panel,
+               expanded=False)
 
 
 def main() -> None:

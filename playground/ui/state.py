@@ -13,6 +13,7 @@ import streamlit as st
 from playground.config import ExperimentConfig, default_config, from_query_params
 from playground.presets import PRESETS
 from playground.training import TrainingSession
+from playground.ui.crossval_runner import CrossValidationRunner
 from playground.ui.trainer import BackgroundTrainer
 
 STATE_KEY = "np_page_state"
@@ -50,6 +51,8 @@ class PageState:
     preset_key: str | None = None      # the preset last loaded (its notice is shown)
     url_params: dict[str, str] = field(default_factory=dict)  # last mirrored to the URL
     trainer: BackgroundTrainer = field(default_factory=BackgroundTrainer)  # thread + lock
+    # k-fold cross-validation in its own thread (not under the trainer's lock)
+    crossval: CrossValidationRunner = field(default_factory=CrossValidationRunner)
     # figure JSON per chart key, rebuilt only when the picture can change:
     # key -> (built at monotonic time, (tag, config), snapshot, (height px, JSON) or None)
     chart_cache: dict[str, tuple] = field(default_factory=dict)

@@ -42,6 +42,7 @@ from playground.viz.metrics import (
 )
 from playground.viz.network import network_figure
 from playground.viz.neuron import neuron_figure
+from playground.viz.preprocessing import preprocessing_figure
 from playground.viz.recurrent import (
     gradient_reach_figure,
     hidden_states_figure,
@@ -212,6 +213,10 @@ VIEWS: MappingProxyType[str, View] = MappingProxyType({view.name: view for view 
          update=_loss_update),
     View("metrics", "Metrics", ("detail",), lambda s: True,
          lambda s, o: metrics_table(s.metrics, s.baselines, s.baseline_note, s.loss_note)),
+    View("preprocessing", "Preprocessing", ("detail",), lambda s: s.preprocessing is not None,
+         lambda s, o: preprocessing_figure(s.preprocessing),
+         "The preprocessing view shows a table's columns before and after scaling; this "
+         "data is not a table.", always_offered=False),
     View("confusion", "Confusion", ("main", "detail"),
          lambda s: s.task == "classification" and bool(s.confusion), _confusion,
          "A confusion matrix counts right and wrong classes; this experiment predicts "
