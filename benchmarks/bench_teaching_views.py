@@ -1,13 +1,13 @@
-"""Server cost of the teaching views: each view's figure build (and its JSON, what a frame
-ships) per refresh, and what the snapshot pays to carry their data.
+"""Server cost of the teaching views (Neuron, Landscape, Activation, Health; the CNN, RNN
+and autoencoder views are in bench_views.py): each view's figure build and its JSON (what
+a frame ships) per refresh, and what the snapshot pays to carry the view's data.
 
 Run: python benchmarks/bench_teaching_views.py [--repeats 30]
 Experiments: the default page (circle, 2-4-2-1 tanh), the deep ReLU preset (8 x 8), the
 linear regression preset (two weights: exact landscape) and the CNN digits preset. Prints
-min and median milliseconds. "snapshot extra" is the snapshot's own cost of the neuron
-trace, the layer activity and the exact landscape (measured by calling the same session
-methods the snapshot calls); "slice" is one background loss-landscape slice (grid and
-seconds as computed).
+min and median milliseconds. "snapshot +" is what a fresh snapshot costs more while that
+view is shown (its ``needs`` filled in) than with no teaching part, in turns, interleaved;
+"slice" is one background loss-landscape slice (grid and seconds as computed).
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # run from anywhe
 
 from playground.config import ExperimentConfig
 from playground.presets import PRESETS
-from playground.teaching.landscape import loss_slice
+from playground.traces.landscape import loss_slice
 from playground.training import TrainingSession
 from playground.viz import views
 
@@ -59,17 +59,16 @@ def main() -> None:
             figure = views.draw(view, snap, options)
             _, json_mid = _times(figure.to_json, args.repeats)
             print(f"| {name} | {view} | {low:.2f} / {mid:.2f} | {json_mid:.2f} |")
-        tracked = session._views
-        batches = session.batches
-
-        def extra():
-            tracked._activity_at = tracked._landscape_at = -1     # as after a new batch
-            tracked.neuron(session.inspected)
-            tracked.health(batches, session.epoch, session.inspected)
-            tracked.landscape(batches, session.epoch, session.path, session.slice_job)
-        low, mid = _times(extra, args.repeats)
-        print(f"| {name} | snapshot extra (trace, activity, exact landscape) | "
-              f"{low:.2f} / {mid:.2f} | - |")
+        for view in TEACHING_VIEWS:
+            with_ms, without_ms = [], []
+            for _ in range(args.repeats):                     # interleaved turns
+                for show, into in ((views.needs([view]), with_ms), (frozenset(), without_ms)):
+                    session.show = show
+                    session._views.invalidate()
+                    into.append(_times(session.snapshot, 1)[0])
+            extra = statistics.median(with_ms) - statistics.median(without_ms)
+            print(f"| {name} | snapshot + for {view} | {extra:.2f} (median) | - |")
+        session.show = None
         if "2 weights" not in name:
             train = session.prepared.splits["train"]
             land = loss_slice(session.model, train.X, session._train_y,

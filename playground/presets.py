@@ -56,6 +56,22 @@ PRESETS: dict[str, Preset] = {p.key: p for p in (
         "curve flattens once the line fits up to the noise.",
         **_LINE_BY_SGD, learning_rate=0.01, epochs=150),
     _preset(
+        "backprop_by_hand", "Backprop by hand on a 2-2-1 net",
+        "Two inputs, two hidden neurons and one output: small enough to follow every "
+        "number. Pick the Neuron view, tick 'Follow the next Step batch's point' and press "
+        "Step batch: each weight changes by exactly the update the inspector printed, "
+        "and the two blobs come apart within a few epochs.",
+        dataset="gauss", n_samples=100, hidden_layers=(2,), activation="tanh",
+        optimizer="sgd", learning_rate=0.1, batch_size=1, epochs=30),
+    _preset(
+        "optimizer_race", "SGD vs momentum vs Adam on one landscape",
+        "Unscaled inputs turn the loss surface into a long narrow valley. Open the "
+        "Landscape view and press Race: plain SGD crawls along the valley floor, momentum "
+        "gathers speed along it and reaches the best fit first, and Adam walks at a steady "
+        "pace of about the learning rate per step. Set Scaling to standard and the valley "
+        "becomes round.",
+        **{**_LINE_BY_SGD, "scaling": "none"}, learning_rate=0.01, epochs=50),
+    _preset(
         "lr_too_large", "A learning rate too large",
         "Each step overshoots the valley further than the last, so the loss grows instead of "
         "shrinking until it becomes infinite and training stops. Lower the learning rate "

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import time
+
 import numpy as np
 
 from playground.baselines import verdict
@@ -29,7 +31,7 @@ from playground.traces.conv import conv_pixel
 from playground.traces.latent import bottleneck_index, latent_view
 from playground.traces.recurrent import recurrent_view
 from playground.traces.twins import twin
-from playground.teaching.activity import (
+from playground.traces.activity import (
     ActivityHistory,
     LayerActivity,
     activation_curve,
@@ -37,14 +39,16 @@ from playground.teaching.activity import (
     layer_activity,
     loss_curves,
 )
-from playground.teaching.landscape import Landscape, exact_surface, is_two_weight_line
-from playground.teaching.neuron import NeuronTrace, dense_layers, trace_neuron
+from playground.traces.landscape import Landscape, exact_surface, is_two_weight_line
+from playground.traces.neuron import NeuronTrace, dense_layers, trace_neuron
 
 _HISTORY_PREFIX = {"train": "", "validation": "val_", "test": "test_"}
 GRID_MARGIN = 0.1       # the boundary grid reaches this share of the data range past it
 # Above this many input numbers (all splits together) a mid-epoch snapshot reuses the
 # predictions of the last completed epoch instead of a fresh pass (images, long tables).
 FRESH_PREDICTION_LIMIT = 20_000
+ACTIVITY_EVERY_S = 0.25  # the layers' activity (a pass over the training rows) at most this
+                         # often while playing: ~6 ms each for the default experiment
 CURVE_POINTS = 200
 
 
@@ -161,8 +165,10 @@ class SessionViews:
         self._landscape: Landscape | None = None
         self._activity_at = -1       # ("batch", n) or ("epoch", n) the activity belongs to
         self._activity: list[LayerActivity] = []
+        self._activity_time = -1e9   # monotonic time of that pass
         self.activity_history = ActivityHistory()   # per layer, percentiles per epoch
         self._loss_curves = loss_curves(prepared.task)   # fixed: one per experiment
+        self._choices: list[NeuronChoice] | None = None  # the inspector's, found once
 
     def invalidate(self) -> None:
         """Forget everything cached (the weights changed without a new batch): the next
@@ -214,18 +220,25 @@ class SessionViews:
     # ----- snapshot ---------------------------------------------------------------------------
     def snapshot(self, progress: Progress, grid_resolution: int,
                  neuron: tuple[int, int, int] | None = None, path=None,
-                 slice_job=None) -> Snapshot:
+                 slice_job=None, race=None, show: frozenset | None = None) -> Snapshot:
         """Everything the page shows for the model as it is after ``progress.batches``;
         ``neuron``: (layer index, unit, training row) the neuron inspector follows;
-        ``path``: the WeightPath so far; ``slice_job``: the last landscape slice asked for."""
+        ``path``: the WeightPath so far; ``slice_job``: the last landscape slice asked for;
+        ``race``: optimizer name -> path of the last optimizer race (two-weight models);
+        ``show``: which of the costlier teaching parts ("neuron", "landscape", "activity")
+        to fill in (the views on the page need them), None for all."""
         p = progress
         key = (p.batches, grid_resolution, p.status, p.message, p.epoch, p.example, neuron,
-               id(slice_job), slice_job is not None and slice_job.running)
+               id(slice_job), slice_job is not None and slice_job.running, id(race), show)
         if self._snapshot_key == key:
             return self._snapshot
         prepared = self.prepared
         splits, metrics, confusion, current = self._splits_and_metrics(p.batches)
         baselines = self.baselines()
+
+        def wanted(part: str) -> bool:
+            return show is None or part in show
+        trace = self.neuron(neuron) if wanted("neuron") or wanted("activity") else None
         snap = Snapshot(
             epoch=p.epoch, batches=p.batches, task=prepared.task,
             class_names=None if prepared.task == "regression" else list(prepared.class_names),
@@ -240,10 +253,11 @@ class SessionViews:
             feature_names=list(prepared.feature_names), autoencoder=prepared.autoencoder,
             batch_in_epoch=p.batch_in_epoch, batches_per_epoch=p.batches_per_epoch,
             batch_loss=p.batch_loss, status=p.status, message=p.message,
-            neuron=self.neuron(neuron), neuron_choices=self.neuron_choices(),
+            neuron=trace if wanted("neuron") else None, neuron_choices=self.neuron_choices(),
             train_rows=len(prepared.splits["train"]),
-            **self.landscape(p.batches, p.epoch, path, slice_job),
-            **self.health(p.batches, p.epoch, neuron),
+            **(self.landscape(p.batches, p.epoch, path, slice_job, race)
+               if wanted("landscape") else {}),
+            **(self.health(p.batches, p.epoch, trace) if wanted("activity") else {}),
             current=current, loss_note=self.loss_note,
             baselines={name: {split: dict(m) for split, m in scores.items()}
                        for name, scores in baselines.items()},
@@ -323,17 +337,17 @@ class SessionViews:
         return self._grid
 
     # ----- the loss landscape ----------------------------------------------------------
-    def landscape(self, batches: int, epoch: int, path, job) -> dict:
+    def landscape(self, batches: int, epoch: int, path, job, race=None) -> dict:
         """Snapshot fields ``landscape`` and ``landscape_note``: the exact surface of a
         two-weight line model (cached per batch count), else the last slice computed for
         this model, with a note while it is being computed or if it failed."""
         if is_two_weight_line(self.model):
-            if self._landscape_at != batches:
+            if self._landscape_at != (batches, id(race)):
                 train = self.prepared.splits["train"]
                 points = path.array() if path is not None else np.zeros((0, 2))
                 self._landscape = exact_surface(self.model, train.X, self.targets["train"],
-                                                points, epoch)
-                self._landscape_at = batches
+                                                points, epoch, race=race)
+                self._landscape_at = (batches, id(race))
             return {"landscape": self._landscape, "landscape_note": ""}
         if job is None or job.model_id != id(self.model):
             return {"landscape": None, "landscape_note": ""}
@@ -344,24 +358,26 @@ class SessionViews:
 
     # ----- what the layers do ------------------------------------------------------------
     def activity(self, batches: int, epoch: int) -> list[LayerActivity]:
-        """Each followable Dense layer on the training rows: cached per batch count, or
-        per epoch when convolution or recurrent layers come first (each row then costs
-        their forward pass: about 80 ms for 200 digit images on the shared machine)."""
+        """Each followable Dense layer on the training rows: renewed after a batch at most
+        every ACTIVITY_EVERY_S while training runs, or once per epoch when convolution or
+        recurrent layers come first (each row then costs their forward pass: about 80 ms
+        for 200 digit images on the shared machine)."""
         layers = self.model.layers
         deep_input = any(layer.params for layer in layers
                          if type(layer).__name__ not in ("Dense", "Dropout"))
         key = ("epoch", epoch) if deep_input else ("batch", batches)
-        if self._activity_at != key:
+        now = time.monotonic()
+        if self._activity_at != key and (self._activity_at == -1 or deep_input or
+                                         now - self._activity_time >= ACTIVITY_EVERY_S):
             self._activity = layer_activity(self.model, self.prepared.splits["train"].X)
-            self._activity_at = key
+            self._activity_at, self._activity_time = key, now
         return self._activity
 
-    def health(self, batches: int, epoch: int, neuron) -> dict:
+    def health(self, batches: int, epoch: int, trace: NeuronTrace | None) -> dict:
         """Snapshot fields: layer activity, its history, the health sentences, and the
         activation curve of the inspected neuron's layer with the loss curves."""
         layers = self.activity(batches, epoch)
         self.activity_history.record(epoch, layers)
-        trace = self.neuron(neuron)
         chosen = next((layer for layer in layers if trace is not None and
                        layer.name == trace.layer_name), layers[0] if layers else None)
         return {"activity": layers, "activity_history": self.activity_history.copy(),
@@ -371,7 +387,10 @@ class SessionViews:
 
     # ----- the neuron inspector -----------------------------------------------------------
     def neuron_choices(self) -> list[NeuronChoice]:
-        """The neurons the inspector can follow, one entry per Dense layer."""
+        """The neurons the inspector can follow, one entry per Dense layer (fixed for the
+        model: found once)."""
+        if self._choices is not None:
+            return self._choices
         dense_count = 0
         choices = []
         for index, layer in enumerate(self.model.layers):
@@ -381,6 +400,7 @@ class SessionViews:
             if index in dense_layers(self.model):
                 choices.append(NeuronChoice(index, dense_count, layer.name, layer.units,
                                             layer.activation))
+        self._choices = choices
         return choices
 
     def neuron(self, target: tuple[int, int, int] | None) -> NeuronTrace | None:

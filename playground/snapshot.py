@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from playground.teaching.activity import ActivationCurve, LayerActivity, LossCurves
-from playground.teaching.landscape import Landscape
-from playground.teaching.neuron import NeuronTrace
+from playground.traces.activity import ActivationCurve, LayerActivity, LossCurves
+from playground.traces.landscape import Landscape
+from playground.traces.neuron import NeuronTrace
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,10 @@ from playground.model_builder import (
 from playground.baselines import fit_baselines
 from playground.session_views import Progress, SessionViews, loss_note
 from playground.snapshot import Snapshot
-from playground.teaching.landscape import SliceJob, WeightPath, is_two_weight_line, start_slice
+
+RACE_OPTIMIZERS = ("sgd", "momentum", "adam")   # the optimizer race's runners
+RACE_MIN_BATCHES = 300                           # a race runs at least this many batches
+from playground.traces.landscape import SliceJob, WeightPath, is_two_weight_line, start_slice
 
 __all__ = ["TrainingSession", "ExperimentError"]
 
@@ -66,6 +69,10 @@ class TrainingSession:
         self.config = cfg
         if dataset is not None:
             self._dataset_cache = (self._dataset_key(cfg), dataset)
+        self.follow_next = False     # the inspector follows the next Step batch's point
+        # which costlier teaching parts snapshots carry ("neuron", "landscape", "activity"):
+        # the page sets what its views need (playground.viz.views.needs); None: all
+        self.show: frozenset | None = None
         self._build_data(cfg)
         self._build_model(cfg)
 
@@ -124,6 +131,8 @@ class TrainingSession:
         # line model (its exact loss surface), after every epoch otherwise
         self.path = WeightPath(self.model.store.params, is_two_weight_line(self.model))
         self.slice_job: SliceJob | None = None   # the last loss-landscape slice asked for
+        # optimizer name -> (steps + 1, 2) path of a race from the same start (two weights)
+        self.race: dict[str, np.ndarray] | None = None
         self._views = SessionViews(self.model, self.prepared, self._loss, self.baselines,
                                    loss_note(self.prepared, loss_name(cfg, self.prepared)))
 
@@ -170,10 +179,7 @@ class TrainingSession:
         measure: first keep the batch's loss in ``batch_loss`` (what Step batch shows)."""
         n = len(self._train_y)
         if self._order is None:
-            self._order = self._shuffle_rng.permutation(n)
-            self._epoch_X, self._epoch_y = self._train_X[self._order], self._train_y[self._order]
-            self._position = 0
-            self._epoch_start_weights = self.model.get_weights()
+            self._start_epoch()
         start, stop = self._position, min(self._position + self._batch_size(), n)
         if measure:
             self.batch_loss = self._batch_loss(self._epoch_X[start:stop],
@@ -188,6 +194,22 @@ class TrainingSession:
             return False
         self._finish_epoch()
         return True
+
+    def _start_epoch(self) -> None:
+        """This epoch's shuffled order (the generator's next draw: drawing it before the
+        first batch, as ``next_row`` may, changes nothing in the sequence)."""
+        self._order = self._shuffle_rng.permutation(len(self._train_y))
+        self._epoch_X, self._epoch_y = self._train_X[self._order], self._train_y[self._order]
+        self._position = 0
+        self._epoch_start_weights = self.model.get_weights()
+
+    def next_row(self) -> int | None:
+        """The training row the next batch starts with (its only row at batch size 1)."""
+        if self.status == "diverged":
+            return None
+        if self._order is None:
+            self._start_epoch()
+        return int(self._order[self._position])
 
     def _finish_epoch(self) -> None:
         norms = {layer.name: _grad_norm(layer) for layer in self.model.layers if layer.params}
@@ -332,12 +354,35 @@ class TrainingSession:
     # ----- outputs --------------------------------------------------------------------------
     def snapshot(self, grid_resolution: int = 40) -> Snapshot:
         """Everything the page shows now (copies; cached until the next batch)."""
+        if self.follow_next and self._batch_size() == 1:
+            row = self.next_row()
+            choices = self._views.neuron_choices()
+            if row is not None and choices:
+                layer, unit, _ = self.inspected or (choices[0].layer_index, 0, 0)
+                self.inspected = (layer, unit, row)
         progress = Progress(self.epoch, self.batches, self.status, self.message, self.history,
                             self.grad_norms, self.config.model_kind, self.batch_in_epoch,
                             self.batches_per_epoch, self.batch_loss,
                             tuple(self.log.epochs), self.config.example)
         return self._views.snapshot(progress, grid_resolution, self.inspected, self.path,
-                                    self.slice_job)
+                                    self.slice_job, self.race, self.show)
+
+    def run_race(self, optimizers=RACE_OPTIMIZERS, min_batches: int = RACE_MIN_BATCHES):
+        """SGD, momentum and Adam (by default) from this session's starting weights, on the
+        same shuffled batches (same seed), for as many batches as trained so far (at least
+        ``min_batches``): their paths are drawn on the exact landscape. Two-weight line
+        models only (a plain ValueError otherwise)."""
+        if not is_two_weight_line(self.model):
+            raise ValueError("The optimizer race runs on the two-weight line model (the "
+                             "linear regression presets), whose whole landscape is known.")
+        batches = max(self.batches, int(min_batches))
+        paths = {}
+        for name in optimizers:
+            rival = TrainingSession(self.config.replace(optimizer=name), self._csv_bytes,
+                                    self._csv_name, self._enforce_budget)
+            rival._run(batches, math.inf, math.inf)
+            paths[name] = rival.path.array()
+        self.race = paths
 
     def inspect(self, layer_index: int, unit: int, row: int) -> None:
         """Follow neuron ``unit`` of ``model.layers[layer_index]`` on training row ``row``

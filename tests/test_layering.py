@@ -35,7 +35,7 @@ def _files(package: str) -> list[Path]:
     ("data", ("playground.ui", "playground.viz", "playground.config", "playground.nn")),
     ("ui", ("playground.nn",)),
     ("viz", ("playground.ui",)),
-    ("teaching", ("playground.ui", "playground.viz", "playground.config", "playground.data")),
+    ("traces", ("playground.ui", "playground.viz", "playground.config", "playground.data")),
     ("config", ("playground.ui", "playground.viz", "playground.nn")),
 ])
 def test_nothing_reaches_back_upstream(package, forbidden):

@@ -180,3 +180,54 @@ def test_digits_gather_by_kind_in_a_2d_latent_space():
     # the decoder draws different pictures in different regions of the plane
     decoded = snap.latent.decoded
     assert np.abs(decoded[0, 0] - decoded[-1, -1]).mean() > 0.2 * decoded.std()
+
+
+def test_backprop_preset_steps_by_exactly_the_update_the_inspector_prints():
+    session = TrainingSession(PRESETS["backprop_by_hand"].config)
+    assert [layer.units for layer in session.model.layers] == [2, 1]
+    session.follow_next = True
+    session.step_batches(5)                         # mid-epoch, and at an epoch's start
+    for steps in range(2):
+        for layer_index, unit in ((0, 1), (1, 0)):
+            session.inspect(layer_index, unit, 0)
+            trace = session.snapshot().neuron
+            assert trace.row == session.next_row()  # the point the next batch trains on
+            layer = session.model.layers[layer_index]
+            before = np.append(layer.params["kernel"][:, unit], layer.params["bias"][unit])
+            weights = session.model.get_weights()
+            state = [s.copy() for s in session.model.optimizer.get_state()]
+            session.step_batches(1)
+            after = np.append(layer.params["kernel"][:, unit], layer.params["bias"][unit])
+            np.testing.assert_allclose(after - before, trace.step.change, rtol=1e-4,
+                                       atol=1e-7)
+        session.step_epochs(1)                      # now at the start of an epoch
+    _, snap = _train("backprop_by_hand")
+    assert snap.history["accuracy"][-1] >= 0.95
+
+
+def test_momentum_wins_the_race_down_the_narrow_valley():
+    session = TrainingSession(PRESETS["optimizer_race"].config)
+    session.step_epochs(1)
+    session.run_race(min_batches=100)               # 10 epochs of 10 batches
+    land = session.snapshot().landscape
+    paths = land.race
+    assert list(paths) == ["sgd", "momentum", "adam"]
+    starts = np.array([path[0] for path in paths.values()])
+    np.testing.assert_array_equal(starts, np.repeat(starts[:1], 3, axis=0))
+    assert all(len(path) == 101 for path in paths.values())
+    distance = {name: float(np.linalg.norm(path[-1] - land.optimum))
+                for name, path in paths.items()}
+    assert distance["momentum"] < 0.3 * distance["sgd"]
+    assert distance["momentum"] < 0.3 * distance["adam"]
+    # Adam's first steps move both weights by about the learning rate, whatever the slope
+    steps = np.abs(np.diff(paths["adam"][:11], axis=0))
+    np.testing.assert_allclose(steps, 0.01, rtol=0.35)
+    # the same race on scaled inputs: the valley is round and plain SGD gets most of the way
+    scaled = TrainingSession(PRESETS["optimizer_race"].config.replace(scaling="standard"))
+    scaled.run_race(min_batches=100)
+    round_land = scaled.snapshot().landscape
+
+    def progress(path, optimum):
+        return np.linalg.norm(path[-1] - optimum) / np.linalg.norm(path[0] - optimum)
+    assert progress(round_land.race["sgd"], round_land.optimum) < \
+        0.5 * progress(paths["sgd"], land.optimum)

@@ -42,6 +42,6 @@ def render_health_panel(state: PageState, snap: Snapshot) -> None:
     rows = snap.activity[0].rows
     messages.show_caption(
         f"Each panel: the spread of one hidden layer's outputs on {rows} training points "
-        "over the epochs (bands from the lowest to the highest value, darker towards the "
-        "median). Dead: a ReLU unit that outputs 0 on every training point. Saturated: a "
+        "over the epochs while this view or Activation is open (bands from the lowest to "
+        "the highest value, darker towards the median). Dead: a ReLU unit that outputs 0 on every training point. Saturated: a "
         "sigmoid or tanh unit at the flat end of its curve on 90% of the points or more.")

@@ -23,6 +23,7 @@ from playground.viz.neuron import (
 
 NEURON_KEY = "w_inspect_neuron"      # "layer_index:unit" of the inspected neuron
 ROW_KEY = "w_inspect_row"            # 1-based training point
+FOLLOW_KEY = "w_inspect_follow"      # follow the next Step batch's point (batch size 1)
 ERROR_KEY = "inspector"              # PageState.errors entry for a bad choice
 
 
@@ -47,6 +48,11 @@ def _changed(state: PageState) -> None:
     inspect(state, st.session_state.get(NEURON_KEY, ""), st.session_state.get(ROW_KEY, 1))
 
 
+def _follow(state: PageState) -> None:
+    with state.trainer.lock:
+        state.session.follow_next = bool(st.session_state.get(FOLLOW_KEY))
+
+
 def _random_point(state: PageState, rows: int) -> None:
     st.session_state[ROW_KEY] = random.randrange(rows) + 1
     _changed(state)
@@ -61,16 +67,22 @@ def render_inspector(state: PageState, snap: Snapshot) -> None:
     current = f"{trace.layer_index}:{trace.unit}"
     if st.session_state.get(NEURON_KEY) not in options:
         st.session_state[NEURON_KEY] = current
-    if not 1 <= int(st.session_state.get(ROW_KEY) or 0) <= snap.train_rows:
+    following = state.session.follow_next and snap.batches_per_epoch == snap.train_rows
+    if following or not 1 <= int(st.session_state.get(ROW_KEY) or 0) <= snap.train_rows:
         st.session_state[ROW_KEY] = trace.row + 1
     row = st.container(horizontal=True, gap=6, vertical_alignment="bottom")
     row.selectbox("Neuron", list(options), key=NEURON_KEY, format_func=options.get,
                   on_change=_changed, args=(state,))
     row.number_input(f"Training point (1 to {snap.train_rows})", min_value=1,
                      max_value=snap.train_rows, step=1, key=ROW_KEY, on_change=_changed,
-                     args=(state,))
+                     args=(state,), disabled=following)
     row.button("A random training point", key="btn_inspect_random", on_click=_random_point,
                args=(state, snap.train_rows))
+    if snap.batches_per_epoch == snap.train_rows:          # batch size 1
+        st.session_state[FOLLOW_KEY] = state.session.follow_next
+        row.checkbox("Follow the next Step batch's point", key=FOLLOW_KEY, on_change=_follow,
+                     args=(state,), help="Each Step batch then trains on exactly the point "
+                     "shown, so the weights change by the update printed here.")
     if ERROR_KEY in state.errors:
         messages.show_error(state.errors[ERROR_KEY])
     messages.show_caption(

@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from playground.snapshot import Snapshot
-from playground.teaching.landscape import SLICE_BUDGET_S
+from playground.traces.landscape import SLICE_BUDGET_S
+from playground.training import RACE_MIN_BATCHES
 from playground.ui import messages
 from playground.ui.state import PageState
 from playground.viz.landscape import landscape_caption, step_formula
@@ -29,8 +30,24 @@ def compute(state: PageState) -> None:
         state.errors[ERROR_KEY] = f"The loss landscape could not be computed: {error}"
 
 
+def race(state: PageState) -> None:
+    """Run the optimizer race (two-weight models: a fraction of a second)."""
+    try:
+        with state.trainer.lock:
+            state.session.run_race()
+        state.errors.pop(ERROR_KEY, None)
+    except Exception as error:   # the panel boundary: a message, never a traceback
+        state.errors[ERROR_KEY] = f"The race could not be run: {error}"
+
+
 def render_landscape_panel(state: PageState, snap: Snapshot) -> None:
     landscape = snap.landscape
+    if landscape is not None and landscape.kind == "exact":
+        st.button("Race SGD, momentum and Adam", key="btn_race", on_click=race,
+                  args=(state,), icon=":material/sports_score:",
+                  help="The three optimizers from the same starting weights on the same "
+                       "batches, for as many batches as trained so far (at least "
+                       f"{RACE_MIN_BATCHES}).")
     if landscape is None or landscape.kind == "slice":
         st.button("Compute the loss landscape", key="btn_landscape", on_click=compute,
                   args=(state,), icon=":material/landscape:",
@@ -43,5 +60,10 @@ def render_landscape_panel(state: PageState, snap: Snapshot) -> None:
     if landscape is None:
         return
     messages.show_caption(landscape_caption(landscape))
+    if landscape.race:
+        steps = len(next(iter(landscape.race.values()))) - 1
+        messages.show_caption(
+            f"The race: {', '.join(landscape.race)} from the same starting weights on the "
+            f"same {steps} batches and learning rate.")
     for line in step_formula(landscape):
         st.latex(line)

@@ -230,6 +230,7 @@ def board_note(state: PageState, snap: Snapshot) -> str | None:
 
 def describe_live(state: PageState, wanted_detail: str | None):
     """What a stream frame shows (``live_frames.FrameBuilder``), under the session lock."""
+    state.session.show = views.needs([wanted_detail])
     snap = state.session.snapshot()
     return snap, status_items(snap), board_note(state, snap), \
         [spec for _, _, spec in chart_specs(state, snap, wanted_detail, stream=True)]
@@ -323,6 +324,7 @@ def _live_body(state: PageState) -> None:
         trainer.start(state)
     controls, notes = st.container(), st.container()
     with trainer.lock:
+        state.session.show = views.needs([st.session_state.get(DETAIL_KEY)])
         snap = state.session.snapshot()
         note = board_note(state, snap)
     render_messages(snap)

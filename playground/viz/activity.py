@@ -1,5 +1,5 @@
 """The activation and loss explainer and the training-health view, drawn from a snapshot's
-``ActivationCurve``, ``LossCurves`` and ``LayerActivity`` (playground.teaching.activity)."""
+``ActivationCurve``, ``LossCurves`` and ``LayerActivity`` (playground.traces.activity)."""
 from __future__ import annotations
 
 import math
@@ -7,7 +7,7 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
-from playground.teaching.activity import PERCENTILES, ActivationCurve, LayerActivity, LossCurves
+from playground.traces.activity import PERCENTILES, ActivationCurve, LayerActivity, LossCurves
 from playground.viz import theme
 
 LOSS_LABELS = {"binary_crossentropy": "cross-entropy", "mse": "squared error",

@@ -10,12 +10,13 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from playground.teaching.landscape import Landscape
+from playground.traces.landscape import Landscape
 from playground.viz import theme
 from playground.viz.neuron import number, paren, tex
 
 PATH_COLOUR = "#D81B60"          # the path: magenta, distinct from the blue-white contours
 BANDS = 14                       # colour steps of the surface (its contour levels)
+RACE_COLOURS = ("#E69F00", "#009E73", "#222222")   # the race's runners: orange, green, ink
 MAX_DRAWN_PATH = 600             # path points drawn (evenly thinned, last always kept)
 
 
@@ -52,8 +53,7 @@ def landscape_figure(landscape: Landscape) -> go.Figure:
     data = [{
         "type": "heatmap", "x": landscape.alpha, "y": landscape.beta, "z": shown,
         "customdata": hover, "zsmooth": "best",
-        "colorscale": banded_scale(BANDS), "showscale": True,
-        "colorbar": {"title": {"text": "log10 loss"}, "thickness": 12},
+        "colorscale": banded_scale(BANDS), "showscale": False,   # darker: lower loss
         "hovertemplate": f"{a_name} %{{x:.3g}}, {b_name} %{{y:.3g}}<br>loss "
                          "%{customdata:.4g}<extra></extra>",
         "name": "loss", "showlegend": False}]
@@ -64,6 +64,12 @@ def landscape_figure(landscape: Landscape) -> go.Figure:
                      "line": {"color": PATH_COLOUR, "width": 2},
                      "marker": {"size": 4, "color": PATH_COLOUR},
                      "hovertemplate": "path: %{x:.4g}, %{y:.4g}<extra></extra>"})
+    for (name, race_path), colour in zip((landscape.race or {}).items(), RACE_COLOURS):
+        drawn = _drawn_path(race_path)
+        data.append({"type": "scatter", "mode": "lines", "x": drawn[:, 0], "y": drawn[:, 1],
+                     "name": name, "line": {"color": colour, "width": 2.5,
+                                            "dash": "dash" if name == "adam" else "solid"},
+                     "hovertemplate": name + ": %{x:.4g}, %{y:.4g}<extra></extra>"})
     if landscape.optimum is not None:
         data.append({"type": "scatter", "mode": "markers", "x": [landscape.optimum[0]],
                      "y": [landscape.optimum[1]], "name": "best fit",
@@ -113,12 +119,14 @@ def landscape_caption(landscape: Landscape) -> str:
     """What the picture is and what it cost, in plain words."""
     grid = f"{len(landscape.alpha)} x {len(landscape.beta)}"
     if landscape.kind == "exact":
-        return (f"The exact loss of the model's two weights over a {grid} grid "
+        return (f"Darker is lower loss (bands of equal log loss). "
+                f"The exact loss of the model's two weights over a {grid} grid "
                 f"({landscape.rows} training points, {landscape.seconds * 1000:.1f} ms), in "
                 f"the units the network sees. The path shows the weights after every batch "
                 f"({landscape.optimizer}); the formula uses the whole training set, while "
                 f"each step uses one batch, which is why the path wobbles.")
-    return (f"A slice through weight space around the weights of epoch {landscape.epoch}: "
+    return (f"Darker is lower loss (bands of equal log loss). "
+            f"A slice through weight space around the weights of epoch {landscape.epoch}: "
             f"the loss at w + α·d1 + β·d2 for two random directions d1, d2, each scaled "
             f"neuron by neuron to the size of its weights (Li et al. 2018). {grid} grid "
             f"on {landscape.rows} training points, computed in {landscape.seconds:.2f} s in "

@@ -3,7 +3,7 @@
 ``neuron_figure(trace)`` -> go.Figure: left, the terms w_i x_i and b that add up to z;
 right, dL/dw_i = delta x_i and the optimizer's change of each weight. ``neuron_formulas``
 -> LaTeX lines (for st.latex) with the numbers written out to 4 significant digits.
-Both only format a ``NeuronTrace`` (playground.teaching.neuron): no maths here.
+Both only format a ``NeuronTrace`` (playground.traces.neuron): no maths here.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import math
 
 import plotly.graph_objects as go
 
-from playground.teaching.neuron import NeuronTrace, OptimizerStep
+from playground.traces.neuron import NeuronTrace, OptimizerStep
 from playground.viz import theme
 
 MAX_TERMS = 8          # inputs written out term by term; the rest are summed as "..."

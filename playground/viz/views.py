@@ -86,6 +86,9 @@ class View:
     # False: a view of one kind of network (CNN, RNN, autoencoder): a picker lists it
     # only for snapshots it fits (see ``offered``), instead of saying why not
     always_offered: bool = True
+    # the costlier teaching parts of the snapshot it draws ("neuron", "landscape",
+    # "activity"): a session fills them in only while a view that needs them is shown
+    needs: tuple[str, ...] = ()
 
 
 def shown_split(snap: Snapshot) -> SplitView | None:
@@ -283,18 +286,20 @@ VIEWS: MappingProxyType[str, View] = MappingProxyType({view.name: view for view 
     View("neuron", "Neuron", ("detail",), lambda s: s.neuron is not None,
          lambda s, o: neuron_figure(s.neuron),
          "The neuron inspector follows dense layers, and this network has none that it "
-         "can follow."),
+         "can follow.", needs=("neuron",)),
     View("landscape", "Landscape", ("detail",), lambda s: s.landscape is not None,
          lambda s, o: landscape_figure(s.landscape),
          "Press 'Compute the loss landscape' below the charts: the loss around the current "
-         "weights is then computed in the background (a few seconds)."),
+         "weights is then computed in the background (a few seconds).",
+         needs=("landscape",)),
     View("activation", "Activation", ("detail",), lambda s: s.activation_curve is not None,
          lambda s, o: activation_figure(s.activation_curve, s.loss_curves),
          "The activation view follows dense layers, and this network has none it can "
-         "follow."),
+         "follow.", needs=("neuron", "activity")),
     View("health", "Health", ("detail",), lambda s: bool(s.activity),
          lambda s, o: health_figure(s.activity, s.activity_history, s.health),
-         "Training health looks at dense layers, and this network has none it can follow."),
+         "Training health looks at dense layers, and this network has none it can follow.",
+         needs=("activity",)),
 )})
 if set(VIEWS) != set(VIEW_NAMES):   # the names the config offers are the views drawn here
     raise RuntimeError(
@@ -307,6 +312,11 @@ def in_slot(slot: str, hidden=()) -> list[View]:
     if slot not in SLOTS:
         raise ValueError(f"There is no place called {slot!r}; use one of {', '.join(SLOTS)}.")
     return [view for view in VIEWS.values() if slot in view.slots and view.name not in hidden]
+
+
+def needs(names) -> frozenset[str]:
+    """The costlier snapshot parts the named views draw from (unknown names: none)."""
+    return frozenset(part for name in names if name in VIEWS for part in VIEWS[name].needs)
 
 
 def offered(slot: str, snap: Snapshot, hidden=()) -> list[View]:

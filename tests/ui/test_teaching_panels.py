@@ -7,7 +7,7 @@ import json
 
 from tests.shown_text import shown
 from tests.ui.test_app import assert_clean, board, click, new_app, state
-from playground.ui.inspector_panel import ERROR_KEY, NEURON_KEY, ROW_KEY, inspect
+from playground.ui.inspector_panel import ERROR_KEY, FOLLOW_KEY, NEURON_KEY, ROW_KEY, inspect
 from playground.viz.neuron import number
 
 
@@ -49,7 +49,7 @@ def test_a_choice_that_does_not_exist_gets_a_plain_message():
     assert "cannot be shown" in page.errors[ERROR_KEY]
     inspect(page, "0:1", 3)
     assert ERROR_KEY not in page.errors
-    assert page.session.snapshot().neuron.row == 2
+    assert page.session.inspected == (0, 1, 2)
 
 
 def _detail_figure(at) -> dict:
@@ -93,3 +93,25 @@ def test_health_and_activation_say_what_they_show():
     at.segmented_control(key="w_detail_view").set_value("activation").run()
     assert_clean(at)
     assert any("Cross-entropy (−log p)" in shown(c.value) for c in at.caption)
+
+
+def test_the_race_and_following_the_next_point_from_the_page():
+    at = new_app(preset="optimizer_race")
+    at.segmented_control(key="w_detail_view").set_value("landscape").run()
+    click(at, "btn_race")
+    assert_clean(at)
+    land = state(at).session.snapshot().landscape
+    assert list(land.race) == ["sgd", "momentum", "adam"]
+    names = [trace.get("name") for trace in _detail_figure(at)["data"]]
+    assert {"sgd", "momentum", "adam"} <= set(names)
+    assert any("The race: sgd, momentum, adam" in shown(c.value) for c in at.caption)
+    at = new_app(preset="backprop_by_hand")
+    at.segmented_control(key="w_detail_view").set_value("neuron").run()
+    at.checkbox(key=FOLLOW_KEY).check().run()
+    assert_clean(at)
+    session = state(at).session
+    assert session.follow_next
+    assert session.snapshot().neuron.row == session.next_row()
+    click(at, "btn_step_batch")
+    assert at.number_input(key=ROW_KEY).value == session.next_row() + 1
+    assert at.number_input(key=ROW_KEY).disabled

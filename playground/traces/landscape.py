@@ -92,6 +92,7 @@ class Landscape:
     next_point: np.ndarray | None = None
     optimum: np.ndarray | None = None        # exact kind: the least-squares (w, b)
     optimizer: str = ""
+    race: dict[str, np.ndarray] | None = None   # exact kind: optimizer -> (k, 2) path
 
 
 def is_two_weight_line(model) -> bool:
@@ -106,9 +107,10 @@ def is_two_weight_line(model) -> bool:
 
 
 def exact_surface(model, x: np.ndarray, y: np.ndarray, path: np.ndarray, epoch: int,
-                  grid: int = EXACT_GRID) -> Landscape:
+                  grid: int = EXACT_GRID, race: dict | None = None) -> Landscape:
     """J(w, b) of a two-weight line model (``is_two_weight_line``) on the training rows
-    x: (n, 1), y: (n, 1) in model units; path: (k, 2) (w, b) points, oldest first."""
+    x: (n, 1), y: (n, 1) in model units; path: (k, 2) (w, b) points, oldest first;
+    race: optimizer name -> (k, 2) path, drawn too (the grid covers them)."""
     started = time.perf_counter()
     layer = next(layer for layer in model.layers if layer.params)
     x = np.asarray(x, dtype=np.float64).ravel()
@@ -119,7 +121,8 @@ def exact_surface(model, x: np.ndarray, y: np.ndarray, path: np.ndarray, epoch: 
     variance = means["xx"] - means["x"] ** 2
     w_best = (means["xy"] - means["x"] * means["y"]) / variance if variance > 0 else 0.0
     optimum = np.array([w_best, means["y"] - w_best * means["x"]])
-    points = np.vstack([path.reshape(-1, 2), current, optimum])
+    points = np.vstack([path.reshape(-1, 2), current, optimum] +
+                       [p.reshape(-1, 2) for p in (race or {}).values()])
     low, high = points.min(axis=0), points.max(axis=0)
     pad = np.maximum((high - low) * 0.25, 0.5)
     w = np.linspace(low[0] - pad[0], high[0] + pad[0], grid)
@@ -136,7 +139,9 @@ def exact_surface(model, x: np.ndarray, y: np.ndarray, path: np.ndarray, epoch: 
     return Landscape("exact", ("w", "b"), w, b, loss, path.reshape(-1, 2).copy(), current,
                      epoch, len(x), time.perf_counter() - started, "mse", lr, gradient,
                      None if lr is None else current - lr * gradient, optimum,
-                     model.optimizer.name if model.optimizer is not None else "")
+                     model.optimizer.name if model.optimizer is not None else "",
+                     None if race is None else {k: v.reshape(-1, 2).copy()
+                                                for k, v in race.items()})
 
 
 def line_loss(w, b, means: dict) -> np.ndarray:

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from playground.config import ExperimentConfig
-from playground.teaching.neuron import trace_neuron
+from playground.traces.neuron import trace_neuron
 from playground.training import TrainingSession
 
 ACTIVATIONS = {

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from playground.presets import PRESETS
-from playground.teaching import landscape as ls
+from playground.traces import landscape as ls
 from playground.training import TrainingSession
 
 

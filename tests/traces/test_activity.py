@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from playground.config import ExperimentConfig
-from playground.teaching import activity as act
+from playground.traces import activity as act
 from playground.training import TrainingSession
 
 FUNCTIONS = {"relu": lambda z: np.maximum(z, 0), "tanh": np.tanh,

@@ -17,7 +17,7 @@ import numpy as np
 
 from playground.nn import activations as nn_activations
 from playground.nn import losses as nn_losses
-from playground.teaching.neuron import dense_layers
+from playground.traces.neuron import dense_layers
 
 ACTIVITY_ROWS = 4000          # training rows looked at, at most (the first ones) ...
 ACTIVITY_ROWS_DEEP_INPUT = 200   # ... or this many when convolution or recurrent layers
