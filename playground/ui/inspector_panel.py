@@ -91,10 +91,10 @@ def render_inspector(state: PageState, snap: Snapshot) -> None:
         "batch were this point (its state as it is now). 4 significant digits.")
     with st.expander("Forward: z and a", expanded=True):
         for line in forward_formulas(trace):
-            st.latex(line)
+            messages.show_formula(line)
     with st.expander("Backward: dL/da, f'(z), δ and dL/dw", expanded=True):
         for line in backward_formulas(trace):
-            st.latex(line)
+            messages.show_formula(line)
     with st.expander("The optimizer's update", expanded=True):
         for line in update_formulas(trace):
-            st.latex(line)
+            messages.show_formula(line)

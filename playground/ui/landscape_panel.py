@@ -66,4 +66,4 @@ def render_landscape_panel(state: PageState, snap: Snapshot) -> None:
             f"The race: {', '.join(landscape.race)} from the same starting weights on the "
             f"same {steps} batches and learning rate.")
     for line in step_formula(landscape):
-        st.latex(line)
+        messages.show_formula(line)

@@ -60,6 +60,12 @@ def show_caption(*parts: str) -> None:
     st.caption(markdown_of(parts))
 
 
+def show_formula(latex: str) -> None:
+    """A formula written by ``playground.viz`` (neuron.py, landscape.py): LaTeX whose
+    names from the data went through ``viz.neuron.TEXT_ESCAPES``, numbers formatted there."""
+    st.latex(latex)
+
+
 def show_heading(text: str, level: int = 2) -> None:
     st.markdown(f"{'#' * level} {plain_markdown(text)}")
 

@@ -64,8 +64,16 @@ def paren(value: float) -> str:
     return rf"({tex(value)})" if value < 0 or "times" in tex(value) else tex(value)
 
 
+# LaTeX's special characters in text mode, written so that a feature name (a CSV column
+# may be called anything) is shown as written and never read as LaTeX
+TEXT_ESCAPES = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&",
+                "%": r"\%", "#": r"\#", "_": r"\_", "^": r"\textasciicircum{}",
+                "~": r"\textasciitilde{}"}
+
+
 def _name_tex(name: str) -> str:
-    return rf"\text{{{name}}}".replace("_", r"\_").replace("#", r"\#")
+    """A name as LaTeX text, every special character escaped."""
+    return r"\text{" + "".join(TEXT_ESCAPES.get(c, c) for c in str(name)) + "}"
 
 
 def neuron_title(trace: NeuronTrace) -> str:
