@@ -14,16 +14,20 @@ import numpy as np
 from playground.baselines import verdict
 from playground.data.sequences import step_targets
 from playground.experiment_data import PreparedData
+from playground.importance import network_importance
 from playground.model_builder import model_targets
 from playground.nn import metrics as nn_metrics
+from playground.slices import slice_view
 from playground.snapshot import (
     PreprocessingView,
     CurveView,
     GridView,
     LatentView,
+    ImportanceView,
     LayerView,
     NeuronChoice,
     SampleView,
+    SliceView,
     Snapshot,
     SplitView,
 )
@@ -50,6 +54,10 @@ FRESH_PREDICTION_LIMIT = 20_000
 ACTIVITY_EVERY_S = 0.25  # the layers' activity (a pass over the training rows) at most this
                          # often while playing: ~6 ms each for the default experiment
 CURVE_POINTS = 200
+# A table's permutation importance and slice are measured once per completed epoch (not
+# per batch): inputs x 5 shuffles passes over at most importance.MAX_ROWS validation rows,
+# and one pass over SLICE_RESOLUTION² points.
+SLICE_RESOLUTION = 30
 
 
 PREPROCESSING_FEATURES = 8    # number features drawn in the preprocessing view
@@ -126,6 +134,7 @@ class Progress:
     batch_loss: float | None = None     # after Step batch: its loss before the update
     history_epochs: tuple[int, ...] = ()  # the epoch of each entry (thinned when long)
     example: int = 1                    # the example the sample views follow (1-based)
+    slice_axes: tuple[str, str] = ("", "")   # a table's slice: its two number inputs
 
 
 class SessionViews:
@@ -169,14 +178,18 @@ class SessionViews:
         self.activity_history = ActivityHistory()   # per layer, percentiles per epoch
         self._loss_curves = loss_curves(prepared.task)   # fixed: one per experiment
         self._choices: list[NeuronChoice] | None = None  # the inspector's, found once
+        self._slice_key = None
+        self._slice: SliceView | None = None
+        self._importance: ImportanceView | None = None   # as of ``_importance.epoch``
 
     def invalidate(self) -> None:
         """Forget everything cached (the weights changed without a new batch): the next
         snapshot runs a fresh pass, however big the data."""
         self._outputs_at = self._metrics_at = -1
         self._outputs = self._metrics_cache = None
-        self._grid_key = self._snapshot_key = None
+        self._grid_key = self._snapshot_key = self._slice_key = None
         self._landscape_at = self._activity_at = -1
+        self._importance = None
 
     def preprocessing(self) -> PreprocessingView | None:
         """Before/after-scaling histograms of a table's number features (training rows),
@@ -229,7 +242,8 @@ class SessionViews:
         to fill in (the views on the page need them), None for all."""
         p = progress
         key = (p.batches, grid_resolution, p.status, p.message, p.epoch, p.example, neuron,
-               id(slice_job), slice_job is not None and slice_job.running, id(race), show)
+               id(slice_job), slice_job is not None and slice_job.running, id(race), show,
+               p.slice_axes)
         if self._snapshot_key == key:
             return self._snapshot
         prepared = self.prepared
@@ -263,7 +277,9 @@ class SessionViews:
                        for name, scores in baselines.items()},
             baseline_note=verdict(prepared.task, metrics, baselines, trained=p.batches > 0),
             preprocessing=self.preprocessing()
-            if not prepared.autoencoder else None)
+            if not prepared.autoencoder else None,
+            importance=self.importance(p.epoch),
+            slice=self.slice(p.epoch, tuple(p.slice_axes)))
         self._snapshot_key, self._snapshot = key, snap
         return snap
 
@@ -300,6 +316,25 @@ class SessionViews:
         self._metrics_at = self._outputs_at
         self._metrics_cache = (splits, metrics, confusion, current)
         return self._metrics_cache
+
+    def slice(self, epoch: int, axes: tuple[str, str]) -> SliceView | None:
+        """A table's network on the plane of two number inputs, after ``epoch`` epochs."""
+        key = (epoch, axes)
+        if self._slice_key != key:
+            self._slice = slice_view(self.prepared, self.model, *axes,
+                                     resolution=SLICE_RESOLUTION)
+            self._slice_key = key
+        return self._slice
+
+    def importance(self, epoch: int) -> ImportanceView | None:
+        """Permutation importance of a table's inputs after ``epoch`` epochs (None for other
+        data)."""
+        prepared = self.prepared
+        if prepared.kind != "table" or prepared.autoencoder:
+            return None
+        if self._importance is None or self._importance.epoch != epoch:
+            self._importance = network_importance(prepared, self.model, epoch=epoch)
+        return self._importance
 
     def grid(self, resolution: int, batches: int) -> GridView | None:
         """The network over a square grid on the 2-D input plane (points2d data only)."""

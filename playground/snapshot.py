@@ -211,6 +211,50 @@ class PreprocessingView:
 
 
 @dataclass(frozen=True)
+class SliceView:
+    """The network on a plane through two number inputs of a table, every other input
+    held at one value (``playground.slices``).
+
+    grid: the network over the plane (GridView; x1, x2 the two inputs' values in original
+          units, output as for 2-D points; no neurons).
+    columns: (2,) the two inputs' columns in a split's X (drawn as the points' x and y).
+    held: (name, value as text) of every other raw input: a number's training median,
+          a text column's most frequent training category.
+    """
+
+    grid: GridView
+    columns: tuple[int, int]
+    held: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class ImportanceView:
+    """Permutation importance of each raw input on one split (``playground.importance``).
+
+    names: (inputs,) the raw inputs' names (a text column once, for its one-hot block).
+    drops: (inputs, repeats) the score with nothing shuffled minus the score with that
+    input shuffled, one column per shuffle; mean/std: (inputs,) over the shuffles (std
+    with ddof=0, as scikit-learn's permutation_importance).
+    """
+
+    names: list[str]
+    drops: np.ndarray
+    baseline: float                # the score with nothing shuffled
+    metric: str                    # "accuracy" (classification) or "R²" (regression)
+    split: str                     # the split it is measured on, e.g. "validation"
+    rows: int                      # rows scored
+    epoch: int = 0                 # the network's weights after this many epochs
+
+    @property
+    def mean(self) -> np.ndarray:
+        return self.drops.mean(axis=1)
+
+    @property
+    def std(self) -> np.ndarray:
+        return self.drops.std(axis=1)
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """Everything the page shows after some training.
 
@@ -271,3 +315,5 @@ class Snapshot:
     baselines: dict[str, dict[str, dict[str, float]]] = field(default_factory=dict)
     baseline_note: str | None = None   # does the network beat them? (one sentence)
     preprocessing: PreprocessingView | None = None   # tables only (built once per data)
+    importance: ImportanceView | None = None  # tables: permutation importance
+    slice: SliceView | None = None           # tables with 2+ number inputs: a 2-D slice

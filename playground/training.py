@@ -363,7 +363,8 @@ class TrainingSession:
         progress = Progress(self.epoch, self.batches, self.status, self.message, self.history,
                             self.grad_norms, self.config.model_kind, self.batch_in_epoch,
                             self.batches_per_epoch, self.batch_loss,
-                            tuple(self.log.epochs), self.config.example)
+                            tuple(self.log.epochs), self.config.example,
+                            (self.config.slice_x, self.config.slice_y))
         return self._views.snapshot(progress, grid_resolution, self.inspected, self.path,
                                     self.slice_job, self.race, self.show)
 

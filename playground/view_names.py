@@ -14,8 +14,8 @@ SLOTS = MappingProxyType({"main": "output_chart", "network": "network_chart",
                           "loss": "loss_chart", "detail": "detail_chart"})
 # every view in the registry, in registry order (also a ``hide`` name: hides that view)
 VIEW_NAMES = ("boundary", "points_rebuilt", "samples", "sequence", "curve", "network", "loss",
-              "metrics", "preprocessing", "confusion", "class_scores", "roc", "weights",
-              "gradients", "latent",
+              "metrics", "preprocessing", "confusion", "class_scores", "roc", "importance",
+              "slice", "weights", "gradients", "latent",
               "reconstruction", "rebuild_error", "filters", "feature_maps", "conv_math",
               "rnn_states", "lstm_gates", "step_predictions", "gradient_reach", "latent_grid",
               "neuron", "landscape", "activation", "health")

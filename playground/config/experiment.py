@@ -120,6 +120,8 @@ class ExperimentConfig:
     show_test: bool = _BY_NAME["show_test"].default
     log_scale: bool = _BY_NAME["log_scale"].default
     example: int = _BY_NAME["example"].default
+    slice_x: str = _BY_NAME["slice_x"].default
+    slice_y: str = _BY_NAME["slice_y"].default
     hide: tuple[str, ...] = _BY_NAME["hide"].default
 
     def __post_init__(self):

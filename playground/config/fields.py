@@ -27,7 +27,8 @@ EFFECTS = ("data", "model", "live", "view")
 # Parts of the page a lecturer can hide with ``hide=`` besides single settings and the
 # charts (whose names come from the view registry): the UI uses these names.
 PANELS = ("data_panel", "network_panel", "training_panel", "view_panel", "controls",
-          "presets", "downloads", "upload")
+          "presets", "downloads", "upload", "predict_panel",
+          "compare_panel")
 ACTIVATIONS = ("linear", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "swish", "gelu")
 OPTIMIZERS = ("sgd", "momentum", "rmsprop", "adam", "adagrad", "adamw")
 LOSSES = ("auto", "cross_entropy", "mse", "mae", "huber")
@@ -161,6 +162,12 @@ FIELDS: tuple[FieldSpec, ...] = (
     _F("example", "int", 1, "view", "Example shown",
        "Which test example (1 = the first) the CNN, RNN and autoencoder views follow.",
        minimum=1, maximum=5000, effect="view"),
+    _F("slice_x", "str", "", "view", "Slice: across",
+       "For a table: the number column along the slice's horizontal axis (empty = the "
+       "first); the other columns are held at their training median.", effect="view"),
+    _F("slice_y", "str", "", "view", "Slice: up",
+       "For a table: the number column along the slice's vertical axis (empty = the "
+       "second).", effect="view"),
     _F("hide", "choice_list", (), "view", "Hidden controls",
        "Controls or panels a lecturer hides from students (e.g. hide=learning_rate,presets).",
        effect="view"),

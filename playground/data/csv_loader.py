@@ -88,8 +88,14 @@ def load_csv(source, target: str | None = None, task: str | None = None,
     "uploaded.csv" for bytes).
     Raises DataError, and only DataError, for anything wrong with the file.
     """
+    return _only_data_errors(_load_csv, source, target, task, missing, max_categories,
+                             max_rows, name)
+
+
+def _only_data_errors(read, *args):
+    """``read(*args)``, any failure turned into a DataError that says what to do."""
     try:
-        return _load_csv(source, target, task, missing, max_categories, max_rows, name)
+        return read(*args)
     except DataError:
         raise
     except MemoryError as error:
@@ -100,7 +106,15 @@ def load_csv(source, target: str | None = None, task: str | None = None,
                         f"{error}). Check that it is a plain CSV with a header row.") from error
 
 
-def _load_csv(source, target, task, missing, max_categories, max_rows, name) -> Dataset:
+def read_table(source, max_rows: int = MAX_ROWS) -> tuple[pd.DataFrame, str, list[str]]:
+    """(frame, file name, report lines) of a CSV read exactly as ``load_csv`` reads it
+    (delimiter, encoding, decimal comma, missing-value tokens), before any column is
+    judged: e.g. new rows to predict for a trained network. Raises only DataError."""
+    return _only_data_errors(_read_table, source, max_rows)[:3]
+
+
+def _read_table(source, max_rows, name: str | None = None
+                ) -> tuple[pd.DataFrame, str, list[str], TextFacts]:
     if not isinstance(max_rows, int) or max_rows < 1:
         raise DataError(f"max_rows must be a positive whole number; got {max_rows!r}.")
     raw, source_name = read_source(source)
@@ -123,6 +137,11 @@ def _load_csv(source, target, task, missing, max_categories, max_rows, name) -> 
         shown = ", ".join(map(str, skipped[:10])) + (" ..." if len(skipped) > 10 else "")
         report.append(f"Skipped {len(skipped)} row{'s' if len(skipped) > 1 else ''} with "
                       f"more values than the header has columns (line {shown}).")
+    return frame, name, report, facts
+
+
+def _load_csv(source, target, task, missing, max_categories, max_rows, name) -> Dataset:
+    frame, name, report, facts = _read_table(source, max_rows, name)
     return frame_to_dataset(frame, target=target, task=task, missing=missing,
                             max_categories=max_categories, name=name, report=report,
                             blank_header=facts.blank_first_name)

@@ -45,6 +45,7 @@ class Dataset:
     # tables: the file's input columns and where each sits in X (None for other data)
     columns: list[TableColumn] | None = None
     missing: str = "mean"                    # how a table's gaps get filled (see above)
+    target_name: str = ""                    # tables: the column the target was read from
 
     @property
     def has_gaps(self) -> bool:
@@ -60,4 +61,5 @@ class Dataset:
         return Dataset(self.X[index], self.y[index], self.task, list(self.feature_names),
                        None if self.class_names is None else list(self.class_names),
                        list(self.report), self.name, self.kind,
-                       None if self.columns is None else list(self.columns), self.missing)
+                       None if self.columns is None else list(self.columns), self.missing,
+                       self.target_name)

@@ -288,4 +288,4 @@ def frame_to_dataset(frame: pd.DataFrame, *, target: str | None = None,
     report.append(f"Result: {_plural(n_rows, 'row')}, {_plural(X.shape[1], 'input feature')}, "
                   f"{task}" + (f" with {len(class_names)} classes." if class_names else "."))
     return Dataset(X, y, task, feature_names, class_names, report, name, "table", columns,
-                   missing)
+                   missing, target_name)

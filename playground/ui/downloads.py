@@ -22,7 +22,7 @@ def _remember_json() -> None:
         st.session_state[PENDING_JSON_KEY] = (uploaded.getvalue(), uploaded.name)
 
 
-def _read_later(state: PageState, read: Callable[[TrainingSession], bytes | str]):
+def read_later(state: PageState, read: Callable[[TrainingSession], bytes | str]):
     """A download's data, ``read(session)`` of the tab's current session under the
     trainer's lock when the button is clicked. It holds the tab only weakly: Streamlit
     keeps a download button's callable for as long as it keeps the session's file
@@ -46,12 +46,12 @@ def render_downloads(state: PageState) -> None:
                            file_name="experiment.json", mime="application/json",
                            width="stretch", on_click="ignore",
                            help="All settings; upload it later to repeat the experiment.")
-        st.download_button("History (.csv)", _read_later(state, TrainingSession.history_csv),
+        st.download_button("History (.csv)", read_later(state, TrainingSession.history_csv),
                            file_name="history.csv", mime="text/csv", width="stretch",
                            on_click="ignore",
                            help=" ".join(filter(None, ["Loss and accuracy per epoch.",
                                                        state.session.log.note()])))
-        st.download_button("Model (.npz)", _read_later(state, TrainingSession.model_npz_bytes),
+        st.download_button("Model (.npz)", read_later(state, TrainingSession.model_npz_bytes),
                            file_name="model.npz", mime="application/octet-stream",
                            width="stretch", on_click="ignore",
                            help="The trained weights; playground.nn.load_model reads it.")
@@ -59,7 +59,7 @@ def render_downloads(state: PageState) -> None:
         for framework, label in FRAMEWORKS.items():
             st.download_button(
                 f"{label} script (.py)",
-                _read_later(state, lambda session, framework=framework:
+                read_later(state, lambda session, framework=framework:
                             export_script(session, framework)),
                 file_name=script_file_name(framework, title), mime="text/x-python",
                 width="stretch", on_click="ignore",

@@ -23,6 +23,7 @@ from playground.config import (
     fit_to_dataset,
 )
 from playground.ui import actions, messages
+from playground.ui.compare_panel import render_compare_panel, render_comparison, run_pending
 from playground.ui.controls import render_link_warnings
 from playground.ui.crossval_panel import render_crossval_panel
 from playground.ui.data_panel import render_data_panel
@@ -34,6 +35,7 @@ from playground.ui.network_panel import (
     render_network_panel,
     sync_layer_widgets,
 )
+from playground.ui.predict_panel import render_predict_panel
 from playground.ui.presets_menu import MENU_KEY, render_preset_notice, render_presets_menu
 from playground.ui.settings_panel import render_training_panel, render_view_panel
 from playground.ui.state import (
@@ -128,6 +130,10 @@ def render_sidebar(state: PageState) -> None:
     if state.config.dataset == "csv" or state.session.prepared.kind == "table":
         _panel(state, "data_panel", "Cross-validation", render_crossval_panel,
                expanded=False)
+    if state.session.prepared.kind in ("table", "points2d"):
+        _panel(state, "predict_panel", "Predict new rows", render_predict_panel,
+               expanded=False)
+    _panel(state, "compare_panel", "Compare two runs", render_compare_panel, expanded=False)
 
 
 def main() -> None:
@@ -135,10 +141,13 @@ def main() -> None:
     state = page_state()
     with state.trainer.lock:      # the training thread waits while the session changes
         update_experiment(state)
+        run_pending(state)        # Compare two runs: trained before anything is drawn
     mirror_to_url(state)
     st.html(f"<style>{PAGE_CSS}</style>")
     state.sidebar_shown = state.sidebar_shown or not first_run
     render_live(state)
+    if "compare_panel" not in state.config.hide:
+        render_comparison(state)
     if state.sidebar_shown:
         with state.trainer.lock:
             render_sidebar(state)

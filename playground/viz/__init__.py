@@ -6,6 +6,7 @@ and colour ranges fixed from one refresh to the next (``uirevision`` is set per 
 """
 from playground.viz.boundary import decision_boundary_figure, regression_figure
 from playground.viz.curves import gradient_norms_figure, loss_figure
+from playground.viz.importance import importance_figure
 from playground.viz.metrics import (
     class_scores_rows,
     class_scores_table,
@@ -15,6 +16,7 @@ from playground.viz.metrics import (
     roc_figure,
 )
 from playground.viz.network import network_figure
+from playground.viz.slice import slice_figure
 from playground.viz.samples import (
     image_samples_figure,
     reconstruction_figure,
@@ -29,6 +31,7 @@ __all__ = [
     "decision_boundary_figure",
     "gradient_norms_figure",
     "image_samples_figure",
+    "importance_figure",
     "loss_figure",
     "metrics_rows",
     "metrics_table",
@@ -37,5 +40,6 @@ __all__ = [
     "regression_figure",
     "roc_figure",
     "sequence_figure",
+    "slice_figure",
     "weights_histogram_figure",
 ]

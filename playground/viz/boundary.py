@@ -223,7 +223,9 @@ def _all_class_points(shown: list[SplitView], names: list[str],
 
 def decision_boundary_figure(grid: GridView, splits: dict[str, SplitView],
                              class_names: list[str] | None, show_test: bool = False,
-                             discretize: bool = False, live: bool = False) -> go.Figure:
+                             discretize: bool = False, live: bool = False,
+                             title: str | None = None, note: str = "",
+                             equal_axes: bool = True) -> go.Figure:
     """The model's output over the input plane with the data points on top.
 
     grid: the model on a (res, res) grid; output (res, res) = P(class 1) for binary,
@@ -236,6 +238,10 @@ def decision_boundary_figure(grid: GridView, splits: dict[str, SplitView],
           picture in ``layout.images`` (same colours; no hover values) and the points do
           not name their predictions, so the traces stay the same from one refresh to the
           next and the browser only swaps the picture (see ui/live_board.py).
+    title: instead of "Decision boundary"; note: plain text under the plot, one line per
+          "\n" (e.g. where a slice holds the other inputs).
+    equal_axes: one unit is as long on both axes (points); False for columns in
+          different units (a slice through a table).
     """
     x1, x2, output = _check_grid(grid)
     splits = dict(splits or {})
@@ -264,20 +270,29 @@ def decision_boundary_figure(grid: GridView, splits: dict[str, SplitView],
 
     name1, name2 = _feature_names(grid)
     layout = theme.base_layout(
-        "Decision boundary" if class_names is not None else "Prediction over the plane",
-        revision="boundary", height=480,
+        title or ("Decision boundary" if class_names is not None else
+                  "Prediction over the plane"),
+        revision="boundary", height=480 + 20 * _lines(note),
         xaxis=theme.axis(name1, range=_plane_range(x1), showgrid=False, constrain="domain"),
-        yaxis=theme.axis(name2, range=_plane_range(x2), showgrid=False, scaleanchor="x",
-                         scaleratio=1, constrain="domain", constraintoward="top"),
+        yaxis=theme.axis(name2, range=_plane_range(x2), showgrid=False,
+                         **({"scaleanchor": "x", "scaleratio": 1, "constrain": "domain",
+                             "constraintoward": "top"} if equal_axes else {})),
         **layout_extra,
     )
     entries = sum(1 for trace in data if trace.get("showlegend", True)
                   and trace["type"] == "scatter")
     layout["legend"] = theme.legend(entries)
     layout["margin"] = dict(theme.MARGIN, t=theme.LEGEND_ROW_TOP if entries <= 4 else 50)
+    if note:
+        layout["annotations"] = [theme.note_below(note, shift=62)]
+        layout["margin"]["b"] = 80 + 20 * _lines(note)
     if live:
         layout["images"] = [_heatmap_image(data.pop(0), layout_extra.get("coloraxis"))]
     return theme.new_figure(data, layout)
+
+
+def _lines(note: str) -> int:
+    return note.count("\n") + 1 if note else 0
 
 
 def _heatmap_image(trace: dict, coloraxis: dict | None) -> dict:

@@ -66,7 +66,10 @@ def confusion_matrix_figure(matrix: np.ndarray, class_names: list[str],
     return theme.new_figure(data, layout)
 
 
-def _format(key: str, value) -> str:
+def format_metric(key: str, value) -> str:
+    """A metric as table text: shares as percentages, others with 4 digits, "–" if none."""
+    if value is None:
+        return "–"
     try:
         value = float(value)
     except (TypeError, ValueError):
@@ -94,7 +97,7 @@ def metrics_rows(metrics: dict[str, dict[str, float]]) -> list[list[str]]:
     rows = [["metric"] + splits]
     for key in keys:
         rows.append([METRIC_LABELS.get(key, key)] +
-                    [_format(key, metrics[s][key]) if key in metrics[s] else "–"
+                    [format_metric(key, metrics[s][key]) if key in metrics[s] else "–"
                      for s in splits])
     return rows
 
@@ -124,7 +127,7 @@ def metrics_table(metrics: dict[str, dict[str, float]],
     loss_note: what the loss and the metrics measure (both shown under the title).
     """
     rows = metrics_rows(with_baselines(metrics, baselines))
-    figure = _table_figure(rows[0], rows[1:], "Metrics", "metrics", "No metrics yet")
+    figure = table_figure(rows[0], rows[1:], "Metrics", "metrics", "No metrics yet")
     lines = [_wrapped(plain_plotly(text)) for text in (note, loss_note) if text]
     if lines and rows[1:]:
         layout = figure.layout       # a go.Layout, or a dict for the live stream's frames
@@ -148,7 +151,7 @@ def _wrapped(text: str, width: int = 110) -> str:
     return "<br>".join(lines + [line])
 
 
-def _table_figure(header: list[str], body: list[list[str]], title: str, revision: str,
+def table_figure(header: list[str], body: list[list[str]], title: str, revision: str,
                   empty: str) -> go.Figure:
     """A go.Table of text rows (first column left, the numbers right); header and first
     column are plain text (class and split names as written)."""
@@ -185,14 +188,14 @@ def class_scores_rows(matrix: np.ndarray, class_names: list[str]) -> list[list[s
                          f"{len(names)} class names were given; pass one name per row.")
     rows = [["class", "precision", "recall", "F1", "support"]]
     for k, name in enumerate(names):
-        rows.append([name] + [_format(key, scores[key][k]) for key in ("precision", "recall",
+        rows.append([name] + [format_metric(key, scores[key][k]) for key in ("precision", "recall",
                                                                         "f1")]
                     + [f"{int(scores['support'][k]):,}"])
     # the mean over the classes that occur (true or predicted), as the Metrics table's
     # multi-class scores
     present = (scores["support"] + np.asarray(matrix).sum(axis=0)) > 0
     if present.any():
-        rows.append(["macro average"] + [_format(key, np.mean(scores[key][present]))
+        rows.append(["macro average"] + [format_metric(key, np.mean(scores[key][present]))
                                          for key in ("precision", "recall", "f1")]
                     + [f"{int(scores['support'].sum()):,}"])
     return rows
@@ -206,7 +209,7 @@ def class_scores_table(matrix: np.ndarray, class_names: list[str],
     examples of the class, the share found; support: how many examples of it there are.
     """
     rows = class_scores_rows(matrix, class_names)
-    return _table_figure(rows[0], rows[1:], f"Per-class scores ({split})", "class_scores",
+    return table_figure(rows[0], rows[1:], f"Per-class scores ({split})", "class_scores",
                          "No classes")
 
 

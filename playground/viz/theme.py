@@ -156,6 +156,15 @@ def message_annotation(text: str, x: float = 0.5, y: float = 0.5) -> dict:
             "showarrow": False, "font": {"size": FONT_SIZE + 2, "color": "#777777"}}
 
 
+def note_below(text: str, shift: int = 48) -> dict:
+    """Small grey plain text under the plot area (below the x axis title), left aligned;
+    one line per "\n" in ``text``."""
+    lines = "<br>".join(plain_plotly(line) for line in str(text).split("\n"))
+    return {"text": lines, "x": 0.0, "y": 0.0, "xref": "paper", "yref": "paper",
+            "xanchor": "left", "yanchor": "top", "yshift": -int(shift), "align": "left",
+            "showarrow": False, "font": {"size": FONT_SIZE - 2, "color": "#555555"}}
+
+
 def new_figure(data: list[dict], layout: dict) -> go.Figure:
     """A Figure from trace and layout dicts, without plotly's slow validation.
 

@@ -33,6 +33,7 @@ from playground.viz.autoencoder import (
 from playground.viz.boundary import decision_boundary_figure, regression_figure
 from playground.viz.cnn import conv_arithmetic_figure, conv_filters_figure, feature_maps_figure
 from playground.viz.curves import gradient_norms_figure, loss_figure
+from playground.viz.importance import importance_figure
 from playground.viz.landscape import landscape_figure
 from playground.viz.metrics import (
     class_scores_table,
@@ -50,6 +51,7 @@ from playground.viz.recurrent import (
     step_predictions_figure,
 )
 from playground.viz.samples import image_samples_figure, reconstruction_figure, sequence_figure
+from playground.viz.slice import slice_figure
 from playground.viz.weights import weights_histogram_figure
 
 MAX_SAMPLE_IMAGES = 24
@@ -130,6 +132,12 @@ def _confusion(snap: Snapshot, o: ViewOptions) -> go.Figure:
 def _class_scores(snap: Snapshot, o: ViewOptions) -> go.Figure:
     name = _confusion_split(snap)
     return class_scores_table(snap.confusion[name], snap.class_names or [], name)
+
+
+def _slice(snap: Snapshot, o: ViewOptions) -> go.Figure:
+    classes = snap.class_names if snap.task == "classification" else None
+    return slice_figure(snap.slice, snap.splits, classes, show_test=o.show_test,
+                        discretize=o.discretize, live=o.live)
 
 
 def _binary(snap: Snapshot) -> bool:
@@ -232,6 +240,14 @@ VIEWS: MappingProxyType[str, View] = MappingProxyType({view.name: view for view 
          lambda s, o: roc_figure(s.splits, s.class_names),
          "A ROC curve is drawn for two classes: it moves the threshold on the probability "
          "of the second class. Per class shows the scores of each class."),
+    View("importance", "Importance", ("detail",), lambda s: s.importance is not None,
+         lambda s, o: importance_figure(s.importance),
+         "Permutation importance shuffles one column of a table at a time; this experiment "
+         "does not learn from a table."),
+    View("slice", "Slice", ("main", "detail"), lambda s: s.slice is not None, _slice,
+         "The slice is drawn for a table with at least two number columns: the network "
+         "over two of them, the others held at their training median.",
+         update=_pictures(_slice)),
     View("weights", "Weights", ("detail",), lambda s: bool(s.layers),
          lambda s, o: weights_histogram_figure(s.layers), "The network has no weights yet."),
     View("gradients", "Gradients", ("detail",), lambda s: bool(s.grad_norms),

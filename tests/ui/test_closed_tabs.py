@@ -119,11 +119,11 @@ def test_a_download_button_does_not_keep_its_tab_alive():
     import weakref
 
     from playground.training import TrainingSession
-    from playground.ui.downloads import _read_later
+    from playground.ui.downloads import read_later
     from playground.ui.state import new_page_state
 
     page = new_page_state({})
-    read = _read_later(page, TrainingSession.history_csv)
+    read = read_later(page, TrainingSession.history_csv)
     assert read().startswith("epoch")
     tab, model = weakref.ref(page), weakref.ref(page.session.model)
     del page

@@ -17,7 +17,7 @@ import plotly
 import pytest
 
 from playground import viz
-from playground.snapshot import SplitView
+from playground.snapshot import ImportanceView, SliceView, SplitView
 from tests.viz import samples
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,6 +80,11 @@ def figures() -> dict:
         "sequence": viz.sequence_figure(sequence),
         "class scores": viz.class_scores_table(np.array([[5, 1], [2, 7]]), ["a", "b"]),
         "roc": viz.roc_figure(_with_proba(splits, rng), ["a", "b"]),
+        "slice": viz.slice_figure(SliceView(grid, (0, 1), [("c", "red"), ("d", "1.5")]),
+                                  splits, ["a", "b"]),
+        "importance": viz.importance_figure(ImportanceView(
+            ["a", "b", "c=x"], rng.normal(0.05, 0.02, (3, 5)), 0.9, "accuracy",
+            "validation", 30, 4)),
     }
 
 
@@ -106,7 +111,8 @@ def test_the_figures_here_cover_every_figure_function_of_viz():
                         "gradient_norms_figure", "weights_histogram_figure",
                         "confusion_matrix_figure", "metrics_table", "regression_figure",
                         "image_samples_figure", "reconstruction_figure", "sequence_figure",
-                        "class_scores_table", "roc_figure"}
+                        "class_scores_table", "roc_figure", "importance_figure",
+                        "slice_figure"}
     assert set(viz.__all__) - {"metrics_rows", "class_scores_rows"} == drawn_by_figures
 
 
