@@ -5,9 +5,9 @@ the result is cached until the next batch, so taking snapshots while paused cost
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+import math
 import time
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -58,6 +58,9 @@ CURVE_POINTS = 200
 # per batch): inputs x 5 shuffles passes over at most importance.MAX_ROWS validation rows,
 # and one pass over SLICE_RESOLUTION² points.
 SLICE_RESOLUTION = 30
+# ... and the importance at most every IMPORTANCE_EVERY_S seconds (a 30-column table costs
+# about 150 shuffled passes; its chart names the epoch it was measured after)
+IMPORTANCE_EVERY_S = 2.0
 
 
 PREPROCESSING_FEATURES = 8    # number features drawn in the preprocessing view
@@ -181,6 +184,7 @@ class SessionViews:
         self._slice_key = None
         self._slice: SliceView | None = None
         self._importance: ImportanceView | None = None   # as of ``_importance.epoch``
+        self._importance_at = -math.inf   # monotonic time it was last measured
 
     def invalidate(self) -> None:
         """Forget everything cached (the weights changed without a new batch): the next
@@ -332,8 +336,11 @@ class SessionViews:
         prepared = self.prepared
         if prepared.kind != "table" or prepared.autoencoder:
             return None
-        if self._importance is None or self._importance.epoch != epoch:
+        held, now = self._importance, time.monotonic()
+        if held is None or (held.epoch != epoch and
+                            now - self._importance_at >= IMPORTANCE_EVERY_S):
             self._importance = network_importance(prepared, self.model, epoch=epoch)
+            self._importance_at = now
         return self._importance
 
     def grid(self, resolution: int, batches: int) -> GridView | None:
