@@ -119,6 +119,22 @@ PRESETS: dict[str, Preset] = {p.key: p for p in (
         dataset="seq_sine", model_kind="lstm", rnn_units=16, hidden_layers=(),
         optimizer="adam", learning_rate=0.01, batch_size=32, epochs=30),
     _preset(
+        "memory_rnn", "Memory over 20 steps (1: SimpleRNN)",
+        "Each example is 20 random numbers and the answer is the first of them, so the "
+        "network must carry it through 19 more steps. Open Reach in the detail chart: little "
+        "of the loss's gradient gets back to step 1 of a SimpleRNN, and its test R² stays "
+        "lower. Compare with the LSTM preset.",
+        dataset="seq_recall", model_kind="rnn", rnn_units=16, hidden_layers=(),
+        optimizer="adam", learning_rate=0.01, batch_size=32, epochs=30),
+    _preset(
+        "memory_lstm", "Memory over 20 steps (2: LSTM)",
+        "The same memory test with an LSTM: its forget gate can stay open, so the first value "
+        "is kept in the cell state (Gates) and the gradient reaches step 1 at full strength "
+        "(Reach). Its test R² passes 0.9 within 30 epochs, where the SimpleRNN is still well "
+        "below.",
+        dataset="seq_recall", model_kind="lstm", rnn_units=16, hidden_layers=(),
+        optimizer="adam", learning_rate=0.01, batch_size=32, epochs=30),
+    _preset(
         "autoencoder_digits", "An autoencoder squeezes digits through 8 numbers",
         "The network must rebuild each 64-pixel image after squeezing it through a layer "
         "of 8 neurons. The reconstructions start as grey blurs and sharpen into digits: "

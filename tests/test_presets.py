@@ -231,3 +231,25 @@ def test_momentum_wins_the_race_down_the_narrow_valley():
         return np.linalg.norm(path[-1] - optimum) / np.linalg.norm(path[0] - optimum)
     assert progress(round_land.race["sgd"], round_land.optimum) < \
         0.5 * progress(paths["sgd"], land.optimum)
+
+
+def _median_reach(session, examples: int = 10) -> float:
+    """Median over test examples of |dL/dh_1| / |dL/dh_T| (the engine's BPTT, checked
+    against finite differences in tests/viz/test_inside_recurrent.py)."""
+    ratios = []
+    for k in range(1, examples + 1):
+        norms = session.snapshot().sample.recurrent.grad_norm if k == 1 else \
+            session._views.sample(k).recurrent.grad_norm
+        ratios.append(norms[0] / norms[-1])
+    return float(np.median(ratios))
+
+
+def test_an_lstm_remembers_further_back_than_a_simple_rnn():
+    rnn_session, rnn = _train("memory_rnn")
+    lstm_session, lstm = _train("memory_lstm")
+    assert (rnn.layers[0].kind, lstm.layers[0].kind) == ("SimpleRNN", "LSTM")
+    # the answer is the first of 20 values: only a network that remembers gets it
+    assert lstm.metrics["test"]["r2"] >= 0.85
+    assert rnn.metrics["test"]["r2"] <= lstm.metrics["test"]["r2"] - 0.1
+    # and the loss's gradient reaches step 1 of the LSTM far more strongly
+    assert _median_reach(lstm_session) > 2 * _median_reach(rnn_session)
