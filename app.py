@@ -30,9 +30,11 @@ if __name__ == "__main__":       # Streamlit runs the page (also AppTest.from_fi
 else:                            # `streamlit run app.py` (or uvicorn app:app) imports this
     import threading
 
+    from playground.ui.housekeeping import lifespan
     from playground.ui.live_stream import stream_routes
 
-    app = st.App(Path(__file__).resolve(), routes=stream_routes())
+    # the live stream's routes; a task that gives closed tabs' memory back (housekeeping)
+    app = st.App(Path(__file__).resolve(), routes=stream_routes(), lifespan=lifespan)
 
     def _warm_up() -> None:
         from playground.ui.live import warm_up

@@ -99,6 +99,11 @@ class LiveRegistry:
         with self._lock:
             return self._channels.get(token)
 
+    def channels(self) -> list[LiveChannel]:
+        """The channels alive now (a copy: the caller may take its time)."""
+        with self._lock:
+            return list(self._channels.values())
+
     def remove(self, token: str) -> None:
         with self._lock:
             self._channels.pop(token, None)
@@ -114,9 +119,7 @@ class LiveRegistry:
         counted_at, count = self._playing
         if now - counted_at < PLAYING_EVERY_S:
             return count
-        with self._lock:
-            channels = list(self._channels.values())
-        states = (channel.state for channel in channels)
+        states = (channel.state for channel in self.channels())
         count = max(1, sum(1 for state in states if state is not None and state.playing))
         self._playing = (now, count)
         return count

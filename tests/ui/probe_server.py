@@ -91,10 +91,12 @@ def big_bytes_held(min_size: int = 1 << 20) -> int:
 
 def probe() -> dict:
     # before any collection: what reference counting alone has freed
-    alive_before_gc = {kind: sum(ref() is not None for ref in refs)
+    alive_before_gc = {kind: [i for i, ref in enumerate(refs) if ref() is not None]
                        for kind, refs in _made.items()}
     rss_before_gc = rss_mb()
+    began = time.perf_counter()
     gc.collect()
+    gc_s = time.perf_counter() - began
     alive = {kind: [i for i, ref in enumerate(refs) if ref() is not None]
              for kind, refs in _made.items()}
     uploads = 0
@@ -118,6 +120,7 @@ def probe() -> dict:
     answer = {
         "rss_before_gc_mb": round(rss_before_gc, 1),     # as the server keeps it itself
         "rss_mb": round(rss, 1),
+        "gc_s": round(gc_s, 3),
         "stream_tokens": registered,
         "rss_trimmed_mb": round(rss_mb(), 1),
         "threads": sorted(t.name for t in threading.enumerate()),
