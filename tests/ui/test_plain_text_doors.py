@@ -143,3 +143,18 @@ def test_only_the_messages_module_draws_markdown():
                     and node.func.attr in MARKDOWN_CALLS:
                 offenders.append(f"{path.name}:{node.lineno} .{node.func.attr}(")
     assert not offenders, offenders
+
+
+# Ways a script turns a string into markup; the board draws the page's text (status
+# labels and values, the note line, error text) with textContent only.
+HTML_SINKS = ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write",
+              "createContextualFragment", "DOMParser", "srcdoc")
+
+
+def test_the_board_scripts_set_text_never_markup():
+    scripts = sorted((ROOT / "playground" / "ui" / "board").glob("*.js"))
+    assert scripts
+    offenders = [f"{path.name}:{number} {sink}" for path in scripts
+                 for number, line in enumerate(path.read_text().splitlines(), 1)
+                 for sink in HTML_SINKS if sink in line]
+    assert not offenders, offenders
