@@ -75,7 +75,7 @@ def let_streamlit_drop_closed_sessions(url: str) -> None:
     and collects (ui/housekeeping.py, every CHECK_S)."""
     time.sleep(TTL_S + 1.5)
     LightTab(url).run().close()
-    time.sleep(CHECK_S + 2.5)
+    time.sleep(2 * CHECK_S + 2.5)          # a look may come while it still collects
 
 
 def test_twenty_closed_tabs_leave_nothing_behind(server, csv_bytes):
