@@ -46,13 +46,15 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 WATCH = r"""
 window.__bench = {frames: 0, changed: {}, blank: 0, lastChange: 0, last: {}, sig: {}};
 (function () {
-  function canvasSig(canvas) {
+  // a digest of a canvas's pixels, reading every stride-th byte (97: a picture that changes
+  // everywhere, TF Playground's heatmap; 13: our loss curves, a few new pixels per frame)
+  function canvasSig(canvas, stride = 97) {
     if (!canvas || !canvas.width) return null;
     const ctx = canvas.getContext('2d');
     const w = canvas.width, h = canvas.height;
     const data = ctx.getImageData(0, 0, w, h).data;
     let hash = 0;
-    for (let i = 0; i < data.length; i += 97) hash = (hash * 31 + data[i]) | 0;
+    for (let i = 0; i < data.length; i += stride) hash = (hash * 31 + data[i]) | 0;
     return hash;
   }
   function attr(el, name) { return el ? el.getAttribute(name) : null; }
@@ -72,7 +74,7 @@ window.__bench = {frames: 0, changed: {}, blank: 0, lastChange: 0, last: {}, sig
         (p) => (attr(p, 'd') || '').length + (attr(p, 'style') || '').slice(0, 40)).join('') : null,
       // plotly's lines, or (while playing) the board's canvas of them
       loss: loss ? [...loss.querySelectorAll('.scatterlayer path.js-line')].map(
-        (p) => attr(p, 'd')).join('|') + canvasSig(loss.querySelector('canvas.np-curves'))
+        (p) => attr(p, 'd')).join('|') + canvasSig(loss.querySelector('canvas.np-curves'), 13)
         : null,
       epoch: epoch ? epoch.textContent : null,
     };

@@ -70,7 +70,9 @@ def _fmt(value: float | None, percent: bool = False) -> str:
         return "–"
     if percent:
         return f"{value:.1%}"
-    return f"{value:.3e}" if abs(value) >= 1e4 else f"{value:.4f}"
+    if abs(value) >= 1e4:
+        return f"{value:.3e}"
+    return f"{value:.4f}" if round(value, 4) != 0 else "0.0000"   # never "-0.0000"
 
 
 def status_items(snap: Snapshot) -> list[dict]:

@@ -345,3 +345,10 @@ def test_a_thinned_history_is_sent_whole_at_its_real_epochs():
     assert len(session.log) == rows and session.log.epochs[-1] == 14
     loss = builder.frame(state, "Metrics", urgent=True)["charts"]["loss_chart"]
     assert _xs(loss["figure"]["data"][0])[-1] == 14
+
+
+def test_status_numbers_never_read_minus_zero():
+    from playground.ui.live import _fmt
+    assert _fmt(-1e-9) == "0.0000" and _fmt(-0.0) == "0.0000"
+    assert _fmt(-0.5) == "-0.5000" and _fmt(0.69314) == "0.6931" and _fmt(12345.0) == "1.234e+04"
+    assert _fmt(0.123, percent=True) == "12.3%" and _fmt(float("nan")) == "–"

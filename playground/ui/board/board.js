@@ -126,6 +126,7 @@ function connect(np, stream) {
   np.stats.stream = 'connecting';
   socket.onopen = () => {
     entry.tries = 0;
+    np.shownSeq = 0;               // a new socket: frames are numbered by its channel
     np.stats.stream = 'open';
     np.stats.streamOpened += 1;
   };
@@ -165,9 +166,11 @@ function applyFrames(np) {
   }
   const resync = new Set();
   for (const frame of frames) {
-    // after Pause was sent, frames still playing are older than the last one: skip them
-    if (np.pauseSent && frame.playing) { np.stats.skipped = (np.stats.skipped || 0) + 1; continue; }
-    if (!frame.playing) np.pauseSent = false;
+    // A frame older than one already shown is skipped. Frames that arrive after a Pause
+    // click but before its answer are applied: they show pictures newer than the last, and
+    // the answer (the state training stopped in) only carries what changed after them.
+    if (frame.seq <= (np.shownSeq || 0)) { np.stats.skipped = (np.stats.skipped || 0) + 1; continue; }
+    np.shownSeq = frame.seq;
     showStatus(np.board, frame.status, frame.line);
     np.stats.lastEpoch = frame.epoch;
     np.stats.lastLoss = frame.loss;
@@ -455,7 +458,6 @@ function listenToControls(np) {
     np.stats.commands += 1;
     np.stats.lastCommand = {command, at: performance.now()};
     if (command.startsWith('step')) np.stepSent = {version: np.stats.version};
-    np.pauseSent = command !== 'play';
     np.stream.socket.send(JSON.stringify({type: 'command', command}));
   }, true);
 }
