@@ -341,6 +341,10 @@ async def stream_endpoint(websocket) -> None:
                         state.trainer.heartbeat()
                     del state
                 else:
+                    state = channel.state
+                    if state is not None and parsed["command"] != "play":
+                        state.trainer.halt(state)     # now, not when a worker is free
+                    del state
                     loop.run_in_executor(None, _run_command, channel_ref, parsed["command"])
                 receiving = asyncio.ensure_future(websocket.receive())
             wake.clear()

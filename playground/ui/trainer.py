@@ -118,6 +118,13 @@ class BackgroundTrainer:
         self.start(state)
         return self._goal_done.wait(wait_s)
 
+    def halt(self, state) -> None:
+        """Pause at once, from any thread and without waiting (the stream's event loop):
+        no batch starts after the one in progress, a rest is cut short. ``stop`` then
+        does the rest."""
+        state.playing = False
+        self._woken.set()
+
     def stop(self, state, wait: bool = False) -> None:
         """Pause: no slice starts after this returns (the thread re-checks ``playing``
         and the step goal under the lock), and the one in progress has ended (taking the

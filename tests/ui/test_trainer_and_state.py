@@ -105,6 +105,16 @@ def test_with_many_tabs_playing_each_trainer_rests_for_its_share():
     assert 0.01 / (0.01 + rests[1]) == pytest.approx(trainer_module.SHARED_GIL / 8)
 
 
+def test_the_streams_halt_never_waits_for_the_session():
+    """The stream's event loop halts a tab on Pause while a slice holds the session."""
+    state, trainer = page(), BackgroundTrainer()
+    with trainer._session_lock:                  # as during a slice
+        halting = threading.Thread(target=trainer.halt, args=(state,))
+        halting.start()
+        halting.join(timeout=10.0)
+        assert not halting.is_alive() and not state.playing
+
+
 def test_pause_cuts_a_long_rest_short():
     state, trainer = page(), BackgroundTrainer()
     trainer.publisher = _Tabs(30)
