@@ -113,13 +113,15 @@ class LiveRegistry:
             return len(self._channels)
 
     def playing(self) -> int:
-        """How many tabs are playing now (at least 1), counted at most every PLAYING_EVERY_S:
+        """How many tabs with an open stream are playing now (at least 1), counted at most
+        every PLAYING_EVERY_S:
         their trainers and frames share the server's cores (``LiveChannel.share``)."""
         now = time.monotonic()
         counted_at, count = self._playing
         if now - counted_at < PLAYING_EVERY_S:
             return count
-        states = (channel.state for channel in self.channels())
+        # tabs with a board watching (an open stream): a tab without one trains alone
+        states = (channel.state for channel in self.channels() if channel.connected)
         count = max(1, sum(1 for state in states if state is not None and state.playing))
         self._playing = (now, count)
         return count

@@ -134,15 +134,19 @@ def test_the_registry_counts_tabs_playing_and_frames_thin_out_with_many(monkeypa
     registry = LiveRegistry()
     states = [new_page_state({}) for _ in range(8)]
     channels = [new_channel(state, registry) for state in states]
-    assert registry.playing() == 1                       # none playing: counted as one
-    for state in states[:6]:
-        state.playing = True
-    assert registry.playing() == 6 and channels[7].tabs_playing() == 6
     import asyncio
     loop = asyncio.new_event_loop()
     try:
+        assert registry.playing() == 1                   # none playing: counted as one
+        for state in states[:6]:
+            state.playing = True
+        assert registry.playing() == 1                   # no board watches them
+        for channel in channels[:5]:
+            channel.attach(loop)
+        assert registry.playing() == 5 and channels[7].tabs_playing() == 5
+        channels[5].attach(loop)
+        assert registry.playing() == 6
         channel = channels[0]
-        channel.attach(loop)
         assert channel.publish(force=True)
         channel._wanted = True
         # 6 tabs: a frame at most every 3 x FRAME_EVERY_S (2 tabs and fewer: every one)
