@@ -5,7 +5,7 @@ Everything returns a ``Dataset`` (see dataset.py); anything wrong with the data 
 """
 from .catalog import DatasetInfo, dataset_info, list_datasets, make_dataset
 from .crosses import FEATURE_CROSSES, add_feature_crosses
-from .csv_text import MAX_BYTES, MAX_MB
+from .csv_text import MAX_BYTES, MAX_MB, MB
 from .dataset import MODEL_KINDS_FOR_KIND, NATURAL_MODEL_FOR_KIND, Dataset
 from .errors import DataError
 from .imputing import TableColumn, TableImputer
@@ -15,7 +15,7 @@ from .splits import Splits, split_dataset
 __all__ = ["Dataset", "DataError", "DatasetInfo", "dataset_info", "make_dataset",
            "list_datasets", "load_csv", "MODEL_KINDS_FOR_KIND", "NATURAL_MODEL_FOR_KIND",
            "split_dataset", "Splits", "Scaler", "TableColumn", "TableImputer", "add_feature_crosses", "FEATURE_CROSSES",
-           "MAX_BYTES", "MAX_MB", "MAX_ROWS", "MAX_COLUMNS"]
+           "MAX_BYTES", "MAX_MB", "MB", "MAX_ROWS", "MAX_COLUMNS"]
 
 # CSV loading needs pandas, which takes a second or two to import: it is loaded on first
 # use, so the app's first page (built-in data) shows its charts without waiting for it.

@@ -14,10 +14,13 @@ from dataclasses import dataclass
 
 from .errors import DataError
 
-# The upload limit, in MB of 1,000,000 bytes: the app's file checks, the CSV loader and
-# Streamlit's ``server.maxUploadSize`` (.streamlit/config.toml, checked by a test) use it.
+# The upload limit: the app's file checks, the CSV loader and Streamlit's
+# ``server.maxUploadSize`` (.streamlit/config.toml, checked by a test) use it. Streamlit's
+# server counts that setting in MB of 1,048,576 bytes, so the app does too: a file Streamlit
+# accepts is never refused (and held) by the app afterwards.
 MAX_MB = 50
-MAX_BYTES = MAX_MB * 1_000_000   # larger files are refused
+MB = 1024 * 1024
+MAX_BYTES = MAX_MB * MB   # larger files are refused
 SAMPLE_CHARS = 65_536           # text sniffed for the delimiter and number format
 SAMPLE_ROWS = 200
 DELIMITERS = (",", ";", "\t", "|")
@@ -103,7 +106,7 @@ def read_source(source) -> tuple[bytes | str, str]:
 
 
 def _too_big(size: int) -> str:
-    return (f"The file is {size / 1e6:.1f} MB, more than the {MAX_MB} MB limit. "
+    return (f"The file is {size / MB:.1f} MB, more than the {MAX_MB} MB limit. "
             f"Use a sample of the rows.")
 
 

@@ -6,7 +6,7 @@ PageState (shown by the panel with ``st.error``), keeping the previous working e
 from __future__ import annotations
 
 from playground.config import ExperimentConfig, from_json
-from playground.data import MAX_BYTES, MAX_MB, DataError
+from playground.data import MAX_BYTES, MAX_MB, MB, DataError
 from playground.data.csv_text import column_names
 from playground.presets import PRESETS
 from playground.training import TrainingSession
@@ -86,7 +86,7 @@ def handle_csv_upload(state: PageState, data: bytes, filename: str, target: str 
                                      "row and at least a few rows of data."
         return False
     if len(data) > MAX_BYTES:   # the upload limit (playground.data)
-        state.errors["data_panel"] = (f"{filename} is {len(data) / 1e6:.1f} MB; the limit is "
+        state.errors["data_panel"] = (f"{filename} is {len(data) / MB:.1f} MB; the limit is "
                                       f"{MAX_MB} MB. Use a sample of the rows.")
         return False
     cfg = state.config
