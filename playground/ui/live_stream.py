@@ -159,8 +159,10 @@ class LiveChannel:
         self._built_at = 0.0                 # monotonic time the last frame was built
         self._acked_at = 0.0                 # ... of the last acknowledgement
         self.view = None                     # the lower-right chart the page last showed
+        # No finalizer calling registry.remove: the registry's WeakValueDictionary drops a
+        # dead channel by itself, and a finalizer taking the registry's lock deadlocked when
+        # the garbage collector ran inside add() (the lock held, the same thread).
         registry.add(self)
-        weakref.finalize(self, registry.remove, self.token)
 
     @property
     def state(self):

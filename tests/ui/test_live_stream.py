@@ -29,6 +29,27 @@ def new_channel(state, registry=None, session_id="alive"):
                        registry=live_stream.REGISTRY if registry is None else registry)
 
 
+def test_a_channel_collected_while_the_registry_is_busy_does_not_deadlock():
+    """The garbage collector may free a dead tab's channel at any allocation, including one
+    made while the registry's lock is held by that same thread (it hung a CI run, in add())."""
+    registry = LiveRegistry()
+    state = new_page_state({})
+    channel = new_channel(state, registry)
+    channel.cycle = channel            # freed only by the collector, as Streamlit's cycles are
+    token = channel.token
+    del channel
+
+    def collect_under_the_lock():
+        with registry._lock:
+            gc.collect()
+
+    worker = threading.Thread(target=collect_under_the_lock, daemon=True)
+    worker.start()
+    worker.join(10)
+    assert not worker.is_alive(), "collecting a channel waited for the registry's lock"
+    assert registry.get(token) is None and len(registry) == 0
+
+
 # ----- what the browser may send --------------------------------------------------------------
 @pytest.mark.parametrize("text, expected", [
     ('{"type":"ack","seq":3,"resync":["loss_chart"]}',
