@@ -100,6 +100,8 @@ def test_a_malicious_link_shows_its_characters_and_loads_nothing(app_url, page):
              "activation": HTML, "optimizer": BARE}
     page.goto(app_url + "?" + "&".join(f"{k}={quote(v, safe='')}" for k, v in query.items()))
     page.wait_for_function(BOARD_SHOWN, timeout=60_000)
+    # the warnings are folded into one closed expander in the sidebar: open it, as a reader
+    page.get_by_text("from the link or file had to change").click(timeout=30_000)
     page.locator('[data-testid="stAlertContentWarning"]').nth(len(query) - 1).wait_for(
         timeout=30_000)
     page.wait_for_timeout(1500)          # time for any image or stylesheet to be fetched
