@@ -19,6 +19,7 @@ from playground.nn import optimizers as optimizers_module
 from playground.nn import parameters as parameters_module
 from playground.nn import training_loop
 from playground.nn.callbacks import History
+from playground.nn.dense_stack import DenseStack
 from playground.nn.divergence import TrainingDiverged, check_finite
 from playground.nn.io import save_model
 from playground.nn.layers.base import Layer
@@ -62,6 +63,11 @@ class Sequential:
         self.gradient_norm = 0.0              # global L2 norm of the last step's gradients
         self.store: FlatParameters | None = None    # the flat weight and gradient vectors
         self._fused = False                   # output activation fused with the loss gradient
+        # Dense-only models train through nn.dense_stack (same numbers, less Python);
+        # False: always the general per-layer path (tests compare the two)
+        self.fast_path = True
+        self._stack: DenseStack | None = None   # the stack for ``_stack_store``, if it fits
+        self._stack_store: FlatParameters | None = None
         self._context = ""                    # "epoch 3, batch 7" while fit() runs
         for layer in layers or ():
             self.add(layer)
@@ -190,22 +196,29 @@ class Sequential:
         divergence.loss_follows_grads); the returned loss is then NaN. Divergence is
         reported exactly as with the value.
         """
-        output = self._forward(x, True)
+        stack = self._dense_stack() if x.shape[1:] == self.input_shape else None
         store = self.store
         # Looked up every step (a few attribute reads) so penalties changed later still count.
         regularized = [layer for layer in self.layers if layer.regularizers]
-        if loss_wanted or regularized or not divergence.loss_follows_grads(
-                self._fused, self.layers[-1], store):
-            loss = self._checked_loss(x, y, output, regularized)
+        if stack is None:
+            output = self._forward(x, True)
+            loss_free = divergence.loss_follows_grads(self._fused, self.layers[-1], store)
         else:
-            loss = None
+            output = stack.forward(x)
+            loss_free = stack.loss_follows_grads
+        loss = self._checked_loss(x, y, output, regularized) \
+            if loss_wanted or regularized or not loss_free else None
         loss_fn = self.loss
         grad = loss_fn.fused_gradient(y, output) if self._fused else loss_fn.gradient(y, output)
-        for layer in reversed(self.layers):
-            grad = layer.backward(grad)
+        if stack is None:
+            for layer in reversed(self.layers):
+                grad = layer.backward(grad)
+        else:
+            stack.backward(grad)        # every gradient written in place: nothing to resync
         for layer in regularized:
             layer.add_regularization_gradients()
-        store.resync()
+        if stack is None:
+            store.resync()
         squared_norm = store.squared_gradient_norm()   # NaN/inf in any gradient shows here
         if not math.isfinite(squared_norm):
             if loss is None:         # the loss may be what broke: report it first, as above
@@ -213,6 +226,16 @@ class Sequential:
             self._diverged(loss, x, y, gradients=True)
         self.gradient_norm = math.sqrt(squared_norm)
         return (math.nan if loss is None else loss), output
+
+    def _dense_stack(self) -> DenseStack | None:
+        """The fast path for this step, or None (not wanted, not a Dense-only model, or
+        an array rebound since: the general path then runs and binds it back)."""
+        if not self.fast_path:
+            return None
+        if self._stack_store is not self.store:       # a new layout: look again
+            self._stack, self._stack_store = DenseStack.of(self), self.store
+        stack = self._stack
+        return stack if stack is not None and stack.holds(self) else None
 
     def _checked_loss(self, x, y, output, regularized) -> float:
         """The batch loss with weight penalties; TrainingDiverged if it is not finite."""

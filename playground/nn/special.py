@@ -37,17 +37,24 @@ _Q = (2.56852019228982242e00, 1.87295284992346725e00, 5.27905102951428412e-1,
       6.05183413124413191e-2, 2.33520497626869185e-3)
 
 
+def _rational(t: np.ndarray, lead: float, numerator_coefficients, denominator_coefficients):
+    """N(t) / D(t) by Horner's rule, both of the same degree k = len(coefficients):
+    N(t) = lead t^k + n_0 t^(k-1) + ... + n_(k-1) and D(t) = t^k + d_0 t^(k-1) + ... + d_(k-1)
+    (Cody's tables give D monic). t: any shape, float64 -> the same shape."""
+    numerator = lead * t
+    denominator = t.copy()
+    for n, d in zip(numerator_coefficients[:-1], denominator_coefficients[:-1]):
+        numerator += n
+        numerator *= t
+        denominator += d
+        denominator *= t
+    return (numerator + numerator_coefficients[-1]) / \
+        (denominator + denominator_coefficients[-1])
+
+
 def _erf_small(x: np.ndarray) -> np.ndarray:
-    """erf(x) for |x| <= 0.46875."""
-    square = x * x
-    numerator = _A[4] * square
-    denominator = square.copy()
-    for a, b in zip(_A[:3], _B[:3]):
-        numerator += a
-        numerator *= square
-        denominator += b
-        denominator *= square
-    return x * (numerator + _A[3]) / (denominator + _B[3])
+    """erf(x) for |x| <= 0.46875: x P3(x^2) / Q3(x^2)."""
+    return x * _rational(x * x, _A[4], _A[:4], _B)
 
 
 def _scaled_exp(y: np.ndarray) -> np.ndarray:
@@ -57,30 +64,17 @@ def _scaled_exp(y: np.ndarray) -> np.ndarray:
 
 
 def _erfc_middle(y: np.ndarray) -> np.ndarray:
-    """erfc(y) for 0.46875 < y <= 4."""
-    numerator = _C[8] * y
-    denominator = y.copy()
-    for c, d in zip(_C[:7], _D[:7]):
-        numerator += c
-        numerator *= y
-        denominator += d
-        denominator *= y
-    return (numerator + _C[7]) / (denominator + _D[7]) * _scaled_exp(y)
+    """erfc(y) for 0.46875 < y <= 4: exp(-y^2) P8(y) / Q8(y)."""
+    return _rational(y, _C[8], _C[:8], _D) * _scaled_exp(y)
 
 
 def _erfc_large(y: np.ndarray) -> np.ndarray:
-    """erfc(y) for 4 < y (0 beyond 26.543, where it underflows)."""
+    """erfc(y) for 4 < y (0 beyond 26.543, where it underflows):
+    exp(-y^2) / y (1/sqrt(pi) - R(1/y^2) / y^2), R = P4 / Q4."""
     beyond = y >= _BIG
     y = np.minimum(y, _BIG)              # no overflow in y * y for huge y
     inverse_square = 1.0 / (y * y)
-    numerator = _P[5] * inverse_square
-    denominator = inverse_square.copy()
-    for p, q in zip(_P[:4], _Q[:4]):
-        numerator += p
-        numerator *= inverse_square
-        denominator += q
-        denominator *= inverse_square
-    tail = inverse_square * (numerator + _P[4]) / (denominator + _Q[4])
+    tail = inverse_square * _rational(inverse_square, _P[5], _P[:5], _Q)
     result = (_INV_SQRT_PI - tail) / y * _scaled_exp(y)
     result[beyond] = 0.0
     return result
