@@ -169,6 +169,7 @@ class SessionViews:
         self._outputs = None         # (n_all, outputs) model output for X_all
         self._grid_key = None
         self._grid: GridView | None = None
+        self._grid_inputs = None     # (resolution, the grid's points): see _grid_points
         self._snapshot_key = None
         self._snapshot: Snapshot | None = None
         self._metrics_at = -1        # batches count the cached splits/metrics belong to
@@ -351,15 +352,7 @@ class SessionViews:
         key = (batches, resolution)
         if self._grid_key == key:
             return self._grid
-        X = prepared.dataset.X
-        low, high = X.min(axis=0), X.max(axis=0)
-        pad = (high - low) * GRID_MARGIN + 1e-6
-        x1 = np.linspace(low[0] - pad[0], high[0] + pad[0], resolution)
-        x2 = np.linspace(low[1] - pad[1], high[1] + pad[1], resolution)
-        xx, yy = np.meshgrid(x1, x2)                 # row i is x2[i], column j is x1[j]
-        points = np.stack([xx.ravel(), yy.ravel()], axis=1).astype(X.dtype)
-        crossed = prepared.crossed(points)
-        scaled = np.asarray(prepared.scaler.transform(crossed), dtype=np.float32)
+        x1, x2, crossed, scaled = self._grid_points(resolution)
         outputs = self.model.layer_outputs(scaled)
         shape = (resolution, resolution)
         neurons = [crossed.reshape(shape + (crossed.shape[1],)).astype(np.float32)]
@@ -377,6 +370,28 @@ class SessionViews:
         self._grid_key = key
         self._grid = GridView(x1, x2, output, neurons, labels, list(prepared.feature_names))
         return self._grid
+
+    def _grid_points(self, resolution: int):
+        """(x1 (r,), x2 (r,), crossed (r*r, features), model input (r*r, features)) of the
+        grid: row-major, point i*r + j is (x1[j], x2[i]). The data never changes for these
+        views, so the points are made once per resolution (every live frame asks)."""
+        held = self._grid_inputs
+        if held is not None and held[0] == resolution:
+            return held[1]
+        prepared = self.prepared
+        X = prepared.dataset.X
+        low, high = X.min(axis=0), X.max(axis=0)
+        pad = (high - low) * GRID_MARGIN + 1e-6
+        x1 = np.linspace(low[0] - pad[0], high[0] + pad[0], resolution)
+        x2 = np.linspace(low[1] - pad[1], high[1] + pad[1], resolution)
+        xx, yy = np.meshgrid(x1, x2)                 # row i is x2[i], column j is x1[j]
+        points = np.stack([xx.ravel(), yy.ravel()], axis=1).astype(X.dtype)
+        crossed = prepared.crossed(points)
+        scaled = np.asarray(prepared.scaler.transform(crossed), dtype=np.float32)
+        for array in (x1, x2, crossed, scaled):
+            array.setflags(write=False)              # shared by every grid after this one
+        self._grid_inputs = (resolution, (x1, x2, crossed, scaled))
+        return self._grid_inputs[1]
 
     # ----- the loss landscape ----------------------------------------------------------
     def landscape(self, batches: int, epoch: int, path, job, race=None) -> dict:

@@ -53,6 +53,10 @@ DETAIL_EVERY_S = 1.0
 # output picture in every frame, these at most this often.
 STREAM_NETWORK_EVERY_S = 0.05
 STREAM_LOSS_EVERY_S = 0.1
+# With more tabs playing than this, the network diagram (the costliest picture of a frame:
+# 5 ms, as much as the rest of it) is redrawn proportionally less often: with 8 tabs,
+# 2.5 a second each (the boundary still about 10: see live_stream.frame_gap).
+NETWORK_SHARED_FROM = 1
 # Chart heights for a 1280 x 720 projector with the sidebar open: the buttons, the numbers
 # and both rows fit on the screen without scrolling (tools/screenshots.py shows it).
 TOP_ROW_PX = 308           # network diagram and the task's main view (e.g. the boundary)
@@ -189,6 +193,8 @@ def chart_specs(state: PageState, snap: Snapshot, wanted_detail: str | None,
         if view is None:
             continue
         kind, every_s, height, min_height = _SLOT_STREAM[slot]
+        if stream and slot == "network":
+            every_s *= max(1.0, _tabs_playing(state) / NETWORK_SHARED_FROM)
         if kind == "images" and view.update is None:
             kind = "figure"                     # e.g. sample images: sent whole
         build = (lambda slot=slot, view=view:
@@ -199,6 +205,12 @@ def chart_specs(state: PageState, snap: Snapshot, wanted_detail: str | None,
             log_y=options.log_scale,
             epochs=snap.history_epochs if kind == "curves" else None)))
     return specs
+
+
+def _tabs_playing(state: PageState) -> int:
+    """Tabs playing at once on this server, as the tab's stream counts them (1 without)."""
+    count = getattr(state.trainer.publisher, "tabs_playing", None)
+    return count() if count is not None else 1
 
 
 def chart_rows(state: PageState, snap: Snapshot) -> list[dict]:

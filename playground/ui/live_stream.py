@@ -16,9 +16,11 @@ counts the session as active.
 from __future__ import annotations
 
 import asyncio
+import collections
 import hashlib
 import json
 import secrets
+import statistics
 import threading
 import time
 import weakref
@@ -31,7 +33,15 @@ COMMANDS = ("play", "pause", "step_epoch", "step_batch")
 MAX_RESYNC_KEYS = 8            # charts the board may ask to be sent whole again in one ack
 FRAME_EVERY_S = 1 / 60         # training between two frames, at least (so at most 60 a
                                # second, fewer as building one takes a few ms) ...
-FRAMES_SHARED_FROM = 2         # ... and with more tabs playing than this, proportionally fewer
+# ... and with several tabs playing, fewer: all their frames together take at most
+# FRAMES_SHARE of the server's one GIL (a frame costs it 4-10 ms: the snapshot, the pictures,
+# the JSON), while a tab still gets one at least every FRAME_AT_LEAST_EVERY_S (10 a second
+# is plenty to watch) unless that would take more than FRAMES_MOST_SHARE (many tabs, or a
+# loaded machine). The trainer counts its tab's frames in its own share of the time
+# (trainer.SHARED_GIL), so what frames do not take, training gets.
+FRAMES_SHARE = 0.3
+FRAME_AT_LEAST_EVERY_S = 0.1
+FRAMES_MOST_SHARE = 0.4
 PLAYING_EVERY_S = 0.25         # the tabs playing are counted again at most this often
 REFUSED = 1008                 # WebSocket close code: policy violation
 
@@ -157,6 +167,9 @@ class LiveChannel:
         self._wake = None                    # (event loop, asyncio.Event) of the socket
         self._seq = 0
         self._built_at = 0.0                 # monotonic time the last frame was built
+        # CPU seconds building each of the last frames took (not those forced by Pause,
+        # Step or a new socket: whole figures, first calls); their median is a frame's cost
+        self._frame_times: collections.deque[float] = collections.deque(maxlen=5)
         self._acked_at = 0.0                 # ... of the last acknowledgement
         self.view = None                     # the lower-right chart the page last showed
         # No finalizer calling registry.remove: the registry's WeakValueDictionary drops a
@@ -225,12 +238,26 @@ class LiveChannel:
         return self._registry.playing()
 
     def wants_frame(self) -> bool:
-        """The board painted the last frame and the next is due (fewer frames a second
-        when many tabs play: each costs the server a few ms of its one GIL)."""
+        """The board painted the last frame and the next is due (``frame_gap``)."""
         if not (self._wanted and self._connection != 0):
             return False
-        every = FRAME_EVERY_S * max(1.0, self.tabs_playing() / FRAMES_SHARED_FROM)
-        return time.monotonic() - self._built_at >= every
+        return time.monotonic() - self._built_at >= self.frame_gap()
+
+    def frame_gap(self) -> float:
+        """Seconds of training between two frames now: FRAME_EVERY_S for a tab alone; with
+        n tabs playing, enough that n frames of this one's cost take FRAMES_SHARE of the
+        time, but at most FRAME_AT_LEAST_EVERY_S unless FRAMES_MOST_SHARE would not do."""
+        tabs = self.tabs_playing()
+        if tabs < 2:
+            return FRAME_EVERY_S
+        frames_s = tabs * self.frame_cost()       # one frame of every tab playing
+        return max(FRAME_EVERY_S, min(frames_s / FRAMES_SHARE, FRAME_AT_LEAST_EVERY_S),
+                   frames_s / FRAMES_MOST_SHARE)
+
+    def frame_cost(self) -> float:
+        """CPU seconds a frame of this tab takes to build (0 before the first)."""
+        times = self._frame_times
+        return statistics.median(times) if times else 0.0
 
     def publish(self, force: bool = False) -> bool:
         """Build a frame from the tab's session now and hand it to the socket. Without
@@ -242,11 +269,13 @@ class LiveChannel:
                 if state is None or builder is None or not (force or self._wanted):
                     return False
                 self._wanted = False
-            started = time.monotonic()
+            started, cpu = time.monotonic(), time.thread_time()
             frame = builder.frame(state, self.view, urgent=force)
-            # the next frame is due FRAME_EVERY_S after this one is done: training always
+            # the next frame is due frame_gap() after this one is done: training always
             # gets that long between two frames, however long building them takes
             self._built_at = time.monotonic()
+            if not force:
+                self._frame_times.append(time.thread_time() - cpu)
             with self._lock:
                 if connection != self._connection:
                     return False

@@ -30,9 +30,11 @@ SLICE_S = 0.015       # training per lock hold at most; it ends sooner (after th
 # (a refresh, a click) it rests long enough for the page to take the lock first.
 BREATHE_S = 0.001
 REST_S = 0.004
-# With several tabs playing, each trainer rests long enough after a slice that all of them
-# together use at most this share of the server's one GIL: the rest is for the event loop
-# (Pause clicks, frames) and the tabs get even shares instead of whatever the GIL gives.
+# With several tabs playing, each trainer rests long enough after a slice and the frame it
+# built that all of them together (training and frames) use at most this share of the
+# server's one GIL: the rest is for the event loop (Pause clicks, sending frames) and the
+# tabs get even shares instead of whatever the GIL gives. How much of a tab's share goes to
+# frames is the stream's pace (live_stream.LiveChannel.frame_gap); the rest trains.
 SHARED_GIL = 0.85
 ORPHAN_S = 15.0       # no heartbeat from the page for this long: the tab is gone, stop
 STEP_WAIT_S = 0.5     # a Step click waits this long for its step before the page goes on
@@ -159,15 +161,15 @@ class BackgroundTrainer:
         return not state.playing or self._wanted.is_set() or \
             (publisher is not None and publisher.wants_frame())
 
-    def _rest(self, trained_s: float) -> None:
-        """The pause after a slice of ``trained_s`` seconds: a breath, longer while the page
-        waits for the session, and with n tabs playing long enough that this trainer uses
-        at most SHARED_GIL / n of the time. Pause cuts it short."""
+    def _rest(self, busy_s: float) -> None:
+        """The pause after ``busy_s`` CPU seconds of a slice and its frame: a breath, longer
+        while the page waits for the session, and with n tabs playing long enough that this
+        trainer uses at most SHARED_GIL / n of the time. Pause cuts it short."""
         rest = REST_S if self._wanted.is_set() else BREATHE_S
         tabs = getattr(self.publisher, "tabs_playing", None)
         playing = tabs() if tabs is not None else 1
         if playing > 1:
-            rest = max(rest, trained_s * (playing / SHARED_GIL - 1))
+            rest = max(rest, busy_s * (playing / SHARED_GIL - 1))
         if self._woken.wait(rest):
             self._woken.clear()
 
@@ -200,18 +202,21 @@ class BackgroundTrainer:
                     self._goal = None
                     self._goal_done.set()
                     break
-                started = time.monotonic()
-                if state.playing:
+                started = time.thread_time()   # CPU time: what this thread took of the
+                if state.playing:               # GIL, not the time it waited for it
                     session.train_for(SLICE_S, stop=lambda: self._slice_done(state))
                 else:
                     self._step(session)
                     stopped_itself = self._goal is None
-                trained_s = time.monotonic() - started
+                trained_s = time.thread_time() - started
             publisher = self.publisher
+            framed_s = 0.0                     # this tab's frame counts in its share too
             if publisher is not None and (state.playing or self._goal is not None) and \
                     publisher.wants_frame():
+                started = time.thread_time()
                 publisher.publish()
-            self._rest(trained_s)
+                framed_s = time.thread_time() - started
+            self._rest(trained_s + framed_s)
         publisher = self.publisher
         if stopped_itself and publisher is not None:
             publisher.publish(force=True)     # the last picture, saying it stopped

@@ -8,6 +8,7 @@ import socket
 import threading
 import time
 import weakref
+from types import SimpleNamespace
 
 import pytest
 
@@ -169,15 +170,51 @@ def test_the_registry_counts_tabs_playing_and_frames_thin_out_with_many(monkeypa
         assert registry.playing() == 6
         channel = channels[0]
         assert channel.publish(force=True)
+        assert channel.frame_cost() == 0.0       # a forced frame (whole figures) not counted
         channel._wanted = True
-        # 6 tabs: a frame at most every 3 x FRAME_EVERY_S (2 tabs and fewer: every one)
+        assert channel.publish() and channel.frame_cost() > 0.0
+        channel._frame_times.clear()
+        channel._wanted = True
+        channel._frame_times.extend([0.005] * 5)   # building one takes 5 ms
+        # 6 tabs: 6 frames cost 30 ms, so one every 100 ms keeps frames at 30% of the time
+        assert channel.frame_gap() == pytest.approx(6 * 0.005 / live_stream.FRAMES_SHARE)
         channel._built_at = time.monotonic() - live_stream.FRAME_EVERY_S * 1.5
         assert not channel.wants_frame()
+        channel._frame_times.extend([0.001] * 5)   # cheap frames: more of them
+        assert channel.frame_gap() == pytest.approx(6 * 0.001 / live_stream.FRAMES_SHARE)
+        channel._frame_times.extend([0.006] * 5)   # dearer: still 10 a second (6 x 10 x 6 ms
+        assert channel.frame_gap() == live_stream.FRAME_AT_LEAST_EVERY_S   # is under 40%)
         for state in states[1:6]:
             state.playing = False
+        assert channel.frame_gap() == live_stream.FRAME_EVERY_S   # alone: at the board's pace
         assert channel.wants_frame()
+        for state in states[1:6]:
+            state.playing = True
+        channels[6].attach(loop)
+        channels[7].attach(loop)
+        states[6].playing = states[7].playing = True
+        channel._frame_times.extend([0.03] * 5)    # 8 tabs x 30 ms: 10 a second would take
+        # 240% of the GIL, so fewer: their frames take FRAMES_MOST_SHARE of the time
+        assert channel.frame_gap() == pytest.approx(8 * 0.03 / live_stream.FRAMES_MOST_SHARE)
     finally:
         loop.close()
+
+
+def test_with_many_tabs_playing_the_stream_redraws_the_network_less_often():
+    state = new_page_state({})
+    snap = state.session.snapshot()
+
+    def every_s(tabs):
+        state.trainer.publisher = SimpleNamespace(tabs_playing=lambda: tabs)
+        return {slot: spec.every_s for slot, _, spec in
+                live.chart_specs(state, snap, None, stream=True)}
+    alone, crowded = every_s(1), every_s(8)
+    assert alone["network"] == live.STREAM_NETWORK_EVERY_S
+    assert crowded["network"] == live.STREAM_NETWORK_EVERY_S * 8 / live.NETWORK_SHARED_FROM
+    assert crowded["main"] == alone["main"] and crowded["loss"] == alone["loss"]
+    state.trainer.publisher = None                 # no stream: as alone
+    assert {s: spec.every_s for s, _, spec in live.chart_specs(
+        state, snap, None, stream=True)}["network"] == live.STREAM_NETWORK_EVERY_S
 
 
 # ----- the frames: small updates after the first -------------------------------------------------

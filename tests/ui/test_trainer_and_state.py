@@ -105,6 +105,40 @@ def test_with_many_tabs_playing_each_trainer_rests_for_its_share():
     assert 0.01 / (0.01 + rests[1]) == pytest.approx(trainer_module.SHARED_GIL / 8)
 
 
+def test_the_frame_a_trainer_builds_counts_in_its_share():
+    """With 8 tabs playing, the rest after a slice covers the frame built after it too:
+    training and frames together stay within SHARED_GIL / 8 of the time."""
+    class Board(_Tabs):
+        connected = True
+
+        def __init__(self):
+            super().__init__(8)
+            self.ready = True
+
+        def wants_frame(self):
+            return self.ready
+
+        def publish(self, force=False):
+            started = time.thread_time()   # a dear frame: 50 ms of CPU
+            while time.thread_time() - started < 0.05:
+                pass
+            self.ready = False
+            return True
+    state, trainer = page(), BackgroundTrainer()
+    trainer.publisher = Board()
+    busy = []
+
+    def rest(busy_s):                      # record the first rest, then Pause
+        busy.append(busy_s)
+        state.playing = False
+    trainer._rest = rest
+    trainer.start(state)
+    assert wait(lambda: not trainer.running)
+    assert state.session.batches >= 1 and len(busy) == 1
+    assert busy[0] >= 0.05                 # the slice (one batch: a frame was due) + frame
+    assert busy[0] < 1.0                   # CPU seconds, not the wall time spent waiting
+
+
 def test_the_streams_halt_never_waits_for_the_session():
     """The stream's event loop halts a tab on Pause while a slice holds the session."""
     state, trainer = page(), BackgroundTrainer()
