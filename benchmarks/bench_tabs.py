@@ -87,7 +87,9 @@ def run(package: str, tabs_count: int, seconds: float, paint_s: float) -> dict:
     thread = threading.Thread(target=loop.run_until_complete,
                               args=(_boards(tabs, paint_s, counts, held),), daemon=True)
     thread.start()
-    time.sleep(0.5)                  # sockets attached, first frames sent
+    deadline = time.monotonic() + 120   # sockets attached, every first (whole) frame sent
+    while min(count["frames"] for count in counts) < 1 and time.monotonic() < deadline:
+        time.sleep(0.1)
     for state, _ in tabs:
         state.playing = True
         state.trainer.start(state)
