@@ -58,19 +58,20 @@ PRESETS: dict[str, Preset] = {p.key: p for p in (
     _preset(
         "backprop_by_hand", "Backprop by hand on a 2-2-1 net",
         "Two inputs, two hidden neurons and one output: small enough to follow every "
-        "number. Pick the Neuron view, tick 'Follow the next Step batch's point' and press "
-        "Step batch: each weight changes by exactly the update the inspector printed, "
+        "number. The Neuron view is open: tick 'Follow the next Step batch's point' and "
+        "press Step batch: each weight changes by exactly the update the inspector printed, "
         "and the two blobs come apart within a few epochs.",
         dataset="gauss", n_samples=100, hidden_layers=(2,), activation="tanh",
-        optimizer="sgd", learning_rate=0.1, batch_size=1, epochs=30),
+        optimizer="sgd", learning_rate=0.1, batch_size=1, epochs=30, view="neuron"),
     _preset(
         "optimizer_race", "SGD vs momentum vs Adam on one landscape",
-        "Unscaled inputs turn the loss surface into a long narrow valley. Open the "
-        "Landscape view and press Race: plain SGD crawls along the valley floor, momentum "
+        "Unscaled inputs turn the loss surface into a long narrow valley. In the "
+        "Landscape view press Race: plain SGD crawls along the valley floor, momentum "
         "gathers speed along it and reaches the best fit first, and Adam walks at a steady "
         "pace of about the learning rate per step. Set Scaling to standard and the valley "
         "becomes round.",
-        **{**_LINE_BY_SGD, "scaling": "none"}, learning_rate=0.01, epochs=50),
+        **{**_LINE_BY_SGD, "scaling": "none"}, learning_rate=0.01, epochs=50,
+        view="landscape"),
     _preset(
         "lr_too_large", "A learning rate too large",
         "Each step overshoots the valley further than the last, so the loss grows instead of "
@@ -105,12 +106,13 @@ PRESETS: dict[str, Preset] = {p.key: p for p in (
         activation="relu", optimizer="adam", learning_rate=0.01, batch_size=32, epochs=15),
     _preset(
         "cnn_filters", "A CNN's first filters learn to see edges",
-        "One convolution layer of eight 3 x 3 filters feeds the digit vote directly. Open "
-        "Filters in the detail chart: the random speckle turns into edge detectors, an orange "
+        "One convolution layer of eight 3 x 3 filters feeds the digit vote directly. The "
+        "detail chart shows its Filters: the random speckle turns into edge detectors, an orange "
         "side next to a blue side, in about half of them. Feature maps shows where each one "
         "fires on a digit, and Conv arithmetic works out one pixel with the current numbers.",
         dataset="digits", model_kind="cnn", conv_filters=(8,), hidden_layers=(),
-        activation="relu", optimizer="adam", learning_rate=0.01, batch_size=32, epochs=15),
+        activation="relu", optimizer="adam", learning_rate=0.01, batch_size=32, epochs=15,
+        view="filters"),
     _preset(
         "lstm_sine", "An LSTM predicts the next value of a wave",
         "Each example is the last 20 values of a sine wave; the LSTM carries a memory "
@@ -121,11 +123,11 @@ PRESETS: dict[str, Preset] = {p.key: p for p in (
     _preset(
         "memory_rnn", "Memory over 20 steps (1: SimpleRNN)",
         "Each example is 20 random numbers and the answer is the first of them, so the "
-        "network must carry it through 19 more steps. Open Reach in the detail chart: little "
-        "of the loss's gradient gets back to step 1 of a SimpleRNN, and its test R² stays "
-        "lower. Compare with the LSTM preset.",
+        "network must carry it through 19 more steps. The detail chart (Reach) shows how "
+        "little of the loss's gradient gets back to step 1 of a SimpleRNN, and its test R² "
+        "stays lower. Compare with the LSTM preset.",
         dataset="seq_recall", model_kind="rnn", rnn_units=16, hidden_layers=(),
-        optimizer="adam", learning_rate=0.01, batch_size=32, epochs=30),
+        optimizer="adam", learning_rate=0.01, batch_size=32, epochs=30, view="gradient_reach"),
     _preset(
         "memory_lstm", "Memory over 20 steps (2: LSTM)",
         "The same memory test with an LSTM: its forget gate can stay open, so the first value "
@@ -133,7 +135,7 @@ PRESETS: dict[str, Preset] = {p.key: p for p in (
         "(Reach). Its test R² passes 0.9 within 30 epochs, where the SimpleRNN is still well "
         "below.",
         dataset="seq_recall", model_kind="lstm", rnn_units=16, hidden_layers=(),
-        optimizer="adam", learning_rate=0.01, batch_size=32, epochs=30),
+        optimizer="adam", learning_rate=0.01, batch_size=32, epochs=30, view="gradient_reach"),
     _preset(
         "autoencoder_digits", "An autoencoder squeezes digits through 8 numbers",
         "The network must rebuild each 64-pixel image after squeezing it through a layer "
@@ -147,9 +149,9 @@ PRESETS: dict[str, Preset] = {p.key: p for p in (
         "The middle layer has only 2 neurons, so every digit becomes one point on a plane "
         "(the main chart). Without ever seeing a label, digits of one kind gather in "
         "clusters: their nearest neighbours on the map name the right digit about 2 times "
-        "in 3. Pick Decoder grid to see what each region of the plane draws.",
+        "in 3. The detail chart (Decoder) shows what each region of the plane draws.",
         dataset="digits", model_kind="autoencoder", hidden_layers=(32, 2), activation="tanh",
-        optimizer="adam", learning_rate=0.01, batch_size=32, epochs=40),
+        optimizer="adam", learning_rate=0.01, batch_size=32, epochs=40, view="latent_grid"),
     _preset(
         "overfitting", "Overfitting and L2 regularization",
         "Few noisy points and a big network: the training loss keeps falling while the "

@@ -21,3 +21,22 @@ VIEW_NAMES = ("boundary", "points_rebuilt", "samples", "sequence", "curve", "net
               "neuron", "landscape", "activation", "health")
 # Every name ``hide=`` accepts for a chart: a whole place, or one view.
 HIDE_NAMES = tuple(SLOTS.values()) + VIEW_NAMES
+# The detail chart's picker in two levels: group -> (its label, its views in picker order).
+# A picker lists a group only when one of its views fits the model (``views.detail_groups``);
+# the views of one kind of network (CNN, recurrent, autoencoder) have a group each, so
+# only one of those ever shows.
+DETAIL_GROUPS = MappingProxyType({
+    "results": ("Results", ("metrics", "confusion", "class_scores", "roc")),
+    "columns": ("Columns", ("preprocessing", "importance", "slice")),
+    "neurons": ("Neurons", ("neuron", "activation", "health", "weights")),
+    "learning": ("Learning", ("gradients", "landscape")),
+    "cnn": ("CNN", ("filters", "feature_maps", "conv_math")),
+    "recurrent": ("Recurrent", ("rnn_states", "lstm_gates", "step_predictions",
+                                "gradient_reach")),
+    "autoencoder": ("Autoencoder", ("latent", "reconstruction", "rebuild_error",
+                                    "latent_grid")),
+})
+# Every view the detail chart can show: the ``view=`` setting's choices besides VIEW_AUTO,
+# its default (the first view the detail chart offers for the model).
+VIEW_AUTO = "auto"
+DETAIL_VIEW_NAMES = tuple(name for _, names in DETAIL_GROUPS.values() for name in names)

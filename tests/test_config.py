@@ -196,3 +196,26 @@ def test_values_on_a_base_config_and_the_url_on_a_preset():
     cfg, messages = config.from_query_params({"validation_fraction": "0.4"}, base=base)
     assert cfg.validation_fraction == 0.2 and cfg.test_fraction == 0.2   # 0.9 > 0.8: reset
     assert cfg.dataset == "spiral" and "0.8" in messages[0]
+
+
+# The detail views a link could name when ``view=`` came in: a link made then must keep
+# opening the same view, so renaming a view needs the old name kept as a choice.
+LINKED_VIEWS = ("metrics", "confusion", "class_scores", "roc", "preprocessing", "importance",
+                "slice", "neuron", "activation", "health", "weights", "gradients",
+                "landscape", "filters", "feature_maps", "conv_math", "rnn_states",
+                "lstm_gates", "step_predictions", "gradient_reach", "latent",
+                "reconstruction", "rebuild_error", "latent_grid")
+
+
+def test_every_view_a_link_has_named_stays_valid():
+    for name in LINKED_VIEWS:
+        cfg, messages = config.from_query_params({"view": name})
+        assert (cfg.view, messages) == (name, [])
+        assert config.to_query_params(cfg) == {"view": name}
+    cfg, messages = config.from_query_params({"dataset": "spiral"})   # a link from before view=
+    assert (cfg.view, messages) == ("auto", [])
+    assert "view" not in config.to_query_params(cfg)
+    cfg, messages = config.from_query_params({"view": "Neuron "})     # typed by hand
+    assert (cfg.view, messages) == ("neuron", [])
+    cfg, messages = config.from_query_params({"view": "boundary"})    # not a detail view
+    assert cfg.view == "auto" and "view 'boundary' is not one of auto, metrics" in messages[0]

@@ -122,6 +122,7 @@ class ExperimentConfig:
     example: int = _BY_NAME["example"].default
     slice_x: str = _BY_NAME["slice_x"].default
     slice_y: str = _BY_NAME["slice_y"].default
+    view: str = _BY_NAME["view"].default
     hide: tuple[str, ...] = _BY_NAME["hide"].default
 
     def __post_init__(self):

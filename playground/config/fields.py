@@ -14,6 +14,7 @@ from typing import Any
 
 from playground.data import FEATURE_CROSSES, list_datasets
 from playground.data.errors import SETTING_LABELS
+from playground.view_names import DETAIL_VIEW_NAMES, VIEW_AUTO
 from playground.view_names import HIDE_NAMES as VIEW_HIDE_NAMES
 
 # Field kinds: how a value is typed, parsed and shown.
@@ -168,6 +169,10 @@ FIELDS: tuple[FieldSpec, ...] = (
     _F("slice_y", "str", "", "view", "Slice: up",
        "For a table: the number column along the slice's vertical axis (empty = the "
        "second).", effect="view"),
+    _F("view", "choice", VIEW_AUTO, "view", "Detail chart",
+       "The chart below the network, picked beside the buttons (auto, or a view this "
+       "model has not: the first it offers).",
+       choices=(VIEW_AUTO,) + DETAIL_VIEW_NAMES, effect="view"),
     _F("hide", "choice_list", (), "view", "Hidden controls",
        "Controls or panels a lecturer hides from students (e.g. hide=learning_rate,presets).",
        effect="view"),

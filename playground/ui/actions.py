@@ -30,6 +30,12 @@ def apply_config(state: PageState, new_cfg: ExperimentConfig, panel: str = "data
     return True
 
 
+def choose_view(state: PageState, name: str) -> None:
+    """Show detail view ``name`` (the config's ``view``: the link keeps it)."""
+    with state.trainer.lock:
+        apply_config(state, state.config.replace(view=name), panel="view_panel")
+
+
 def load_config(state: PageState, cfg: ExperimentConfig, panel: str) -> bool:
     """Replace the whole experiment (preset, uploaded JSON) and set the widgets to match.
     The lecturer's ``hide`` list stays: a loaded file cannot show hidden controls."""

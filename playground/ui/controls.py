@@ -15,6 +15,7 @@ from playground.ui.state import PageState
 from playground.viz import views
 
 DETAIL_KEY = "w_detail_view"        # the name of the lower-right view picked beside the buttons
+GROUP_KEY = "w_detail_group"        # its group (playground.view_names.DETAIL_GROUPS)
 
 
 def render_controls(state: PageState, snap: Snapshot) -> None:
@@ -43,17 +44,45 @@ def render_controls(state: PageState, snap: Snapshot) -> None:
 
 
 def render_detail_picker(state: PageState, place, snap: Snapshot) -> None:
-    """The detail chart's views (playground.viz.views) offered for this experiment,
-    without the hidden ones."""
+    """The detail chart's views in two levels: a group (Results, Neurons, Learning, CNN,
+    ...), then its views; only what this model offers, without the hidden ones. The choice
+    is the config's ``view`` (so the link and a saved experiment keep it); ``hide=view``
+    fixes the chart at the link's view without a picker."""
     hidden = state.config.hide
-    names = [view.name for view in views.offered("detail", snap, hidden)]
-    if views.SLOTS["detail"] in hidden or not names:
+    if views.SLOTS["detail"] in hidden or "view" in hidden:
         return
-    if st.session_state.get(DETAIL_KEY) not in names:
-        st.session_state[DETAIL_KEY] = names[0]
-    place.segmented_control("Detail chart", names, key=DETAIL_KEY,
-                            format_func=lambda name: views.VIEWS[name].label,
-                            label_visibility="collapsed")
+    groups = views.detail_groups(snap, hidden)
+    shown = views.choose(snap, "detail", state.config.view, hidden)
+    if not groups or shown is None:
+        return
+    group = views.group_of(shown.name)
+    labels = {key: label for key, label, _ in groups}
+    # the widgets show the config's choice (set before they are drawn, every run)
+    st.session_state[GROUP_KEY], st.session_state[DETAIL_KEY] = group, shown.name
+    picker = place.container(horizontal=True, gap=4, width="content")
+    if len(groups) > 1:
+        picker.segmented_control("Detail chart group", list(labels), key=GROUP_KEY,
+                                 format_func=labels.get, label_visibility="collapsed",
+                                 on_change=_pick_group, args=(state, groups))
+    names = [view.name for key, _, members in groups if key == group for view in members]
+    picker.segmented_control("Detail chart", names, key=DETAIL_KEY,
+                             format_func=lambda name: views.VIEWS[name].label,
+                             label_visibility="collapsed", on_change=_pick_view,
+                             args=(state,))
+
+
+def _pick_group(state: PageState, groups) -> None:
+    """A group was clicked: show its first view (clicking the shown group again keeps it)."""
+    key = st.session_state.get(GROUP_KEY)
+    members = next((members for name, _, members in groups if name == key), None)
+    if members:
+        actions.choose_view(state, members[0].name)
+
+
+def _pick_view(state: PageState) -> None:
+    name = st.session_state.get(DETAIL_KEY)
+    if name:                          # None: the shown view clicked again (it stays)
+        actions.choose_view(state, name)
 
 
 def render_notes(state: PageState) -> None:

@@ -20,7 +20,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from playground.snapshot import Snapshot
 from playground.ui import messages
-from playground.ui.controls import DETAIL_KEY, render_controls, render_notes
+from playground.ui.controls import render_controls, render_notes
 from playground.ui.explain_panels import render_activation_panel, render_health_panel
 from playground.ui.inspector_panel import render_inspector
 from playground.ui.landscape_panel import render_landscape_panel
@@ -37,6 +37,8 @@ from playground.ui.live_frames import (
 )
 from playground.ui.live_stream import LiveChannel
 from playground.ui.state import PageState
+from playground.ui.url_state import mirror_to_url
+from playground.view_names import VIEW_AUTO
 from playground.viz import views
 
 CHANNEL_KEY = "np_live_channel"     # session state: this tab's LiveChannel
@@ -59,7 +61,7 @@ STREAM_LOSS_EVERY_S = 0.1
 NETWORK_SHARED_FROM = 1
 # Chart heights for a 1280 x 720 projector with the sidebar open: the buttons, the numbers
 # and both rows fit on the screen without scrolling (tools/screenshots.py shows it).
-TOP_ROW_PX = 308           # network diagram and the task's main view (e.g. the boundary)
+TOP_ROW_PX = 300           # network diagram and the task's main view (e.g. the boundary)
 MAX_NETWORK_PX = TOP_ROW_PX   # a tall diagram shrinks to fit (its nodes stay square)
 BOTTOM_ROW_PX = 230        # the detail chart picked beside the buttons, and the loss
 
@@ -217,14 +219,17 @@ def chart_rows(state: PageState, snap: Snapshot) -> list[dict]:
     """The board's charts as whole figures for the component data (see ``live_board`` for
     the layout). Hidden or broken charts are left out."""
     built = {}
-    wanted = st.session_state.get(DETAIL_KEY)
+    wanted = state.config.view
+    # the charts' cache key: the config without the detail choice (picking another view
+    # rebuilds only the detail chart)
+    drawn_as = state.config.replace(view=VIEW_AUTO)
     # paused: what the stream would draw, so the board can tell it already shows that
     live_specs = {} if busy(state) else {
         spec.key: spec for _, _, spec in chart_specs(state, snap, wanted, stream=True)
         if spec.kind == "images"}
     for slot, view, spec in chart_specs(state, snap, wanted):
         shown = _drawn_or_warning(lambda slot=slot, view=view, spec=spec: _throttled(
-            state, snap, slot, view.name, spec, live_specs.get(spec.key)), spec.what)
+            state, snap, slot, view.name, spec, drawn_as, live_specs.get(spec.key)), spec.what)
         if shown is not None:
             built[slot] = {"key": spec.key, **shown}
     rows = []
@@ -261,17 +266,18 @@ def _sized(slot: str, figure):
     return figure
 
 
-def _throttled(state: PageState, snap: Snapshot, slot: str, tag: str,
-               spec: ChartSpec, live_spec: ChartSpec | None = None) -> dict | None:
+def _throttled(state: PageState, snap: Snapshot, slot: str, tag: str, spec: ChartSpec,
+               drawn_as, live_spec: ChartSpec | None = None) -> dict | None:
     """{"figure": JSON text, "height": px, "base": structure, "n": epochs, "live": {"base",
     "drawn"} of the picture the stream draws for ``live_spec``} of one chart, or None if it
     has no picture for this data.
 
-    Built again only when the snapshot, the config or ``tag`` (the view shown) changed;
-    while playing, at most every ``_RERUN_EVERY_S`` seconds."""
+    Built again only when the snapshot, ``drawn_as`` (the config it is drawn for) or
+    ``tag`` (the view shown) changed; while playing, at most every ``_RERUN_EVERY_S``
+    seconds."""
     now = time.monotonic()
     cached = state.chart_cache.get(spec.key)
-    if cached is not None and cached[1] == (tag, state.config) and (
+    if cached is not None and cached[1] == (tag, drawn_as) and (
             cached[2] is snap or (state.playing and
                                   now - cached[0] < _RERUN_EVERY_S.get(slot, 0.0))):
         return cached[3]
@@ -289,7 +295,7 @@ def _throttled(state: PageState, snap: Snapshot, slot: str, tag: str,
         live_picture = picture_of(live_spec) if live_spec is not None else None
         if live_picture is not None:
             shown["live"] = {"base": live_picture[1], "drawn": live_picture[2]}
-    state.chart_cache[spec.key] = (now, (tag, state.config), snap, shown)
+    state.chart_cache[spec.key] = (now, (tag, drawn_as), snap, shown)
     return shown
 
 
@@ -324,7 +330,7 @@ def live_channel(state: PageState) -> LiveChannel:
                               lambda: FrameBuilder(describe_live), encode=frame_json)
         st.session_state[CHANNEL_KEY] = channel
     state.trainer.publisher = channel
-    channel.view = st.session_state.get(DETAIL_KEY)
+    channel.view = state.config.view
     return channel
 
 
@@ -334,6 +340,7 @@ def _live_body(state: PageState) -> None:
     buttons; without a stream, for each refresh while playing)."""
     trainer = state.trainer
     trainer.heartbeat()
+    mirror_to_url(state)       # a view picked in this fragment goes into the link too
     channel = live_channel(state)
     if state.board_sent and not state.sidebar_shown:
         st.rerun(scope="app")    # the first chart is shown: now draw the settings (page.py)
@@ -341,7 +348,7 @@ def _live_body(state: PageState) -> None:
         trainer.start(state)
     controls, notes = st.container(), st.container()
     with trainer.lock:
-        state.session.show = views.needs([st.session_state.get(DETAIL_KEY)])
+        state.session.show = views.needs([state.config.view])
         snap = state.session.snapshot()
         note = board_note(state, snap)
     render_messages(snap)
@@ -356,7 +363,7 @@ def _live_body(state: PageState) -> None:
         render_controls(state, snap)
     with notes:
         render_notes(state)
-    shown = detail_view(state, snap, st.session_state.get(DETAIL_KEY))
+    shown = detail_view(state, snap, state.config.view)
     if shown is not None and shown.name in _PANELS_BELOW:
         _PANELS_BELOW[shown.name](state, snap)
 

@@ -31,10 +31,12 @@ def render_presets_menu(state: PageState) -> None:
 
 
 def preset_changes(state: PageState) -> list[str]:
-    """Labels of the settings changed since the loaded preset (its ``hide`` list aside)."""
+    """Labels of the settings changed since the loaded preset (its ``hide`` list and the
+    detail chart picked aside: looking at another chart keeps the preset's lesson)."""
     if state.preset_key not in PRESETS:
         return []
-    preset = PRESETS[state.preset_key].config.replace(hide=state.config.hide)
+    preset = PRESETS[state.preset_key].config.replace(hide=state.config.hide,
+                                                      view=state.config.view)
     return [field_spec(name).label.lower() for name in changed_fields(preset, state.config)]
 
 

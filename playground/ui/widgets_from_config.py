@@ -19,8 +19,9 @@ from playground.config import FIELDS, ExperimentConfig, FieldSpec, field_spec, f
 # Steps offered by log-scale sliders (learning rate, regularisation rate), like TF Playground.
 NICE_STEPS = (0.0, 0.00001, 0.00003, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3,
               1.0, 3.0, 10.0)
-# Settings drawn by a panel's own code, not by ``field_widget``.
-CUSTOM_FIELDS = ("hidden_layers", "layer_activations", "hide", "epochs")
+# Settings drawn by a panel's own code, not by ``field_widget`` (``view``: the detail
+# chart's picker beside the buttons, controls.py).
+CUSTOM_FIELDS = ("hidden_layers", "layer_activations", "hide", "epochs", "view")
 
 
 def widget_key(name: str) -> str:

@@ -54,8 +54,8 @@ def points_reconstruction_figure(split: SplitView, feature_names: list[str]) -> 
     high = finite.max(axis=0) if len(finite) else np.ones(2)
     mean_error = float(np.mean(errors)) if n else 0.0
     layout = theme.base_layout(
-        f"Inputs (○) and their reconstructions (●), {split.name}: mean RMS error "
-        f"{mean_error:.3g}", revision="points_rebuilt",
+        f"Inputs (○) and rebuilt (●), {split.name}: RMS error {mean_error:.3g}",
+        revision="points_rebuilt",
         xaxis=theme.axis("x1", range=theme.padded_range(low[0], high[0])),
         yaxis=theme.axis("x2", range=theme.padded_range(low[1], high[1]),
                          scaleanchor="x", scaleratio=1), hovermode="closest",

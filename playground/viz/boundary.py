@@ -292,7 +292,8 @@ def decision_boundary_figure(grid: GridView, splits: dict[str, SplitView],
 
 
 def _lines(note: str) -> int:
-    return note.count("\n") + 1 if note else 0
+    """Lines of ``note`` under the plot, as theme.note_below wraps it."""
+    return len(theme.note_lines(note)) if note else 0
 
 
 def _heatmap_image(trace: dict, coloraxis: dict | None) -> dict:

@@ -183,7 +183,8 @@ def loss_figure(history: dict[str, list[float]], log_y: bool = False,
                          anchor="y"),
         yaxis=loss_axis, hovermode="x unified",
     )
-    layout["margin"] = dict(theme.MARGIN, t=theme.LEGEND_ROW_TOP, b=50)
+    # room under the "epoch" titles: on a 1280 x 720 projector the chart ends the page
+    layout["margin"] = dict(theme.MARGIN, t=theme.LEGEND_ROW_TOP, b=58)
     annotations = []
     if has_accuracy:
         layout["xaxis2"] = theme.axis("epoch", domain=[0.6, 1.0],

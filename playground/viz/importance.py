@@ -55,9 +55,11 @@ def importance_figure(importance: ImportanceView) -> go.Figure:
                          f"the input is shuffled", zeroline=True, zerolinecolor="#888888"),
         yaxis=theme.axis("", type="category", showgrid=False),
     )
-    layout["annotations"] = [theme.note_below(
-        f"{importance.metric} with nothing shuffled: {baseline} on {importance.rows:,} "
-        f"{importance.split} rows.\nGrey: the drop is within its spread of zero; orange: "
-        f"shuffling it helped (chance, or overfitting).", shift=52)]
-    layout["margin"] = dict(theme.MARGIN, t=50, b=110)
+    note = (f"{importance.metric} with nothing shuffled: {baseline} on {importance.rows:,} "
+            f"{importance.split} rows.\nGrey: the drop is within its spread of zero; "
+            "orange: shuffling it helped (chance, or overfitting).")
+    layout["annotations"] = [theme.note_below(note, shift=52)]
+    extra = theme.NOTE_LINE_PX * len(theme.note_lines(note))
+    layout["margin"] = dict(theme.MARGIN, t=50, b=80 + extra)
+    layout["height"] += extra
     return theme.new_figure(data, layout)

@@ -117,44 +117,29 @@ def with_baselines(metrics: dict[str, dict[str, float]],
 
 def metrics_table(metrics: dict[str, dict[str, float]],
                   baselines: dict[str, dict[str, dict[str, float]]] | None = None,
-                  note: str | None = None, loss_note: str | None = None) -> go.Figure:
+                  note: str | None = None, loss_note: str | None = None,
+                  at: str | None = None) -> go.Figure:
     """The metrics as a plotly go.Table figure: one column per split, one row per metric,
     then the baselines on the test split (``with_baselines``).
 
     Classification metrics (accuracy, precision, recall, F1) are shown as percentages,
     regression metrics (MSE, MAE, R²) with 4 significant digits. ``metrics_rows`` gives
     the same cells as plain text rows. note: whether the network beats the baselines;
-    loss_note: what the loss and the metrics measure (both shown under the title).
+    loss_note: what the loss and the metrics measure (both shown under the title);
+    at: when the numbers were taken, e.g. "epoch 12, batch 5 / 24" (in the title: while
+    playing the table is redrawn less often than the status line, which then runs ahead).
     """
     rows = metrics_rows(with_baselines(metrics, baselines))
-    figure = table_figure(rows[0], rows[1:], "Metrics", "metrics", "No metrics yet")
-    lines = [_wrapped(plain_plotly(text)) for text in (note, loss_note) if text]
-    if lines and rows[1:]:
-        layout = figure.layout       # a go.Layout, or a dict for the live stream's frames
-        layout["title"]["text"] = "Metrics<br>" + "<br>".join(
-            f"<span style='font-size:12px'>{line}</span>" for line in lines)
-        extra = 16 * sum(len(line.split("<br>")) for line in lines)
-        layout["margin"]["t"] = 50 + extra
-        layout["height"] = (layout["height"] or 300) + extra
-    return figure
-
-
-def _wrapped(text: str, width: int = 110) -> str:
-    """Long text broken into lines of about ``width`` characters for a plotly title."""
-    words, lines, line = text.split(), [], ""
-    for word in words:
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    return "<br>".join(lines + [line])
+    notes = (note, loss_note) if rows[1:] else ()
+    title = f"Metrics at {at}" if at else "Metrics"
+    return table_figure(rows[0], rows[1:], title, "metrics", "No metrics yet", notes)
 
 
 def table_figure(header: list[str], body: list[list[str]], title: str, revision: str,
-                  empty: str) -> go.Figure:
+                  empty: str, notes=()) -> go.Figure:
     """A go.Table of text rows (first column left, the numbers right); header and first
-    column are plain text (class and split names as written)."""
+    column are plain text (class and split names as written); ``notes``: plain sentences
+    under the title (wrapped)."""
     columns = [[row[c] for row in body] for c in range(len(header))]
     columns[0] = plain_plotly_list(columns[0])
     data = [{
@@ -172,6 +157,7 @@ def table_figure(header: list[str], body: list[list[str]], title: str, revision:
     layout["margin"] = {"l": 10, "r": 10, "t": 50, "b": 10}
     if not body:
         layout["annotations"] = [theme.message_annotation(empty)]
+    theme.notes_under_title(layout, notes)
     return theme.new_figure(data, layout)
 
 

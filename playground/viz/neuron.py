@@ -186,6 +186,61 @@ def _slot_tex(names) -> list[str]:
     return [{"velocity": "v", "m": "m", "v": "v", "s": "s", "a": "a"}.get(n, n) for n in names]
 
 
+# ----- the compact formulas drawn in the chart (plain text, redrawn live) ------------------
+COMPACT_TERMS = 3      # terms, gradients and updates written out in the chart; then "…"
+FORMULA_SIZE = 13      # px: the chart's formula lines (projector: darker than its notes)
+FORMULA_CHARS = 68     # characters per line at that size in the 1280 x 720 detail chart
+# activation name -> f(z) as plain text
+ACTIVATION_TEXT = {"linear": "z", "sigmoid": "σ(z)", "tanh": "tanh(z)", "relu": "max(0, z)",
+                   "leaky_relu": "max(z, 0.2z)", "elu": "elu(z)", "swish": "z·σ(z)",
+                   "gelu": "z·Φ(z)", "gelu_tanh": "gelu(z)", "softmax": "softmax(z)ⱼ"}
+
+
+def _bracket(value: float) -> str:
+    text = number(value)
+    return f"({text})" if value < 0 else text
+
+
+def _listed(items: list[str], total: int) -> str:
+    """The first COMPACT_TERMS of ``items`` joined, "…" if ``total`` has more."""
+    return ", ".join(items[:COMPACT_TERMS]) + (", …" if total > COMPACT_TERMS else "")
+
+
+def compact_formulas(trace: NeuronTrace) -> list[str]:
+    """Forward, backward and update of the inspected neuron as short plain-text lines with
+    the numbers (4 significant digits), for the chart: they redraw with every frame while
+    playing; the LaTeX lines under the board (``forward_formulas`` ...) give every term."""
+    n = len(trace.terms)
+    shown = list(range(min(n, COMPACT_TERMS)))
+    terms = " + ".join(_bracket(float(trace.terms[i])) for i in shown)
+    if n > COMPACT_TERMS:
+        terms += f" + {_bracket(float(sum(trace.terms[COMPACT_TERMS:])))} ({n - COMPACT_TERMS} more)"
+    lines = [f"Forward: z = Σ wᵢxᵢ + b = {terms} + {_bracket(trace.bias)} = {number(trace.z)}",
+             f"a = {ACTIVATION_TEXT.get(trace.activation, 'f(z)')} = {number(trace.a)}"]
+    if trace.fused:
+        lines.append(f"Backward: L = {number(trace.loss)} on this point; "
+                     f"δ = dL/dz = a − y = {number(trace.delta)}")
+    elif trace.slope is not None:
+        lines += [f"Backward: L = {number(trace.loss)} on this point; "
+                  f"dL/da = {number(trace.dloss_da)}, f′(z) = {number(trace.slope)}",
+                  f"δ = dL/da · f′(z) = {number(trace.delta)}"]
+    else:
+        lines.append(f"Backward: L = {number(trace.loss)} on this point; "
+                     f"dL/da = {number(trace.dloss_da)}, δ = {number(trace.delta)}")
+    penalty = " + penalty" if trace.penalty_weights is not None else ""
+    grads = [number(float(trace.grad_weights[i])) for i in shown]
+    lines.append(f"dL/dwᵢ = δ·xᵢ{penalty}: {_listed(grads, n)};  dL/db = δ = "
+                 f"{number(trace.grad_bias)}")
+    step = trace.step
+    if step is None:
+        return lines + ["This layer is not trained (no optimizer step)."]
+    rule = f"−η·dL/dw, η = {number(step.learning_rate)}" if step.name == "sgd" and \
+        not step.slot_names else f"{step.name}, step {step.step_number}"
+    changes = [number(float(step.change[i])) for i in shown]
+    bias = f";  Δb = {number(float(step.change[-1]))}" if len(step.change) == n + 1 else ""
+    return lines + [f"Update ({rule}): Δwᵢ {_listed(changes, n)}{bias}"]
+
+
 def neuron_figure(trace: NeuronTrace) -> go.Figure:
     """Three small bar charts side by side: the terms of z (w_i x_i and b), the gradients
     dL/dw_i and dL/db, and the optimizer's change of each; values printed on the bars."""
@@ -224,4 +279,7 @@ def neuron_figure(trace: NeuronTrace) -> go.Figure:
     layout["showlegend"] = False             # each panel's name is its axis title
     layout["margin"] = {**theme.MARGIN, "l": 50, "t": 50, "b": 50}
     layout["uniformtext"] = {"minsize": 12, "mode": "hide"}
+    # the formulas above the bars: on screen at 1280 x 720 (the LaTeX is under the board)
+    theme.notes_under_title(layout, compact_formulas(trace), width=FORMULA_CHARS,
+                            above=22, size=FORMULA_SIZE, colour=theme.INK)
     return theme.new_figure(data, layout)

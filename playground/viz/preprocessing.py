@@ -20,6 +20,7 @@ GAP = 0.05            # vertical space between rows, as a share of the plot
 BEFORE_COLOUR = "#9AA5B1"
 AFTER_COLOUR = theme.BLUE
 MAX_FILL_LINES = 4    # lines of "Filled 3 missing values in ..." under the title
+LABEL_PX = 22         # the row labels' line above each pair of histograms
 
 
 def _bars(counts: np.ndarray, edges: np.ndarray, colour: str, axis: str) -> dict:
@@ -36,17 +37,14 @@ def preprocessing_figure(view: PreprocessingView) -> go.Figure:
     (left, the fill value of its gaps marked by a dashed line) and after (right)."""
     rows = len(view.names)
     height = int(110 + ROW_PX * max(rows, 1))
-    title = f"Preprocessing (training rows, scaling: {view.method})"
-    if view.hidden:
-        title += f": first {rows} number features, {view.hidden} more not shown"
-    lines = [plain_plotly(line) for line in view.fills[:MAX_FILL_LINES]]
+    title = f"Preprocessing (scaling: {view.method})"
+    lines = ["The training rows before and after scaling" + (
+        f": the first {rows} number features, {view.hidden} more not shown."
+        if view.hidden else ".")] + list(view.fills[:MAX_FILL_LINES])
     if len(view.fills) > MAX_FILL_LINES:
         lines.append(f"... and {len(view.fills) - MAX_FILL_LINES} more in the report")
-    title = title + "".join(f"<br><span style='font-size:12px'>{line}</span>"
-                            for line in lines)
-    top = 90 + 16 * len(lines)
-    layout = theme.base_layout(title, revision="preprocessing", height=height + top - 90)
-    layout["margin"] = {"l": 60, "r": 20, "t": top, "b": 40}
+    layout = theme.base_layout(title, revision="preprocessing", height=height)
+    layout["margin"] = {"l": 60, "r": 20, "t": 90, "b": 40}
     layout["bargap"] = 0.05
     data, annotations, shapes = [], [], []
     step = 1.0 / max(rows, 1)
@@ -83,4 +81,5 @@ def preprocessing_figure(view: PreprocessingView) -> go.Figure:
         annotations.append(theme.message_annotation("No number columns to show."))
     layout["annotations"] = annotations
     layout["shapes"] = shapes
+    theme.notes_under_title(layout, lines, above=LABEL_PX)
     return theme.new_figure(data, layout)

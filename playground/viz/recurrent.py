@@ -28,7 +28,7 @@ def hidden_states_figure(rv: RecurrentView, name: str) -> go.Figure:
              "colorbar": {"thickness": 12, "len": 0.8},
              "hovertemplate": "step %{x}, unit %{y}: h = %{z:.3f}<extra></extra>"}]
     layout = theme.base_layout(
-        f"Hidden state h_t of {rv.layer} ({rv.kind}), {name}", revision="rnn_states",
+        f"Hidden state h_t, {name} ({rv.kind})", revision="rnn_states",
         xaxis=theme.axis("time step t", showgrid=False),
         yaxis=theme.axis("unit", showgrid=False, autorange="reversed"))
     return theme.new_figure(data, layout)
@@ -117,7 +117,7 @@ def gradient_reach_figure(rv: RecurrentView, name: str) -> go.Figure:
              "y": theme.finite_or_none(np.where(norms > 0, norms, np.nan)), "name": "",
              "line": {"color": theme.BLUE, "width": 3},
              "hovertemplate": "step %{x}: |dL/dh| = %{y:.3g}<extra></extra>"}]
-    title = f"How far back the gradient reaches ({rv.kind}, {name})"
+    title = f"How far back the gradient reaches, {name}"
     if positive.size and norms[-1] > 0 and norms[0] > 0:
         title = f"Gradient reach: step 1 gets {norms[0] / norms[-1]:.2g}× step {len(norms)}'s"
     low = math.floor(math.log10(positive.min())) if positive.size else -3

@@ -150,19 +150,71 @@ def legend(entries: int) -> dict:
             "font": {"size": FONT_SIZE}, "bgcolor": "rgba(255,255,255,0)"}
 
 
+# Characters of small text (SMALL_SIZE) per line under a chart's title: the detail chart is
+# about 490 px wide at 1280 x 720 with the sidebar open (about 6.3 px a character).
+NOTE_CHARS = 72
+NOTE_LINE_PX = 15         # height of one such line
+
+
+def wrapped_lines(text: str, width: int = NOTE_CHARS) -> list[str]:
+    """Plain ``text`` broken at spaces into lines of at most ``width`` characters (a
+    longer word gets a line of its own)."""
+    lines, line = [], ""
+    for word in str(text).split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return lines + [line] if line else lines
+
+
+MESSAGE_CHARS = 56        # characters per line of a centred message (FONT_SIZE + 2)
+
+
 def message_annotation(text: str, x: float = 0.5, y: float = 0.5) -> dict:
-    """A grey centred note in paper coordinates ("No epochs yet", ...); plain text."""
-    return {"text": plain_plotly(text), "x": x, "y": y, "xref": "paper", "yref": "paper",
+    """A grey centred note in paper coordinates ("No epochs yet", ...); plain text,
+    wrapped to the detail chart's width."""
+    lines = "<br>".join(plain_plotly(line) for line in wrapped_lines(text, MESSAGE_CHARS))
+    return {"text": lines, "x": x, "y": y, "xref": "paper", "yref": "paper",
             "showarrow": False, "font": {"size": FONT_SIZE + 2, "color": "#777777"}}
+
+
+def note_lines(text: str) -> list[str]:
+    """``text`` as ``note_below`` shows it: each "\n" paragraph wrapped to NOTE_CHARS."""
+    return [line for part in str(text).split("\n") for line in wrapped_lines(part)]
 
 
 def note_below(text: str, shift: int = 48) -> dict:
     """Small grey plain text under the plot area (below the x axis title), left aligned;
-    one line per "\n" in ``text``."""
-    lines = "<br>".join(plain_plotly(line) for line in str(text).split("\n"))
+    a line per "\n" in ``text``, each wrapped (``note_lines``: reserve NOTE_LINE_PX each)."""
+    lines = "<br>".join(plain_plotly(line) for line in note_lines(text))
     return {"text": lines, "x": 0.0, "y": 0.0, "xref": "paper", "yref": "paper",
             "xanchor": "left", "yanchor": "top", "yshift": -int(shift), "align": "left",
-            "showarrow": False, "font": {"size": FONT_SIZE - 2, "color": "#555555"}}
+            "showarrow": False, "font": {"size": SMALL_SIZE, "color": "#555555"}}
+
+
+def notes_under_title(layout: dict, texts, width: int = NOTE_CHARS, above: int = 4,
+                      size: int = SMALL_SIZE, colour: str = "#555555") -> int:
+    """Put plain sentences ``texts`` under the title of layout dict ``layout``, wrapped to
+    the chart's width, in small grey type: its top margin and height grow by the lines'
+    height (returned, px); they end ``above`` px over the plot area (``size`` px type in
+    ``colour``, each wrapped paragraph on a new line). The title keeps one
+    line, so plotly places it whole (a title with line breaks is drawn partly above the
+    chart)."""
+    lines = [line for text in texts if text for line in wrapped_lines(text, width)]
+    if not lines:
+        return 0
+    extra = round(size * NOTE_LINE_PX / SMALL_SIZE) * len(lines) + 6
+    margin = layout["margin"]
+    note = {"text": "<br>".join(plain_plotly(line) for line in lines), "x": 0.0,
+            "y": 1.0, "xref": "paper", "yref": "paper", "xanchor": "left",
+            "yanchor": "bottom", "yshift": int(above), "align": "left", "showarrow": False,
+            "font": {"size": int(size), "color": colour}}
+    layout["annotations"] = list(layout.get("annotations") or []) + [note]
+    margin["t"] = int(margin["t"]) + extra
+    layout["height"] = int(layout["height"] or HEIGHT) + extra
+    return extra
 
 
 def new_figure(data: list[dict], layout: dict) -> go.Figure:

@@ -21,7 +21,12 @@ from types import MappingProxyType
 import plotly.graph_objects as go
 
 from playground.snapshot import Snapshot, SplitView
-from playground.view_names import SLOTS, VIEW_NAMES
+from playground.view_names import (
+    DETAIL_GROUPS,
+    DETAIL_VIEW_NAMES,
+    SLOTS,
+    VIEW_NAMES,
+)
 from playground.viz import theme
 from playground.viz.activity import activation_figure, health_figure
 from playground.viz.autoencoder import (
@@ -85,9 +90,10 @@ class View:
     figure: Callable[[Snapshot, ViewOptions], go.Figure]
     why_not: str = ""                  # shown instead when picked but not fitting
     update: Callable[[Snapshot, ViewOptions], dict] | None = None   # the live redraw
-    # False: a view of one kind of network (CNN, RNN, autoencoder): a picker lists it
-    # only for snapshots it fits (see ``offered``), instead of saying why not
-    always_offered: bool = True
+    # whether a picker lists it for this snapshot (``offered``): the model has what it
+    # draws, even where that is filled in only while the view is shown (the neuron
+    # inspector) or computed when asked (a landscape slice); None: exactly when it fits
+    offers: Callable[[Snapshot], bool] | None = None
     # the costlier teaching parts of the snapshot it draws ("neuron", "landscape",
     # "activity"): a session fills them in only while a view that needs them is shown
     needs: tuple[str, ...] = ()
@@ -99,6 +105,14 @@ def shown_split(snap: Snapshot) -> SplitView | None:
         if name in snap.splits:
             return snap.splits[name]
     return None
+
+
+def progress_text(snap: Snapshot) -> str:
+    """How far training was for this snapshot, in the status line's words: "epoch 12"
+    or "epoch 12, batch 5 / 24" (epochs done, batches of the next)."""
+    batch = f", batch {snap.batch_in_epoch} / {snap.batches_per_epoch}" \
+        if snap.batch_in_epoch else ""
+    return f"epoch {snap.epoch:,}{batch}"
 
 
 def _confusion_split(snap: Snapshot) -> str:
@@ -195,6 +209,11 @@ def _points_autoencoder(snap: Snapshot) -> bool:
         {"x1", "x2"} <= set(snap.feature_names)
 
 
+def _dense(snap: Snapshot) -> bool:
+    """The network has dense layers the neuron inspector, activation and health follow."""
+    return bool(snap.neuron_choices)
+
+
 def _sample_name(snap: Snapshot) -> str:
     return snap.sample.name if snap.sample is not None else ""
 
@@ -205,8 +224,7 @@ VIEWS: MappingProxyType[str, View] = MappingProxyType({view.name: view for view 
          "The decision boundary needs 2-D point data.", update=_pictures(_boundary)),
     View("points_rebuilt", "Reconstructions", ("main",), _points_autoencoder,
          lambda s, o: points_reconstruction_figure(shown_split(s), s.feature_names),
-         "Point reconstructions are drawn for an autoencoder on 2-D points.",
-         always_offered=False),
+         "Point reconstructions are drawn for an autoencoder on 2-D points."),
     View("samples", "Samples", ("main",),
          lambda s: s.data_kind == "image" and s.task == "classification" and _split_of(s),
          _samples, "Sample pictures are drawn for image classification."),
@@ -223,11 +241,12 @@ VIEWS: MappingProxyType[str, View] = MappingProxyType({view.name: view for view 
          lambda s, o: loss_figure(s.history, log_y=o.log_scale, epochs=s.history_epochs),
          update=_loss_update),
     View("metrics", "Metrics", ("detail",), lambda s: True,
-         lambda s, o: metrics_table(s.metrics, s.baselines, s.baseline_note, s.loss_note)),
+         lambda s, o: metrics_table(s.metrics, s.baselines, s.baseline_note, s.loss_note,
+                                    at=progress_text(s))),
     View("preprocessing", "Preprocessing", ("detail",), lambda s: s.preprocessing is not None,
          lambda s, o: preprocessing_figure(s.preprocessing),
          "The preprocessing view shows a table's columns before and after scaling; this "
-         "data is not a table.", always_offered=False),
+         "data is not a table."),
     View("confusion", "Confusion", ("main", "detail"),
          lambda s: s.task == "classification" and bool(s.confusion), _confusion,
          "A confusion matrix counts right and wrong classes; this experiment predicts "
@@ -256,71 +275,74 @@ VIEWS: MappingProxyType[str, View] = MappingProxyType({view.name: view for view 
     # ----- inside an autoencoder (main and detail: after Metrics, the detail default) ----
     View("latent", "Latent", ("main", "detail"), lambda s: s.latent is not None,
          lambda s, o: latent_figure(s.latent),
-         "The latent space is drawn for an autoencoder whose middle layer has 2 units.",
-         always_offered=False),
+         "The latent space is drawn for an autoencoder whose middle layer has 2 units."),
     View("reconstruction", "Rebuilt", ("main", "detail"),
          lambda s: s.autoencoder and s.data_kind == "image" and _split_of(s), _reconstruction,
-         "Reconstructions are drawn for an autoencoder on images.", always_offered=False),
+         "Reconstructions are drawn for an autoencoder on images."),
     View("rebuild_error", "Errors", ("main", "detail"),
          lambda s: s.autoencoder and _split_of(s),
          lambda s, o: reconstruction_error_figure(shown_split(s)),
-         "Reconstruction errors belong to an autoencoder.", always_offered=False),
+         "Reconstruction errors belong to an autoencoder."),
     # ----- inside a CNN ----------------------------------------------------------------
     View("filters", "Filters", ("detail",), _has_conv,
-         lambda s, o: conv_filters_figure(s.layers), "Filters belong to a cnn.",
-         always_offered=False),
+         lambda s, o: conv_filters_figure(s.layers), "Filters belong to a cnn."),
     View("feature_maps", "Feature maps", ("detail",),
          lambda s: _has_conv(s) and s.sample is not None,
          lambda s, o: feature_maps_figure(s.sample, s.layers),
-         "Feature maps belong to a cnn on images.", always_offered=False),
+         "Feature maps belong to a cnn on images."),
     View("conv_math", "Conv maths", ("detail",),
          lambda s: s.sample is not None and bool(s.sample.conv_pixels),
          lambda s, o: conv_arithmetic_figure(s.sample.conv_pixels[0]),
-         "The convolution arithmetic belongs to a cnn on images.", always_offered=False),
+         "The convolution arithmetic belongs to a cnn on images."),
     # ----- inside an RNN / LSTM ----------------------------------------------------------
     View("rnn_states", "States h_t", ("detail",), lambda s: _recurrent(s) is not None,
          lambda s, o: hidden_states_figure(_recurrent(s), _sample_name(s)),
-         "Hidden states over time belong to an rnn or lstm.", always_offered=False),
+         "Hidden states over time belong to an rnn or lstm."),
     View("lstm_gates", "Gates", ("detail",),
          lambda s: _recurrent(s) is not None and bool(_recurrent(s).gates),
          lambda s, o: lstm_gates_figure(_recurrent(s), _sample_name(s)),
-         "Gates belong to an lstm.", always_offered=False),
+         "Gates belong to an lstm."),
     View("step_predictions", "Each step", ("detail",), lambda s: _recurrent(s) is not None,
          lambda s, o: step_predictions_figure(_recurrent(s), _sample_name(s)),
-         "Predictions after each step belong to an rnn or lstm.", always_offered=False),
+         "Predictions after each step belong to an rnn or lstm."),
     View("gradient_reach", "Reach", ("detail",),
          lambda s: _recurrent(s) is not None,
          lambda s, o: gradient_reach_figure(_recurrent(s), _sample_name(s)),
-         "How far back the gradient reaches is drawn for an rnn or lstm.",
-         always_offered=False),
+         "How far back the gradient reaches is drawn for an rnn or lstm."),
     # ----- inside an autoencoder --------------------------------------------------------
     View("latent_grid", "Decoder", ("detail",),
          lambda s: s.latent is not None and s.latent.decoded is not None,
          lambda s, o: latent_grid_figure(s.latent),
-         "The decoder grid is drawn for an image autoencoder with 2 middle units.",
-         always_offered=False),
+         "The decoder grid is drawn for an image autoencoder with 2 middle units."),
     View("neuron", "Neuron", ("detail",), lambda s: s.neuron is not None,
          lambda s, o: neuron_figure(s.neuron),
          "The neuron inspector follows dense layers, and this network has none that it "
-         "can follow.", needs=("neuron",)),
+         "can follow.", needs=("neuron",), offers=_dense),
     View("landscape", "Landscape", ("detail",), lambda s: s.landscape is not None,
          lambda s, o: landscape_figure(s.landscape),
          "Press 'Compute the loss landscape' below the charts: the loss around the current "
          "weights is then computed in the background (a few seconds).",
-         needs=("landscape",)),
+         needs=("landscape",), offers=lambda s: bool(s.layers)),
     View("activation", "Activation", ("detail",), lambda s: s.activation_curve is not None,
          lambda s, o: activation_figure(s.activation_curve, s.loss_curves),
          "The activation view follows dense layers, and this network has none it can "
-         "follow.", needs=("neuron", "activity")),
+         "follow.", needs=("neuron", "activity"), offers=_dense),
     View("health", "Health", ("detail",), lambda s: bool(s.activity),
          lambda s, o: health_figure(s.activity, s.activity_history, s.health),
          "Training health looks at dense layers, and this network has none it can follow.",
-         needs=("activity",)),
+         needs=("activity",), offers=_dense),
 )})
 if set(VIEWS) != set(VIEW_NAMES):   # the names the config offers are the views drawn here
     raise RuntimeError(
         "playground/view_names.py VIEW_NAMES must name every view in VIEWS: add "
         f"{sorted(set(VIEWS) - set(VIEW_NAMES))}, remove {sorted(set(VIEW_NAMES) - set(VIEWS))}.")
+_DETAIL = {name for name, view in VIEWS.items() if "detail" in view.slots}
+if _DETAIL != set(DETAIL_VIEW_NAMES) or len(DETAIL_VIEW_NAMES) != len(_DETAIL):
+    raise RuntimeError(
+        "playground/view_names.py DETAIL_GROUPS must name every detail view once: add "
+        f"{sorted(_DETAIL - set(DETAIL_VIEW_NAMES))}, remove "
+        f"{sorted(set(DETAIL_VIEW_NAMES) - _DETAIL)} (or a name is there twice).")
+del _DETAIL
 
 
 def in_slot(slot: str, hidden=()) -> list[View]:
@@ -335,24 +357,40 @@ def needs(names) -> frozenset[str]:
     return frozenset(part for name in names if name in VIEWS for part in VIEWS[name].needs)
 
 
+def is_offered(view: View, snap: Snapshot) -> bool:
+    """Whether a picker lists ``view`` for this snapshot (see ``View.offers``)."""
+    return (view.offers or view.fits)(snap)
+
+
 def offered(slot: str, snap: Snapshot, hidden=()) -> list[View]:
-    """The views a picker lists for ``slot``: the general ones always (a view that does not
-    fit says why), the views of one kind of network only when they fit ``snap``."""
-    return [view for view in in_slot(slot, hidden) if view.always_offered or view.fits(snap)]
+    """The views a picker lists for ``slot``: only those this model has (a ROC curve for
+    two classes, filters for a CNN, ...), without the hidden ones, in registry order."""
+    return [view for view in in_slot(slot, hidden) if is_offered(view, snap)]
+
+
+def detail_groups(snap: Snapshot, hidden=()) -> list[tuple[str, str, list[View]]]:
+    """The detail picker's two levels: (group key, its label, its offered views) for each
+    group of ``DETAIL_GROUPS`` with at least one view offered for ``snap``."""
+    shown = {view.name: view for view in offered("detail", snap, hidden)}
+    groups = [(key, label, [shown[name] for name in names if name in shown])
+              for key, (label, names) in DETAIL_GROUPS.items()]
+    return [group for group in groups if group[2]]
+
+
+def group_of(name: str) -> str | None:
+    """The ``DETAIL_GROUPS`` key of detail view ``name`` (None for any other name)."""
+    return next((key for key, (_, names) in DETAIL_GROUPS.items() if name in names), None)
 
 
 def choose(snap: Snapshot, slot: str, wanted: str | None = None, hidden=()) -> View | None:
-    """The view to show in ``slot``: ``wanted`` if it is a (not hidden) view of that slot,
-    else the first that fits the snapshot; None if the slot is hidden or nothing fits.
-    A wanted general view that does not fit is still returned (``draw`` then says why);
-    a view of one kind of network that does not fit is not (it is not offered)."""
+    """The view to show in ``slot``: ``wanted`` if it is offered there (not hidden, and this
+    model has it), else the first offered; None if the slot is hidden or offers nothing.
+    An offered view may still have nothing to draw yet (a landscape slice not computed):
+    ``draw`` then says why."""
     if SLOTS[slot] in hidden:
         return None
-    views = in_slot(slot, hidden)
-    for view in views:
-        if view.name == wanted and (view.always_offered or view.fits(snap)):
-            return view
-    return next((view for view in views if view.fits(snap)), None)
+    views = offered(slot, snap, hidden)
+    return next((view for view in views if view.name == wanted), views[0] if views else None)
 
 
 def draw(view: View | str, snap: Snapshot, options: ViewOptions = ViewOptions()) -> go.Figure:

@@ -30,6 +30,15 @@ def new_app(**query) -> AppTest:
     return at.run()     # the board's "first chart shown" request, which AppTest cannot send
 
 
+def pick_view(at: AppTest, name: str) -> AppTest:
+    """Pick detail view ``name`` as a user does: its group, then the view."""
+    from playground.viz.views import group_of
+    groups = [w for w in at.get("segmented_control") if w.key == "w_detail_group"]
+    if groups and groups[0].value != group_of(name):
+        groups[0].set_value(group_of(name)).run()
+    return at.segmented_control(key="w_detail_view").set_value(name).run()
+
+
 def state(at: AppTest):
     return at.session_state[STATE_KEY]
 
@@ -510,7 +519,7 @@ def test_every_lower_right_view_renders(view):
     into a warning by the page, so "no exception" alone would prove nothing)."""
     at = new_app()
     click(at, "btn_step_epoch")
-    at.segmented_control(key="w_detail_view").set_value(view).run()
+    pick_view(at, view)
     assert_clean(at)
     assert not [w.value for w in at.warning if "could not be drawn" in w.value]
     assert state(at).session.epoch == 1
@@ -615,6 +624,23 @@ def test_step_batch_shows_the_batch_counter_and_that_batch_loss():
     assert metric(at, "Batch") == "0 / 24" and not board(at)["line"]
 
 
+def test_the_metrics_table_says_when_its_numbers_were_taken():
+    """While playing the table is redrawn less often than the status line; its title names
+    the epoch and batch of its numbers, in the status line's words, so the two never
+    disagree unexplained."""
+    at = new_app()
+    click(at, "btn_step_epoch")
+    click(at, "btn_step_batch")
+    click(at, "btn_step_batch")
+    assert metric(at, "Epoch") == "1" and metric(at, "Batch") == "2 / 24"
+    assert _charts(at)["detail_chart"] == "Metrics at epoch 1, batch 2 / 24"
+    table = chart_figure(at, "detail_chart")["data"][0]
+    test = table["header"]["values"].index("<b>test</b>")
+    assert table["cells"]["values"][test][0] == metric(at, "Test accuracy")
+    click(at, "btn_step_epoch")
+    assert _charts(at)["detail_chart"] == "Metrics at epoch 2"
+
+
 def _charts(at: AppTest) -> dict:
     """chart key -> figure title of what the board shows."""
     return {chart["key"]: json.loads(chart["figure"])["layout"]["title"]["text"]
@@ -635,12 +661,14 @@ def test_every_hide_name_hides_something():
     assert_clean(at) and not at.warning
     picker = at.segmented_control(key="w_detail_view")
     hidden = ("metrics", "weights", "boundary")
-    assert list(picker.options) == [view.label for view in views_registry.offered(
-        "detail", state(at).session.snapshot(), hidden)]
-    assert {"Metrics", "Weights"}.isdisjoint(picker.options) and "Confusion" in picker.options
+    groups = views_registry.detail_groups(state(at).session.snapshot(), hidden)
+    assert picker.options == [view.label for view in groups[0][2]]   # the first group's
+    assert picker.options[0] == "Confusion" and "Metrics" not in picker.options
     charts = _charts(at)
     assert charts["detail_chart"].startswith("Confusion")
     assert charts["output_chart"].startswith("Confusion")      # no boundary: the next view
+    pick_view(at, "health")
+    assert "Weights" not in at.segmented_control(key="w_detail_view").options
 
 
 def test_unknown_hide_names_get_a_short_message_by_group():
@@ -651,13 +679,49 @@ def test_unknown_hide_names_get_a_short_message_by_group():
     assert state(at).config.hide == ("learning_rate",)
 
 
-def test_confusion_on_a_regression_set_says_why_it_is_missing():
-    at = new_app(dataset="line")
-    at.segmented_control(key="w_detail_view").set_value("confusion").run()
+def test_the_detail_picker_has_two_levels_and_the_link_keeps_the_view():
+    at = new_app()
+    groups = at.segmented_control(key="w_detail_group")
+    assert groups.options == ["Results", "Neurons", "Learning"] and groups.value == "results"
+    assert at.segmented_control(key="w_detail_view").options == [
+        "Metrics", "Confusion", "Per class", "ROC"]
+    groups.set_value("neurons").run()                  # a group shows its first view
     assert_clean(at)
-    detail = next(json.loads(c["figure"]) for row in board(at)["rows"]
-                  for c in row["charts"] if c["key"] == "detail_chart")
-    assert "regression" in detail["layout"]["annotations"][0]["text"]
+    assert state(at).config.view == "neuron" and at.query_params["view"] in ("neuron",
+                                                                              ["neuron"])
+    assert _charts(at)["detail_chart"].startswith("Neuron")
+    pick_view(at, "health")
+    assert at.segmented_control(key="w_detail_view").value == "health"
+    link = {k: v[-1] if isinstance(v, list) else v for k, v in at.query_params.items()}
+    again = new_app(**link)                            # the copied link opens the same view
+    assert state(again).config.view == "health"
+    assert again.segmented_control(key="w_detail_view").value == "health"
+    assert _charts(again)["detail_chart"] == _charts(at)["detail_chart"]
+
+
+def test_a_preset_opens_its_view_and_picking_another_keeps_its_note():
+    at = new_app()
+    at.selectbox(key="w_preset_menu").set_value("backprop_by_hand").run()
+    title = PRESETS["backprop_by_hand"].title
+    assert at.segmented_control(key="w_detail_view").value == "neuron"
+    assert _charts(at)["detail_chart"].startswith("Neuron")
+    pick_view(at, "landscape")
+    assert_clean(at)
+    assert any(title in shown(s.value) for s in at.success)     # the lesson still holds
+    assert not any("Changed from the preset" in shown(c.value) for c in at.caption)
+    assert at.query_params["view"] in ("landscape", ["landscape"])
+
+
+def test_a_link_to_a_view_this_model_has_not_shows_the_first_it_has():
+    at = new_app(dataset="line", view="confusion")     # regression: no confusion matrix
+    assert_clean(at)
+    assert not at.warning and state(at).config.view == "confusion"
+    assert at.segmented_control(key="w_detail_view").value == "metrics"
+    assert _charts(at)["detail_chart"].startswith("Metrics")
+    at = new_app(view="bogus")                         # not a view at all: said plainly
+    assert_clean(at)
+    assert state(at).config.view == "auto"
+    assert [w for w in state(at).warnings if w.startswith("view 'bogus' is not one of auto, ")]
 
 
 def test_a_preset_note_goes_once_changed_and_a_copied_link_keeps_it():

@@ -5,7 +5,15 @@ import numpy as np
 import pytest
 
 from tests.shown_text import shown
-from tests.ui.test_app import assert_clean, chart_figure, click, new_app, plotly_array, state
+from tests.ui.test_app import (
+    assert_clean,
+    chart_figure,
+    click,
+    new_app,
+    pick_view,
+    plotly_array,
+    state,
+)
 
 sk = pytest.importorskip("sklearn.metrics")
 
@@ -13,7 +21,7 @@ sk = pytest.importorskip("sklearn.metrics")
 def test_roc_and_per_class_views_show_the_sessions_numbers():
     at = new_app()
     click(at, "btn_step_epoch")
-    at.segmented_control(key="w_detail_view").set_value("roc").run()
+    pick_view(at, "roc")
     assert_clean(at)
     assert not [w.value for w in at.warning if "could not be drawn" in w.value]
     test = state(at).session.snapshot().splits["test"]
@@ -24,7 +32,7 @@ def test_roc_and_per_class_views_show_the_sessions_numbers():
     assert trace["name"] == f"test (AUC {auc:.3f})"
     np.testing.assert_allclose(plotly_array(trace["y"]),
                                sk.roc_curve(test.y_true, test.proba[:, 1])[1], atol=1e-12)
-    at.segmented_control(key="w_detail_view").set_value("class_scores").run()
+    pick_view(at, "class_scores")
     assert_clean(at)
     cells = chart_figure(at, "detail_chart")["data"][0]["cells"]["values"]
     recall = sk.recall_score(test.y_true, test.y_pred, average=None, zero_division=0)
@@ -74,7 +82,7 @@ def test_predict_new_rows_with_a_missing_column_says_which():
 def test_slice_and_importance_views_of_a_table():
     at = new_app(dataset="tips", hidden_layers="8")
     click(at, "btn_step_epoch")
-    at.segmented_control(key="w_detail_view").set_value("slice").run()
+    pick_view(at, "slice")
     assert_clean(at)
     assert not [w.value for w in at.warning if "could not be drawn" in w.value]
     figure = chart_figure(at, "detail_chart")
@@ -87,7 +95,7 @@ def test_slice_and_importance_views_of_a_table():
     assert state(at).config.slice_x == "size"
     assert chart_figure(at, "detail_chart")["layout"]["title"]["text"] == \
         "Slice: size × total_bill"
-    at.segmented_control(key="w_detail_view").set_value("importance").run()
+    pick_view(at, "importance")
     assert_clean(at)
     importance = state(at).session.snapshot().importance
     bars = chart_figure(at, "detail_chart")["data"][0]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from tests.shown_text import shown
-from tests.ui.test_app import assert_clean, board, click, new_app, state
+from tests.ui.test_app import assert_clean, board, click, new_app, pick_view, state
 from playground.ui.inspector_panel import ERROR_KEY, FOLLOW_KEY, NEURON_KEY, ROW_KEY, inspect
 from playground.viz.neuron import number
 
@@ -18,7 +18,7 @@ def _latex(at) -> str:
 def test_picking_a_neuron_and_a_point_shows_their_numbers():
     at = new_app()
     assert not at.latex                                  # only with the Neuron view
-    at.segmented_control(key="w_detail_view").set_value("neuron").run()
+    pick_view(at, "neuron")
     assert_clean(at)
     trace = state(at).session.snapshot().neuron
     assert (trace.layer_index, trace.unit, trace.row) == (0, 0, 0)
@@ -60,7 +60,7 @@ def _detail_figure(at) -> dict:
 def test_the_line_preset_shows_its_exact_landscape_and_the_step_with_numbers():
     at = new_app(preset="line_regression")
     click(at, "btn_step_epoch")
-    at.segmented_control(key="w_detail_view").set_value("landscape").run()
+    pick_view(at, "landscape")
     assert_clean(at)
     land = state(at).session.snapshot().landscape
     assert land.kind == "exact"
@@ -74,7 +74,7 @@ def test_the_line_preset_shows_its_exact_landscape_and_the_step_with_numbers():
 def test_a_network_gets_its_slice_when_asked():
     at = new_app()
     click(at, "btn_step_epoch")
-    at.segmented_control(key="w_detail_view").set_value("landscape").run()
+    pick_view(at, "landscape")
     assert "Compute the loss landscape" in _detail_figure(at)["layout"]["annotations"][0]["text"]
     click(at, "btn_landscape")
     assert_clean(at)
@@ -86,18 +86,18 @@ def test_a_network_gets_its_slice_when_asked():
 
 def test_health_and_activation_say_what_they_show():
     at = new_app()
-    at.segmented_control(key="w_detail_view").set_value("health").run()
+    pick_view(at, "health")
     assert_clean(at)
     assert [shown(s.value) for s in at.success] == [
         "No dead or saturated units in the hidden layers."]
-    at.segmented_control(key="w_detail_view").set_value("activation").run()
+    pick_view(at, "activation")
     assert_clean(at)
     assert any("Cross-entropy (−log p)" in shown(c.value) for c in at.caption)
 
 
 def test_the_race_and_following_the_next_point_from_the_page():
     at = new_app(preset="optimizer_race")
-    at.segmented_control(key="w_detail_view").set_value("landscape").run()
+    pick_view(at, "landscape")
     click(at, "btn_race")
     assert_clean(at)
     land = state(at).session.snapshot().landscape
@@ -106,7 +106,7 @@ def test_the_race_and_following_the_next_point_from_the_page():
     assert {"sgd", "momentum", "adam"} <= set(names)
     assert any("The race: sgd, momentum, adam" in shown(c.value) for c in at.caption)
     at = new_app(preset="backprop_by_hand")
-    at.segmented_control(key="w_detail_view").set_value("neuron").run()
+    pick_view(at, "neuron")
     at.checkbox(key=FOLLOW_KEY).check().run()
     assert_clean(at)
     session = state(at).session

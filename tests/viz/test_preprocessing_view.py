@@ -41,8 +41,9 @@ def test_the_figure_marks_the_fill_values_and_lists_what_was_filled():
     assert [trace["type"] for trace in figure.data] == ["bar"] * 4
     assert [shape["x0"] for shape in figure.layout.shapes] == \
         [snap.preprocessing.fill_values["size"], snap.preprocessing.fill_values["share"]]
-    title = figure.layout.title.text
-    assert "scaling: minmax" in title and "Filled 7 missing values in 'colour'" in title
+    notes = figure.layout.annotations[-1].text.replace("<br>", " ")   # under the title
+    assert "scaling: minmax" in figure.layout.title.text
+    assert "Filled 7 missing values in 'colour'" in notes
     assert views.VIEWS["preprocessing"].fits(snap)
 
 

@@ -82,14 +82,33 @@ def test_each_view_is_offered_by_some_experiment(snapshots):
     assert offered == set(views.VIEWS)
 
 
-def test_a_view_that_does_not_fit_says_why(snapshots):
+def test_a_view_the_model_has_not_is_never_chosen_and_a_view_not_ready_says_why(snapshots):
     snap = snapshots["1-D regression"][1]
-    chosen = views.choose(snap, "detail", wanted="confusion")
-    assert chosen.name == "confusion" and not chosen.fits(snap)
+    assert "confusion" not in [view.name for view in views.offered("detail", snap)]
+    assert views.choose(snap, "detail", wanted="confusion").name == "metrics"
+    snap = snapshots["binary points"][1]        # a slice, offered before it is computed
+    chosen = views.choose(snap, "detail", wanted="landscape")
+    assert chosen.name == "landscape" and not chosen.fits(snap)
     figure = views.draw(chosen, snap)
     assert_sound(figure)
-    assert "regression" in figure.layout.annotations[0].text
-    assert views.live_update("confusion", snap, views.ViewOptions()) is None
+    assert "Compute the loss landscape" in figure.layout.annotations[0].text
+    assert views.live_update("landscape", snap, views.ViewOptions()) is None
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_the_detail_picker_offers_exactly_the_views_this_model_has(snapshots, case):
+    """Offered = fits, for snapshots with every teaching part filled in; the one exception
+    is a landscape slice, offered before it is computed (its panel has the button)."""
+    snap = snapshots[case][1]
+    offered = {view.name for view in views.offered("detail", snap)}
+    fitting = {view.name for view in views.in_slot("detail") if view.fits(snap)}
+    assert offered - {"landscape"} == fitting - {"landscape"}
+    assert "landscape" in offered and "metrics" in offered
+    groups = views.detail_groups(snap)
+    assert [view.name for _, _, members in groups for view in members] == \
+        [name for name in views.DETAIL_VIEW_NAMES if name in offered]
+    assert all(members for _, _, members in groups)
+    assert len(groups) <= 4      # results, columns or a network kind's, neurons, learning
 
 
 def test_the_live_boundary_update_is_the_picture_of_the_full_figure(snapshots):
@@ -162,3 +181,23 @@ def test_conv_and_recurrent_nodes_show_one_example_not_blank_tiles(snapshots):
         expected = snap.sample.maps[first.name][::-1, :, 0]
         assert tiles[inputs].shape[:2] == expected.shape
         assert snap.sample.name in figure.layout.title.text
+
+
+# At 1280 x 720 with the sidebar open the detail chart is about 490 px wide and the main
+# view about 430 px: at 18 px a title's character is about 8.5 px wide.
+TITLE_CHARS = {"detail": 56, "main": 50}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_titles_are_one_line_that_fits_and_notes_are_wrapped(snapshots, case):
+    """A title with line breaks is drawn partly above its chart, and a long one runs past
+    its right edge: each title is one short line, longer words go in the wrapped notes."""
+    snap = snapshots[case][1]
+    for slot, chars in TITLE_CHARS.items():
+        for view in views.offered(slot, snap):
+            layout = views.draw(view, snap).layout
+            title = layout.title.text or ""
+            assert "<br>" not in title and len(title) <= chars, (view.name, title)
+            for note in layout.annotations or ():
+                for line in (note.text or "").split("<br>"):
+                    assert len(line) <= 90, (view.name, line)
