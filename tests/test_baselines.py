@@ -108,7 +108,8 @@ def test_the_page_shows_the_baselines_next_to_the_test_metrics():
     figure = views.draw("metrics", snap)
     header = [h.strip("<b>/") for h in figure.data[0].header.values]
     assert header[-2:] == ["mean (test)", "least squares (test)"]
-    assert snap.baseline_note and snap.baseline_note in figure.layout.title.text.replace("<br>", " ")
+    notes = figure.layout.annotations[-1].text.replace("<br>", " ")     # under the title
+    assert snap.baseline_note and snap.baseline_note in notes
     best = next(item for item in status_items(snap) if item["label"] == "Best baseline")
     assert best["value"] == f"{snap.baselines['least_squares']['test']['r2']:.4f}"
 

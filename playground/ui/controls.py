@@ -40,7 +40,9 @@ def render_controls(state: PageState, snap: Snapshot) -> None:
         row.button(label, icon=f":material/{icon}:", key=key, on_click=action, args=(state,),
                    disabled=disabled, help=help_text, width="content",
                    type="primary" if key == "btn_play" else "secondary")
-    render_detail_picker(state, row, snap)
+    # the picker on a line of its own: in the buttons' row it joined them when a group's
+    # views were few, and the charts below jumped up and down between groups
+    render_detail_picker(state, st.container(), snap)
 
 
 def render_detail_picker(state: PageState, place, snap: Snapshot) -> None:

@@ -39,7 +39,7 @@ def activation_figure(curve: ActivationCurve, losses: LossCurves | None) -> go.F
     high = max(1.05, float(np.max(curve.slope)) * 1.05)
     top = float(np.max(curve.f))
     layout_axes = {
-        "xaxis": {**theme.axis("z (pre-activation)"), "domain": [0.0, 0.46]},
+        "xaxis": {**theme.axis("z (pre-activation)"), "domain": [0.0, 0.44]},
         "yaxis": {**theme.axis(""), "range": [low - 0.05, max(high, min(top, 6.0))]},
     }
     if losses is not None:
@@ -50,12 +50,16 @@ def activation_figure(curve: ActivationCurve, losses: LossCurves | None) -> go.F
                          "line": {"color": colour, "width": 3}, "xaxis": "x2", "yaxis": "y2"})
         what = "probability p of class 1" if losses.task == "classification" else "prediction"
         layout_axes["xaxis2"] = {**theme.axis(f"{what} (target {losses.target:g})"),
-                                 "domain": [0.56, 1.0], "anchor": "y2"}
+                                 "domain": [0.6, 1.0], "anchor": "y2", "nticks": 6}
         layout_axes["yaxis2"] = {**theme.axis("loss"), "anchor": "x2"}
     title = f"Layer {curve.layer_number}: {curve.name}, f′ and its z now"
-    layout = theme.base_layout(title, revision="activation", height=280, **layout_axes)
-    layout["legend"] = {**theme.legend(len(data)), "font": {"size": 13}}
-    layout["margin"] = {**theme.MARGIN, "t": 50, "b": 50, "r": 150}
+    layout = theme.base_layout(title, revision="activation", height=330, **layout_axes)
+    # the legend in rows under the title: a column on the right left the two panels
+    # about 170 px each in the 1280 x 720 detail chart, their axes overlapping
+    layout["legend"] = {"orientation": "h", "x": 0.0, "xanchor": "left", "y": 1.03,
+                        "yanchor": "bottom", "font": {"size": 13},
+                        "bgcolor": "rgba(255,255,255,0)"}
+    layout["margin"] = {**theme.MARGIN, "t": 100, "b": 50, "r": 20}
     layout["barmode"] = "overlay"
     return theme.new_figure(data, layout)
 
