@@ -29,9 +29,15 @@ from playground.nn import load_model
 MAX_PATH_POINTS = 2000      # points kept in a WeightPath before every other one is dropped
 PATH_PARAM_LIMIT = 200_000  # bigger models keep no path (memory: points x weights)
 EXACT_GRID = 61             # exact surface: grid points per axis
-SLICE_GRIDS = (25, 21, 15, 11, 7)   # slice: the finest grid per axis that fits the budget
+# slice: points per axis, coarsest first; each grid holds the one before it ((g - 1) is a
+# multiple of the previous g - 1), so a finer grid only adds points
+SLICE_GRIDS = (7, 13, 25)
 SLICE_BUDGET_S = 2.0        # slice: at most about this many seconds of loss evaluations
 SLICE_ROWS = 512            # slice: training rows each loss is measured on, at most
+SLICE_MIN_ROWS = 16         # slice: ... and at least (fewer only if the data has fewer)
+SLICE_TIMINGS = 3           # slice: evaluations timed to size the grid (their median)
+SLICE_MARGIN = 0.8          # slice: share of the budget left that the grid is sized to
+                            # (the rest absorbs a busy machine's slower evaluations)
 
 
 class WeightPath:
@@ -93,6 +99,7 @@ class Landscape:
     optimum: np.ndarray | None = None        # exact kind: the least-squares (w, b)
     optimizer: str = ""
     race: dict[str, np.ndarray] | None = None   # exact kind: optimizer -> (k, 2) path
+    total_rows: int = 0              # slice: the training rows given (``rows`` of them used)
 
 
 def is_two_weight_line(model) -> bool:
@@ -203,6 +210,7 @@ def loss_slice(model, x: np.ndarray, y: np.ndarray, path: np.ndarray, epoch: int
     started = clock()
     copy = copy_model(model)
     rng = np.random.default_rng(seed)
+    total_rows = len(x)
     if len(x) > SLICE_ROWS:
         rows = np.sort(rng.choice(len(x), SLICE_ROWS, replace=False))
         x, y = x[rows], y[rows]
@@ -218,23 +226,67 @@ def loss_slice(model, x: np.ndarray, y: np.ndarray, path: np.ndarray, epoch: int
             value = copy.evaluate(x, y)["loss"]
         return value if math.isfinite(value) else np.nan
 
-    first = clock()
-    loss_at(0.0, 0.0)
-    one = max(clock() - first, 1e-6)
-    smallest = SLICE_GRIDS[-1] ** 2
-    if smallest * one > budget_s and len(x) > 16:    # too slow even for the least grid:
-        keep = max(16, int(len(x) * budget_s / (smallest * one)))   # measure on fewer rows
+    def seconds_per_loss() -> float:
+        """The median of a few timed evaluations (one alone was often a fraction of the
+        rest, on a machine busy training: a CNN's 7 x 7 grid then took 3.5 s of a 2 s
+        budget)."""
+        times = []
+        for _ in range(SLICE_TIMINGS):
+            first = clock()
+            loss_at(0.0, 0.0)
+            times.append(clock() - first)
+        return max(float(np.median(times)), 1e-6)
+
+    one = seconds_per_loss()
+    left = budget_s - (clock() - started)          # copies, directions and timings so far
+    smallest = SLICE_GRIDS[0] ** 2
+    while smallest * one > SLICE_MARGIN * left and len(x) > SLICE_MIN_ROWS:
+        # too slow even for the least grid: measure on fewer rows (said on the chart); a
+        # tenth fewer at least each time, as an evaluation also costs a part that rows do
+        # not scale
+        keep = max(SLICE_MIN_ROWS, min(int(len(x) * 0.9), int(len(x) * SLICE_MARGIN * left /
+                                                               (smallest * one))))
         x, y = x[:keep], y[:keep]
-        first = clock()
-        loss_at(0.0, 0.0)
-        one = max(clock() - first, 1e-6)
-    grid = next((g for g in SLICE_GRIDS if g * g * one <= budget_s), SLICE_GRIDS[-1])
-    alpha = np.linspace(-reach, reach, grid)
-    beta = np.linspace(-reach, reach, grid)
-    loss = np.array([[loss_at(a, b) for a in alpha] for b in beta])
+        one = seconds_per_loss()
+        left = budget_s - (clock() - started)
+    # the least grid whole, then finer ones while the budget lasts: each finer grid holds
+    # the coarser one's points, is sized by the time the points so far really took, and is
+    # given up (the coarser one kept) if the budget runs out while it is computed
+    grid = SLICE_GRIDS[0]
+    axis = np.linspace(-reach, reach, grid)
+    first = clock()
+    loss = np.array([[loss_at(a, b) for a in axis] for b in axis])
+    per_point = max((clock() - first) / loss.size, 1e-9)
+    for finer in SLICE_GRIDS[1:]:
+        left = budget_s - (clock() - started)
+        if (finer * finer - loss.size) * per_point > SLICE_MARGIN * left:
+            break
+        refined = _refined(loss, finer, reach, loss_at, lambda: clock() - started > budget_s)
+        if refined is None:
+            break
+        loss, grid = refined, finer
+    alpha = beta = np.linspace(-reach, reach, grid)
     return Landscape("slice", ("direction 1", "direction 2"), alpha, beta, loss, projected,
                      np.zeros(2), epoch, len(x), clock() - started, model.loss.name,
-                     model.optimizer.learning_rate, optimizer=model.optimizer.name)
+                     model.optimizer.learning_rate, optimizer=model.optimizer.name,
+                     total_rows=total_rows)
+
+
+def _refined(loss: np.ndarray, grid: int, reach: float, loss_at, over) -> np.ndarray | None:
+    """``loss`` (g, g) on the coarser grid spread onto a (grid, grid) one over the same
+    [-reach, reach] square, the new points evaluated with ``loss_at(alpha, beta)``; None
+    as soon as ``over()`` says the time is up."""
+    step = (grid - 1) // (len(loss) - 1)
+    axis = np.linspace(-reach, reach, grid)
+    finer = np.full((grid, grid), np.nan)
+    finer[::step, ::step] = loss
+    for i, b in enumerate(axis):
+        for j, a in enumerate(axis):
+            if i % step or j % step:
+                finer[i, j] = loss_at(a, b)
+                if over():
+                    return None
+    return finer
 
 
 @dataclass

@@ -189,7 +189,8 @@ def _slot_tex(names) -> list[str]:
 # ----- the compact formulas drawn in the chart (plain text, redrawn live) ------------------
 COMPACT_TERMS = 3      # terms, gradients and updates written out in the chart; then "…"
 FORMULA_SIZE = 13      # px: the chart's formula lines (projector: darker than its notes)
-FORMULA_CHARS = 74     # characters per line at that size in the 1280 x 720 detail chart
+FORMULA_CHARS = 62     # average characters (theme.text_units) per line at that size in the
+                       # 1280 x 720 detail chart (about 410 px)
 # activation name -> f(z) as plain text
 ACTIVATION_TEXT = {"linear": "z", "sigmoid": "σ(z)", "tanh": "tanh(z)", "relu": "max(0, z)",
                    "leaky_relu": "max(z, 0.2z)", "elu": "elu(z)", "swish": "z·σ(z)",

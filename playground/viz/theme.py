@@ -150,18 +150,31 @@ def legend(entries: int) -> dict:
             "font": {"size": FONT_SIZE}, "bgcolor": "rgba(255,255,255,0)"}
 
 
-# Characters of small text (SMALL_SIZE) per line under a chart's title: the detail chart is
-# about 490 px wide at 1280 x 720 with the sidebar open (about 6.3 px a character).
-NOTE_CHARS = 72
+# Average characters (``text_units``) of small text (SMALL_SIZE) per line under a chart's
+# title: the detail chart's plot is about 410 px wide at 1280 x 720 with the sidebar open,
+# and an average character of Arial is half an em (6 px at 12 px).
+NOTE_CHARS = 66
 NOTE_LINE_PX = 15         # height of one such line
 
 
+# How wide a character of Arial is, in average characters (half an em): a line of
+# numbers ("(-0.1689) + 0.4412") is a fifth wider than a line of words of the same length.
+_NARROW, _WIDE = set(" .,:;'|!ilIjtf()[]-·"), set("mwMW")
+
+
+def text_units(text: str) -> float:
+    """The width of ``text`` in average characters (half an em of Arial, roughly)."""
+    return sum(0.6 if c in _NARROW else 1.7 if c in _WIDE else
+               1.35 if c.isupper() else 1.1 if c.isdigit() or not c.isascii() else
+               1.2 if c in "+=<>%" else 1.0 for c in text)
+
+
 def wrapped_lines(text: str, width: int = NOTE_CHARS) -> list[str]:
-    """Plain ``text`` broken at spaces into lines of at most ``width`` characters (a
-    longer word gets a line of its own)."""
+    """Plain ``text`` broken at spaces into lines at most ``width`` average characters
+    wide (``text_units``; a longer word gets a line of its own)."""
     lines, line = [], ""
     for word in str(text).split():
-        if line and len(line) + 1 + len(word) > width:
+        if line and text_units(f"{line} {word}") > width:
             lines.append(line)
             line = word
         else:
@@ -169,7 +182,7 @@ def wrapped_lines(text: str, width: int = NOTE_CHARS) -> list[str]:
     return lines + [line] if line else lines
 
 
-MESSAGE_CHARS = 56        # characters per line of a centred message (FONT_SIZE + 2)
+MESSAGE_CHARS = 50        # average characters per line of a centred message (16 px)
 
 
 def message_annotation(text: str, x: float = 0.5, y: float = 0.5) -> dict:

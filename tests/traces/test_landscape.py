@@ -3,7 +3,6 @@ grid points, its gradient equals finite differences, the slice's points are the 
 the weights they stand for, and the path is what the optimizer did."""
 from __future__ import annotations
 
-import itertools
 
 import numpy as np
 import pytest
@@ -138,15 +137,52 @@ def test_projection_recovers_the_coefficients():
                                atol=1e-12)
 
 
-def test_the_slice_grid_shrinks_to_fit_its_time_budget():
-    session = TrainingSession(PRESETS["xor_hidden"].config)
-    ticks = itertools.count()
-    clock = lambda: next(ticks) * 0.01            # every clock reading: 10 ms later
+class _CostClock:
+    """A clock that moves only when the model evaluates: ``ms_per_100_rows`` per call for
+    every 100 rows it is given (plus ``stall_s`` once, at evaluation ``stall_at``)."""
+
+    def __init__(self, monkeypatch, model, ms_per_100_rows=10.0, stall_at=None, stall_s=0.0):
+        self.now, self.calls = 0.0, 0
+        original = type(model).evaluate
+
+        def evaluate(model_self, x, y, *args, **kwargs):
+            self.calls += 1
+            self.now += ms_per_100_rows / 1000 * len(x) / 100
+            if self.calls == stall_at:
+                self.now += stall_s
+            return original(model_self, x, y, *args, **kwargs)
+        monkeypatch.setattr(type(model), "evaluate", evaluate)
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _slice(session, monkeypatch, budget_s, **clock_settings):
     x, y = _train_rows(session)
-    land = ls.loss_slice(session.model, x, y, session.path.array(), 0, budget_s=2.0,
-                         clock=clock)
-    # one evaluation measures 10 ms: the finest grid with g^2 x 10 ms <= 2 s is 11 x 11
-    assert land.loss.shape == (11, 11)
+    x, y = x[:100], y[:100]                     # 100 rows: 10 ms an evaluation
+    clock = _CostClock(monkeypatch, session.model, **clock_settings)
+    return ls.loss_slice(session.model, x, y, session.path.array(), 0, budget_s=budget_s,
+                         clock=clock), clock
+
+
+@pytest.mark.parametrize("budget_s, grid", [(3.0, 13), (10.0, 25)])
+def test_the_slice_grid_grows_while_its_time_budget_lasts(monkeypatch, budget_s, grid):
+    session = TrainingSession(PRESETS["xor_hidden"].config)
+    land, clock = _slice(session, monkeypatch, budget_s)
+    # 3 timings + 7 x 7 = 0.52 s; 13 x 13 adds 120 x 10 ms; 25 x 25 adds 456 x 10 ms more
+    assert land.loss.shape == (grid, grid) and np.isfinite(land.loss).all()
+    assert land.seconds <= budget_s and land.rows == 100
+    coarse = land.loss[::(grid - 1) // 6, ::(grid - 1) // 6]       # the 7 x 7 points kept
+    session2 = TrainingSession(PRESETS["xor_hidden"].config)
+    again, _ = _slice(session2, monkeypatch, 1.0)
+    np.testing.assert_allclose(coarse, again.loss, rtol=1e-12)     # the same points
+
+
+def test_a_stall_gives_up_the_finer_grid_and_keeps_the_whole_coarse_one(monkeypatch):
+    session = TrainingSession(PRESETS["xor_hidden"].config)
+    # 13 x 13 fits a 3 s budget, but the machine stalls 2.5 s while it is computed
+    land, _ = _slice(session, monkeypatch, 3.0, stall_at=60, stall_s=2.5)
+    assert land.loss.shape == (7, 7) and np.isfinite(land.loss).all()
 
 
 def test_the_session_computes_a_slice_in_the_background_and_says_so():
@@ -165,13 +201,11 @@ def test_the_session_computes_a_slice_in_the_background_and_says_so():
     assert "exact" in line.compute_landscape()
 
 
-def test_a_slow_network_is_measured_on_fewer_rows_to_keep_within_budget():
+def test_a_slow_network_is_measured_on_fewer_rows_to_keep_within_budget(monkeypatch):
     session = TrainingSession(PRESETS["xor_hidden"].config)
-    ticks = itertools.count()
-    clock = lambda: next(ticks) * 0.01            # every evaluation: 10 ms
-    x, y = _train_rows(session)
-    land = ls.loss_slice(session.model, x, y, session.path.array(), 0, budget_s=0.2,
-                         clock=clock)
-    # 7 x 7 x 10 ms = 0.49 s > 0.2 s: the rows shrink in proportion, the grid is the least
+    land, _ = _slice(session, monkeypatch, 0.2)
+    # 7 x 7 x 10 ms = 0.49 s > 0.8 x 0.17 s left: the rows shrink in proportion (to 27,
+    # then a little more as the timings took their share) until the least grid fits
     assert land.loss.shape == (7, 7)
-    assert land.rows == int(len(x) * 0.2 / 0.49)
+    assert 20 <= land.rows <= 27 and land.total_rows == 100
+    assert land.seconds <= 0.2

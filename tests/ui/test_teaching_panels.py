@@ -75,7 +75,8 @@ def test_a_network_gets_its_slice_when_asked():
     at = new_app()
     click(at, "btn_step_epoch")
     pick_view(at, "landscape")
-    assert "Compute the loss landscape" in _detail_figure(at)["layout"]["annotations"][0]["text"]
+    assert "Compute the loss landscape" in \
+        _detail_figure(at)["layout"]["annotations"][0]["text"].replace("<br>", " ")
     click(at, "btn_landscape")
     assert_clean(at)
     land = state(at).session.snapshot().landscape

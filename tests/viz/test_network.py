@@ -222,7 +222,7 @@ def test_images_into_a_conv_layer_show_one_image_input(rng):
 def test_empty_network_and_bad_input():
     fig = network_figure([], None, ["x1", "x2"])
     assert_sound(fig)
-    assert "Add a layer" in fig.layout.annotations[0].text
+    assert "Add a layer" in fig.layout.annotations[0].text.replace("<br>", " ")
     with pytest.raises(TypeError, match="list of LayerView"):
         network_figure("dense", None, [])
 

@@ -9,6 +9,7 @@ import numpy as np
 from playground.config import ExperimentConfig
 from playground.training import TrainingSession
 from playground.viz import neuron as formulas
+from playground.viz import theme
 
 
 def test_the_formulas_print_the_traces_numbers():
@@ -67,4 +68,4 @@ def test_the_charts_formulas_add_up_by_hand():
         assert abs(change - (-0.1 * g)) <= 2e-3 * abs(change) + 1e-9
     drawn = formulas.neuron_figure(trace).layout.annotations[-1].text.split("<br>")
     assert drawn[0].startswith("Forward: z = Σ wᵢxᵢ + b")
-    assert all(len(line) <= formulas.FORMULA_CHARS for line in drawn)
+    assert all(theme.text_units(line) <= formulas.FORMULA_CHARS for line in drawn)

@@ -91,7 +91,7 @@ def test_a_view_the_model_has_not_is_never_chosen_and_a_view_not_ready_says_why(
     assert chosen.name == "landscape" and not chosen.fits(snap)
     figure = views.draw(chosen, snap)
     assert_sound(figure)
-    assert "Compute the loss landscape" in figure.layout.annotations[0].text
+    assert "Compute the loss landscape" in figure.layout.annotations[0].text.replace("<br>", " ")
     assert views.live_update("landscape", snap, views.ViewOptions()) is None
 
 
