@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from playground.config import ExperimentConfig, field_spec, to_json
+from playground.config import FIELDS, ExperimentConfig, field_spec, to_json
 from playground.presets import PRESETS
 from playground.ui.live_board import board_data
 from playground.ui.state import STATE_KEY
@@ -25,7 +25,8 @@ def new_app(**query) -> AppTest:
     for key, value in query.items():
         at.query_params[key] = value
     at.run()
-    assert not any(w.key and w.key.startswith("w_") for w in at.selectbox), \
+    settings = {f"w_{spec.name}" for spec in FIELDS} | {"w_preset_menu"}
+    assert not any(w.key in settings for w in at.selectbox), \
         "the settings are drawn only once the first chart is shown"
     return at.run()     # the board's "first chart shown" request, which AppTest cannot send
 
