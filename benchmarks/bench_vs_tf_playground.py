@@ -68,8 +68,10 @@ window.__bench = {frames: 0, changed: {}, blank: 0, lastChange: 0, last: {}, sig
     }
     const images = (el) => el ? [...el.querySelectorAll('image')].map((i) => {
       const h = attr(i, 'href') || ''; return h.length + h.slice(-24); }).join('|') : null;
+    // the boundary: the pixels of its canvas while playing (as theirs), else its <image>
+    const raster = out && out.querySelector('canvas.np-raster');
     return {
-      boundary: out ? images(out) : null,
+      boundary: raster ? canvasSig(raster) : out ? images(out) : null,
       network: net ? images(net) + [...net.querySelectorAll('.shapelayer path')].map(
         (p) => (attr(p, 'd') || '').length + (attr(p, 'style') || '').slice(0, 40)).join('') : null,
       // plotly's lines, or (while playing) the board's canvas of them

@@ -24,10 +24,12 @@ import streamlit as st
 from playground.ui.live_stream import plotly_url
 
 # The board's JavaScript and CSS, in real files beside this one. loader.js (the page's
-# namespace object and the plotly.js loader) is shared with the preload element.
+# namespace object and the plotly.js loader) is shared with the preload element;
+# canvases.js draws the curves and the boundary's picture on canvases while playing.
 BOARD_DIR = Path(__file__).resolve().parent / "board"
 _LOADER_JS = (BOARD_DIR / "loader.js").read_text(encoding="utf-8")
-_JS = _LOADER_JS + (BOARD_DIR / "board.js").read_text(encoding="utf-8")
+_JS = _LOADER_JS + "".join((BOARD_DIR / name).read_text(encoding="utf-8")
+                           for name in ("canvases.js", "board.js"))
 _CSS = (BOARD_DIR / "board.css").read_text(encoding="utf-8")
 
 # isolate_styles=False: plotly.js puts its style sheet (mode bar, hover labels) in the

@@ -2,6 +2,8 @@
 
 A frame (one JSON object) carries the status numbers and, per chart, one of:
   {"base": B, "drawn": D, "relayout": {"images": [...], "shapes": [...]}}   pictures swapped
+    (the image named boundary.RASTER_IMAGE comes as its pixels, "raster" instead of
+    "source": the board paints them on a canvas, see ``raster_images``)
   {"base": B, "n": N, "from": M, "extend": {"x": [[...]], "y": [[...]]},
    "indices": [...], "relayout": {...}}                          curves grown by N - M epochs
   {"base": B, "n": N, "figure": {...}}                           the whole figure (rare)
@@ -16,6 +18,7 @@ Streamlit run (``live.chart_rows``, whole figures) and these frames.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import time
@@ -24,7 +27,8 @@ from typing import Callable
 
 import numpy as np
 
-from playground.viz import curves, theme
+from playground.viz import curves, png, theme
+from playground.viz.boundary import RASTER_IMAGE
 
 FULL_EVERY_S = 0.3       # a chart that needs whole figures gets one at most this often
 
@@ -113,6 +117,24 @@ def picture_of(spec: ChartSpec) -> tuple[dict, str, str] | None:
     return fig, picture_base(fig), pictures_drawn(fig)
 
 
+def raster_images(images: list[dict]) -> list[dict]:
+    """Layout images for a frame: the one named RASTER_IMAGE with its pixels instead of its
+    PNG ("raster": {"rows", "cols", "channels", "data": base64 of the (rows, cols,
+    channels) uint8 pixels, row 0 at the top}); the browser paints them at once, where
+    decoding a PNG would take it a task or more per picture."""
+    out = []
+    for image in images:
+        if image.get("name") == RASTER_IMAGE and str(image.get("source", "")).startswith(
+                "data:image/png;base64,"):
+            pixels = png.pixels_of(image["source"])
+            rows, cols, channels = pixels.shape
+            image = {k: v for k, v in image.items() if k != "source"}
+            image["raster"] = {"rows": rows, "cols": cols, "channels": channels,
+                               "data": base64.b64encode(pixels.tobytes()).decode("ascii")}
+        out.append(image)
+    return out
+
+
 def _curve_keys(history: dict) -> list[str]:
     """History keys in the order ``curves.loss_figure`` draws their traces."""
     keys = [k for k in curves.LOSS_KEYS if k in history]
@@ -191,7 +213,7 @@ class FrameBuilder:
                 return None                      # nothing changed on screen
             sent.update(at=now, drawn=drawn)
             return {"base": base, "drawn": drawn,
-                    "relayout": {"images": layout.get("images", []),
+                    "relayout": {"images": raster_images(layout.get("images", [])),
                                  "shapes": layout.get("shapes", [])}}
         if not urgent and sent is not None and now - sent["full_at"] < FULL_EVERY_S:
             return None

@@ -4,9 +4,10 @@ Streamlit draws the page and reruns only when a widget changes; while Play is on
 pictures travel here instead. Per tab a ``LiveChannel`` (kept in that tab's session state)
 has a random token, handed to the board in its component data. The board opens
 ``STREAM_PATH?token=...``; the trainer thread builds a frame (the small updates: images,
-shapes, a few arrays) each time the browser has acknowledged the last one it painted, so
-the server is never more than one frame ahead and always sends the newest picture. The
-browser may send only acknowledgements and Play / Pause / Step (``parse_message``).
+shapes, a few arrays) while the browser paints the one sent before, and the socket sends it
+as soon as the browser acknowledges that one: one frame in flight and at most one waiting,
+so the server is never more than one frame ahead, and the build is off the browser's path.
+The browser may send only acknowledgements and Play / Pause / Step (``parse_message``).
 
 ``REGISTRY`` (token -> channel, held weakly) is the only process-wide state: a channel
 lives as long as its tab's session state; a closed tab's session, trainer and model are
@@ -161,7 +162,7 @@ class LiveChannel:
         self._build_lock = threading.Lock()  # one frame built at a time
         self._connection = 0                 # id of the socket now attached (0: none)
         self._builder = None
-        self._wanted = False                 # the board painted the last frame: build one
+        self._wanted = False                 # no frame waits to be sent: build one
         self._pending: str | None = None     # newest frame not yet sent (JSON text)
         self._urgent = False                 # it answers Pause or Step: send it at once
         self._wake = None                    # (event loop, asyncio.Event) of the socket
@@ -215,16 +216,21 @@ class LiveChannel:
             if connection != self._connection or (in_flight and not self._urgent):
                 return None
             frame, self._pending, self._urgent = self._pending, None, False
+            if frame is not None:
+                self._wanted = True          # the next is built while this one is painted
             return frame
 
     def acknowledged(self, connection: int, resync: list[str]) -> None:
-        """The board painted the last frame: build the next (charts in ``resync`` whole)."""
+        """The board painted the last frame: the one waiting goes next (``take``); charts in
+        ``resync`` are sent whole, so a frame built before this ack is dropped."""
         with self._lock:
             if connection != self._connection:
                 return
             if resync and self._builder is not None:
                 self._builder.resync(resync)
-            self._wanted = True
+                self._pending = None
+            if self._pending is None:
+                self._wanted = True
             self._acked_at = time.monotonic()
 
     # ----- the builders' side (trainer thread or a worker thread) -----------------------
@@ -238,7 +244,7 @@ class LiveChannel:
         return self._registry.playing()
 
     def wants_frame(self) -> bool:
-        """The board painted the last frame and the next is due (``frame_gap``)."""
+        """No frame waits to be sent and the next is due (``frame_gap``)."""
         if not (self._wanted and self._connection != 0):
             return False
         return time.monotonic() - self._built_at >= self.frame_gap()

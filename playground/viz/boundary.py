@@ -21,6 +21,12 @@ REGRESSION_SPLITS = ("train", "validation", "test")
 # The model's output is drawn as a pale tint (as TensorFlow Playground does), so that data
 # points in their class colour stay visible on the region of the same class.
 BACKGROUND_OPACITY = 0.6
+# While playing, the live board paints the picture of the layout image of this name on a
+# canvas under the plot (playground/ui/board/board.js, RASTER_IMAGE): a new picture then
+# repaints only that canvas, not plotly's whole SVG with every point. The figure's
+# backgrounds are transparent so the canvas shows through (the chart's box is white).
+RASTER_IMAGE = "np-raster"
+TRANSPARENT = "rgba(0,0,0,0)"
 
 
 # ----- checks --------------------------------------------------------------------------
@@ -237,7 +243,9 @@ def decision_boundary_figure(grid: GridView, splits: dict[str, SplitView],
     live: for a picture redrawn several times a second while training: the output is a
           picture in ``layout.images`` (same colours; no hover values) and the points do
           not name their predictions, so the traces stay the same from one refresh to the
-          next and the browser only swaps the picture (see ui/live_board.py).
+          next and the browser only swaps the picture; the picture is named RASTER_IMAGE
+          and the backgrounds are transparent (the live board paints it on a canvas under
+          the plot, see ui/board/canvases.js).
     title: instead of "Decision boundary"; note: plain text under the plot, one line per
           "\n" (e.g. where a slice holds the other inputs).
     equal_axes: one unit is as long on both axes (points); False for columns in
@@ -288,6 +296,7 @@ def decision_boundary_figure(grid: GridView, splits: dict[str, SplitView],
         layout["margin"]["b"] = 80 + 20 * _lines(note)
     if live:
         layout["images"] = [_heatmap_image(data.pop(0), layout_extra.get("coloraxis"))]
+        layout["paper_bgcolor"] = layout["plot_bgcolor"] = TRANSPARENT
     return theme.new_figure(data, layout)
 
 
@@ -312,7 +321,7 @@ def _heatmap_image(trace: dict, coloraxis: dict | None) -> dict:
     return {"source": png.data_uri(np.ascontiguousarray(pixels)), "xref": "x", "yref": "y",
             "x": left, "y": top, "sizex": right - left, "sizey": top - bottom,
             "sizing": "stretch", "xanchor": "left", "yanchor": "top", "layer": "below",
-            "opacity": trace.get("opacity", 1.0)}
+            "opacity": trace.get("opacity", 1.0), "name": RASTER_IMAGE}
 
 
 # ----- regression ------------------------------------------------------------------------

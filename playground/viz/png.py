@@ -47,6 +47,34 @@ def data_uri(pixels: np.ndarray) -> str:
     return "data:image/png;base64," + base64.b64encode(png_bytes(pixels)).decode("ascii")
 
 
+def pixels_of(uri: str) -> np.ndarray:
+    """A "data:image/png;base64,..." URI made by ``data_uri`` -> its (rows, cols, 3 or 4)
+    uint8 pixels (the live board paints them on a canvas: no image decode in the browser).
+    Only what ``png_bytes`` writes is read: one IDAT, 8-bit RGB/RGBA, no filtering; anything
+    else is a ValueError."""
+    prefix = "data:image/png;base64,"
+    try:
+        data = base64.b64decode(uri[len(prefix):]) if uri.startswith(prefix) else b""
+        if not data.startswith(SIGNATURE):
+            raise ValueError("not a PNG")
+        at, chunks = len(SIGNATURE), {}
+        while at + 8 <= len(data):
+            length, kind = struct.unpack(">I4s", data[at:at + 8])
+            chunks.setdefault(kind, data[at + 8:at + 8 + length])
+            at += 12 + length
+        cols, rows, depth, colour_type = struct.unpack(">IIBB", chunks[b"IHDR"][:10])
+        scanlines = np.frombuffer(zlib.decompress(chunks[b"IDAT"]), dtype=np.uint8)
+    except (ValueError, KeyError, struct.error, zlib.error):
+        raise ValueError("pixels_of reads the PNG data URIs of png.data_uri only.") from None
+    channels = {v: k for k, v in COLOUR_TYPES.items()}.get(colour_type)
+    if depth != 8 or channels is None or scanlines.size != rows * (1 + cols * channels):
+        raise ValueError("pixels_of reads 8-bit RGB/RGBA PNGs of png.data_uri only.")
+    scanlines = scanlines.reshape(rows, 1 + cols * channels)
+    if scanlines[:, 0].any():
+        raise ValueError("pixels_of reads unfiltered PNGs (png.data_uri) only.")
+    return scanlines[:, 1:].reshape(rows, cols, channels)
+
+
 def _hex_rgb(colour: str) -> tuple[int, int, int]:
     return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
 

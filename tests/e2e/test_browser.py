@@ -138,9 +138,22 @@ def stats_of(page, expression: str):
 
 
 def boundary_picture(page) -> str:
-    return page.evaluate("""(() => { const i = document.querySelector(
-        '.np-chart[data-key="output_chart"] .imagelayer image');
-        return i ? i.getAttribute('href') : ''; })()""")
+    """What the boundary's picture shows now: while playing the pixels of the board's canvas
+    under the plot (plotly's own <image> hidden), else plotly's <image>."""
+    return page.evaluate("""(() => {
+        const chart = document.querySelector('.np-chart[data-key="output_chart"]');
+        const canvas = chart.querySelector('canvas.np-raster');
+        if (canvas) {
+          const image = chart.querySelector('.imagelayer image');
+          if (image && image.style.visibility !== 'hidden') return 'both drawn';
+          const data = canvas.getContext('2d').getImageData(0, 0, canvas.width,
+                                                            canvas.height).data;
+          let hash = 0;
+          for (let i = 0; i < data.length; i += 7) hash = (hash * 31 + data[i]) | 0;
+          return 'canvas ' + hash;
+        }
+        const i = chart.querySelector('.imagelayer image');
+        return i ? 'image ' + i.getAttribute('href') : ''; })()""")
 
 
 def loss_lines(page) -> dict:
@@ -184,6 +197,11 @@ def test_the_board_streams_pause_stops_and_bad_sockets_are_refused(server_url, b
     epoch, picture = stats_of(page, "s.lastEpoch"), boundary_picture(page)
     wait_for(lambda: stats_of(page, "s.frames") >= frames + 10, 120, "ten stream frames")
     wait_for(lambda: boundary_picture(page) != picture, 90, "the boundary to change")
+    # while playing the picture is painted on the board's canvas under the points
+    canvas = wait_for(lambda: boundary_picture(page).startswith("canvas") and
+                      boundary_picture(page), 60, "the boundary on its canvas")
+    wait_for(lambda: boundary_picture(page) not in (canvas, "both drawn"), 60,
+             "the boundary's canvas to change")
     assert stats_of(page, "s.lastEpoch") > epoch
     assert stats_of(page, "s.updates") == runs, "a Streamlit run came in while playing"
     assert stats_of(page, "Object.values(s.created).every(n => n === 1)"), \
@@ -213,6 +231,7 @@ def test_the_board_streams_pause_stops_and_bad_sockets_are_refused(server_url, b
     wait_for(lambda: page.evaluate("""document.querySelector(
         '.np-chart[data-key="output_chart"] .heatmaplayer image') !== null"""), 30,
         "the whole boundary figure (hover values) once the pointer is over it")
+    assert not boundary_picture(page).startswith("canvas"), "plotly draws it: no canvas"
 
     token = page.evaluate("window.neuralPlayground.data.stream.token")
     origin = server_url.rstrip("/")

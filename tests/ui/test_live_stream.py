@@ -2,6 +2,7 @@
 route (served by uvicorn in a thread, driven by the ``websockets`` client)."""
 from __future__ import annotations
 
+import base64
 import gc
 import json
 import socket
@@ -10,6 +11,7 @@ import time
 import weakref
 from types import SimpleNamespace
 
+import numpy as np
 import pytest
 
 from playground.ui import live, live_stream
@@ -22,6 +24,9 @@ from playground.ui.live_stream import (
     same_origin,
 )
 from playground.ui.state import new_page_state
+from playground.viz import views
+from playground.viz.boundary import RASTER_IMAGE
+from tests.viz.png_decode import decode_data_uri
 
 
 def new_channel(state, registry=None, session_id="alive"):
@@ -122,7 +127,7 @@ class CountingBuilder:
         self.resynced = keys
 
 
-def test_a_frame_is_built_only_after_the_last_one_was_acknowledged():
+def test_one_frame_in_flight_and_one_built_ahead_at_most():
     state = new_page_state({})
     builder = CountingBuilder()
     channel = LiveChannel(state, "alive", lambda: builder, registry=LiveRegistry())
@@ -133,18 +138,30 @@ def test_a_frame_is_built_only_after_the_last_one_was_acknowledged():
         connection, _ = channel.attach(loop)
         assert channel.wants_frame()
         assert channel.publish()
-        assert not channel.wants_frame() and not channel.publish()   # not acknowledged
+        assert not channel.wants_frame() and not channel.publish()   # one waits already
         first = json.loads(channel.take(connection, in_flight=False))
-        assert first["n"] == 1 and channel.take(connection, in_flight=True) is None
+        assert first["n"] == 1
+        # while the first is painted, the next is built (once due) and waits for the ack
+        assert not channel.wants_frame()                  # not due yet
+        time.sleep(live_stream.FRAME_EVERY_S)
+        assert channel.wants_frame() and channel.publish()
+        assert not channel.wants_frame() and not channel.publish()   # one ahead at most
+        assert channel.take(connection, in_flight=True) is None
+        channel.acknowledged(connection, [])
+        assert not channel.wants_frame()                  # the waiting one goes first
+        assert json.loads(channel.take(connection, in_flight=False))["n"] == 2
         assert channel.publish(force=True) and channel.publish(force=True)   # Pause, Step
         # only the newest waits, and an answer to Pause or Step goes out at once
-        assert json.loads(channel.take(connection, in_flight=True))["n"] == 3
+        assert json.loads(channel.take(connection, in_flight=True))["n"] == 4
         time.sleep(live_stream.FRAME_EVERY_S)
+        assert channel.publish()
+        # a chart to send whole: the frame built before that ack is dropped, a new one built
         channel.acknowledged(connection, ["loss_chart"])
         assert builder.resynced == ["loss_chart"]
-        assert channel.wants_frame()
-        assert channel.publish()
-        assert channel.take(connection, in_flight=True) is None      # one frame ahead
+        assert channel.take(connection, in_flight=False) is None
+        time.sleep(live_stream.FRAME_EVERY_S)
+        assert channel.wants_frame() and channel.publish()
+        assert json.loads(channel.take(connection, in_flight=False))["n"] == 6
         assert channel.take(connection + 1, in_flight=False) is None  # an old socket
         assert channel.detach(connection) and not channel.wants_frame()
     finally:
@@ -236,7 +253,18 @@ def test_frames_swap_pictures_and_extend_curves_after_a_whole_first_frame():
         output = frame["charts"]["output_chart"]
         assert set(output) == {"base", "drawn", "relayout"}
         assert output["base"] == first["charts"]["output_chart"]["base"]
-        assert output["relayout"]["images"][0]["source"].startswith("data:image/png;base64,")
+        # the boundary's picture comes as its pixels (the board paints them on a canvas
+        # under the plot): the very pixels of the PNG a whole live figure would show
+        image = output["relayout"]["images"][0]
+        assert "source" not in image and image["name"] == RASTER_IMAGE
+        raster = image["raster"]
+        pixels = np.frombuffer(base64.b64decode(raster["data"]), dtype=np.uint8).reshape(
+            raster["rows"], raster["cols"], raster["channels"])
+        whole = views.draw("boundary", state.session.snapshot(), views.ViewOptions(live=True))
+        if frame is third:
+            np.testing.assert_array_equal(
+                pixels, decode_data_uri(whole.layout.images[0].source))
+        assert pixels.shape == (40, 40, 3) and pixels.std() > 0
     assert second["charts"]["output_chart"]["relayout"] != \
         third["charts"]["output_chart"]["relayout"]
     assert second["charts"]["output_chart"]["drawn"] != \

@@ -6,6 +6,8 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
+from playground.viz import boundary
+
 
 def non_finite_paths(obj, path: str = "") -> list[str]:
     """Paths inside a figure dict that hold NaN or infinity (None gaps are fine)."""
@@ -37,7 +39,13 @@ def assert_sound(fig: go.Figure) -> None:
     assert layout.get("uirevision"), "uirevision keeps zoom across refreshes"
     assert layout["font"]["size"] >= 14
     assert layout["title"]["font"]["size"] == 18
-    assert layout["paper_bgcolor"] == "white"
+    rasters = [image for image in layout.get("images", [])
+               if image.get("name") == boundary.RASTER_IMAGE]
+    if rasters:     # the live board paints this picture on a canvas under the plot
+        assert len(rasters) == 1 and layout["paper_bgcolor"] == layout["plot_bgcolor"] == \
+            boundary.TRANSPARENT
+    else:
+        assert layout["paper_bgcolor"] == "white"
 
 
 def traces_of(fig: go.Figure, kind: str) -> list:

@@ -68,3 +68,19 @@ def test_missing_values_and_an_empty_range_stay_drawable():
                                png.colour_table(theme.DIVERGING))
     assert tuple(pixels[0, 0]) == tuple(pixels[0, 1]) == png.NAN_COLOUR
     assert tuple(pixels[0, 2]) == (0xE8, 0xEA, 0xEB)                 # no span: the middle
+
+
+@settings(max_examples=20, deadline=None)
+@given(rows=st.integers(1, 25), cols=st.integers(1, 25), channels=st.sampled_from([3, 4]),
+       seed=st.integers(0, 2**16))
+def test_the_live_board_gets_back_the_pixels_of_a_picture(rows, cols, channels, seed):
+    # pixels_of reads what data_uri wrote (the canvas of the live board paints them)
+    pixels = np.random.default_rng(seed).integers(0, 256, (rows, cols, channels), np.uint8)
+    np.testing.assert_array_equal(png.pixels_of(png.data_uri(pixels)), pixels)
+
+
+def test_only_our_own_pictures_are_read_back():
+    for bad in ("", "data:image/png;base64,", "data:image/jpeg;base64,/9j/",
+                "data:image/png;base64," + "iVBORw0KGgo" * 3):
+        with pytest.raises(ValueError, match="pixels_of"):
+            png.pixels_of(bad)

@@ -5,7 +5,8 @@
 // pictures swapped, curves extended; each is applied at the next animation frame and
 // acknowledged at once, so the server builds the next while the browser paints.
 // Play, Pause and Step clicks go through the stream when it is open; the board then asks
-// Streamlit for one run so the buttons show the new state. Loaded after loader.js.
+// Streamlit for one run so the buttons show the new state. Loaded after loader.js and
+// canvases.js (the curves and the boundary picture drawn on canvases while playing).
 
 const ASK_AGAIN_MS = 3000;       // without a stream: no refresh this long after asking
 const SHOWN_FALLBACK_MS = 2500;  // ask_when_shown: ask after this long even if not drawn
@@ -259,6 +260,7 @@ function applyUpdate(Plotly, div, update, stats, key, playing) {
       if (playing) data = takeCurves(div, data);
       else div.npCurves = null;
     }
+    clearRaster(div);
     Plotly.react(div, data, update.figure.layout, PLOT_CONFIG);
     drawCurves(div);
     div.npDrawn = null;
@@ -288,7 +290,9 @@ function applyUpdate(Plotly, div, update, stats, key, playing) {
       }
     } else if (update.relayout) {
       const {images, shapes, ...rest} = update.relayout;
-      const swapped = images && swapImages(div, images);
+      const swapped = images && swapImages(div, images, stats);
+      // pixels for a canvas fit only a chart drawn with that image: send it whole
+      if (images && !swapped && images.some((image) => image.raster)) return false;
       const layout = {...rest};
       if (images && !swapped) layout.images = images;
       if (shapes && JSON.stringify(shapes) !== JSON.stringify(div.layout.shapes || [])) {
@@ -307,18 +311,7 @@ function applyUpdate(Plotly, div, update, stats, key, playing) {
   return true;
 }
 
-// ----- curves on a canvas ------------------------------------------------------------------
-// A plotly redraw of growing curves costs the browser 40-150 ms (its whole pipeline runs
-// for a few points more), which would stall every other picture. While playing, the
-// curves' points stay on the board (div.npCurves: x[trace], y[trace]) and are drawn on a
-// canvas over the plot, through plotly's own axes; plotly keeps one empty point per
-// trace (its legend entry). Paused, plotly gets the points back (hover values).
-function takeCurves(div, traces) {
-  div.npCurves = {x: traces.map((t) => Array.from(t.x || [])),
-                  y: traces.map((t) => Array.from(t.y || []))};
-  return traces.map((t) => ({...t, x: [null], y: [null]}));
-}
-
+// ----- curves handed back to plotly (canvases.js draws them while playing) ---------------
 function handBackCurves(Plotly, div) {
   const curves = div.npCurves;
   div.npCurves = null;
@@ -338,86 +331,16 @@ function changedLayout(layout, wanted) {
   return Object.keys(changed).length ? changed : null;
 }
 
-function clearCurves(div) {
-  const canvas = div.querySelector(':scope > canvas.np-curves');
-  if (canvas) canvas.remove();
-}
-
-function dashPattern(dash, width) {
-  // plotly's dash styles (its Drawing.dashStyle), in px for a line this wide
-  const w = Math.max(width, 3);
-  return {dot: [w, w], dash: [3 * w, 3 * w], longdash: [5 * w, 5 * w],
-          dashdot: [3 * w, w, w, w], longdashdot: [5 * w, 2 * w, w, 2 * w]}[dash] || [];
-}
-
-function drawCurves(div) {
-  const curves = div.npCurves, full = div._fullLayout;
-  if (!curves || !full || !div.data) { clearCurves(div); return; }
-  let canvas = div.querySelector(':scope > canvas.np-curves');
-  if (!canvas) {
-    canvas = document.createElement('canvas');
-    canvas.className = 'np-curves';
-    div.appendChild(canvas);
-  }
-  const ratio = window.devicePixelRatio || 1, w = full.width, h = full.height;
-  if (canvas.width !== Math.round(w * ratio) || canvas.height !== Math.round(h * ratio)) {
-    canvas.width = Math.round(w * ratio);
-    canvas.height = Math.round(h * ratio);
-    canvas.style.width = w + 'px';
-    canvas.style.height = h + 'px';
-  }
-  const ctx = canvas.getContext('2d');
-  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-  ctx.clearRect(0, 0, w, h);
-  div.data.forEach((trace, i) => {
-    const xs = curves.x[i], ys = curves.y[i];
-    const xa = full['xaxis' + (trace.xaxis || 'x').slice(1)];
-    const ya = full['yaxis' + (trace.yaxis || 'y').slice(1)];
-    if (!xs || !xa || !ya || trace.visible === false) return;
-    const log = ya.type === 'log';
-    const line = trace.line || {}, marker = trace.marker || {};
-    ctx.save();
-    ctx.beginPath();
-    ctx.rect(xa._offset, ya._offset, xa._length, ya._length);
-    ctx.clip();
-    ctx.strokeStyle = line.color || '#444';
-    ctx.lineWidth = line.width || 2;
-    ctx.lineJoin = 'round';
-    ctx.setLineDash(dashPattern(line.dash, ctx.lineWidth));
-    const points = [];
-    ctx.beginPath();
-    let open = false;
-    for (let k = 0; k < xs.length; k++) {
-      const y = ys[k];
-      if (y === null || y === undefined || !isFinite(y) || (log && y <= 0)) { open = false; continue; }
-      const px = xa._offset + xa.c2p(xs[k]), py = ya._offset + ya.c2p(y);
-      if (open) ctx.lineTo(px, py); else ctx.moveTo(px, py);
-      open = true;
-      points.push(px, py);
-    }
-    ctx.stroke();
-    if ((trace.mode || '').includes('markers')) {
-      ctx.fillStyle = marker.color || ctx.strokeStyle;
-      const r = (marker.size || 6) / 2;
-      for (let k = 0; k < points.length; k += 2) {
-        ctx.beginPath();
-        ctx.arc(points[k], points[k + 1], r, 0, 2 * Math.PI);
-        ctx.fill();
-      }
-    }
-    ctx.restore();
-  });
-}
-
-function swapImages(div, images) {
+function swapImages(div, images, stats) {
   // The pictures of a chart whose images stay where they are (the decision boundary, the
-  // network's nodes): set each <image>'s source in place, far cheaper than a relayout.
+  // network's nodes): set each <image>'s source in place, far cheaper than a relayout;
+  // the image named RASTER_IMAGE is painted on a canvas under the plot (canvases.js).
   // plotly.js binds each <image> element to its image's options (with _index).
   const current = div.layout.images || [];
   if (current.length !== images.length) return false;
   for (let i = 0; i < images.length; i++) {
-    const {source, ...place} = images[i];
-    const {source: oldSource, ...oldPlace} = current[i];
+    const {source, raster, ...place} = images[i];
+    const {source: oldSource, raster: oldRaster, ...oldPlace} = current[i];
     if (JSON.stringify(place) !== JSON.stringify(oldPlace)) return false;
   }
   const elements = [...div.querySelectorAll('.imagelayer image')];
@@ -429,6 +352,11 @@ function swapImages(div, images) {
   for (const element of elements) {
     const i = element.__data__._index;
     const source = images[i].source;
+    if (images[i].raster) {           // its pixels, for the canvas under the plot
+      setRaster(div, images[i]);
+      stats.rasters = (stats.rasters || 0) + 1;
+      continue;
+    }
     if (element._imgSrc === source) continue;
     element.setAttribute('href', source);
     element.setAttributeNS('http://www.w3.org/1999/xlink', 'xlink:href', source);
@@ -576,7 +504,8 @@ function resizeWithBox(div) {
       // the layout) cannot be resized: plotly would reject "Resize must be passed a
       // displayed plot div element". It is fitted again once it is back.
       if (!div.isConnected || div.offsetParent === null) { width = 0; return; }
-      window.Plotly.Plots.resize(div).then(() => drawCurves(div)).catch(() => { width = 0; });
+      window.Plotly.Plots.resize(div).then(() => { drawCurves(div); paintRaster(div); })
+        .catch(() => { width = 0; });
     });
   }).observe(div);
 }
@@ -590,6 +519,7 @@ function draw(Plotly, div, stats) {
   const {images, shapes, ...rest} = figure.layout;
   const dataText = JSON.stringify(figure.data);
   const restText = JSON.stringify(rest);
+  clearRaster(div);                 // plotly draws this figure's own picture
   if (div.data && dataText === div.npDataText && restText === div.npRestText) {
     // Only pictures and shapes changed: swapping them costs plotly about a millisecond,
     // a full react tens of ms.
