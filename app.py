@@ -30,11 +30,18 @@ if __name__ == "__main__":       # Streamlit runs the page (also AppTest.from_fi
 else:                            # `streamlit run app.py` (or uvicorn app:app) imports this
     import threading
 
+    from playground.ui import first_picture
     from playground.ui.housekeeping import lifespan
     from playground.ui.live_stream import stream_routes
 
-    # the live stream's routes; a task that gives closed tabs' memory back (housekeeping)
-    app = st.App(Path(__file__).resolve(), routes=stream_routes(), lifespan=lifespan)
+    # the live stream's routes, "/" with the first picture in it; a task that gives closed
+    # tabs' memory back (housekeeping)
+    app = st.App(Path(__file__).resolve(), routes=[first_picture.index_route(),
+                                                   *stream_routes()], lifespan=lifespan)
+
+    # the first picture of "/" is made before the server answers (about half a second on
+    # an idle machine), so even the first visit gets it at its first paint
+    first_picture.warm()
 
     def _warm_up() -> None:
         from playground.ui.live import warm_up

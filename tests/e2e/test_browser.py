@@ -250,6 +250,29 @@ def test_the_board_streams_pause_stops_and_bad_sockets_are_refused(server_url, b
              "the closed tab's token to be refused")
 
 
+def test_the_first_paint_shows_the_boundary_and_the_board_takes_over(server_url, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    # what the page showed when its HTML was parsed, before any of Streamlit's scripts ran
+    page.add_init_script("""document.addEventListener('DOMContentLoaded', () => {
+        const first = document.querySelector('#np-first');
+        window.__first = first ? {circles: first.querySelectorAll('svg circle').length,
+                                  image: !!first.querySelector('svg image'),
+                                  width: first.getBoundingClientRect().width} : null; });""")
+    page.goto(server_url)
+    page.wait_for_function("window.neuralPlayground && window.neuralPlayground.stats"
+                           " && window.neuralPlayground.stats.t.drawn > 0", timeout=90_000)
+    first = page.evaluate("window.__first")
+    assert first and first["image"] and first["circles"] > 100 and first["width"] > 0
+    # the board drew its own chart: the first picture is gone
+    assert page.evaluate("document.querySelector('#np-first') === null")
+    # a link with settings shows another experiment: no first picture
+    page.goto(server_url + "?dataset=spiral")
+    page.wait_for_function("window.neuralPlayground && window.neuralPlayground.stats"
+                           " && window.neuralPlayground.stats.t.drawn > 0", timeout=90_000)
+    assert page.evaluate("window.__first") is None
+    page.close()
+
+
 # viewport, device pixels per CSS pixel (1.25: the browser zoomed to 125 %), the charts
 # that must be on screen without scrolling
 SCREENS = {"1280x720": ({"width": 1280, "height": 720}, 1.0,

@@ -263,6 +263,7 @@ function applyUpdate(Plotly, div, update, stats, key, playing) {
     clearRaster(div);
     Plotly.react(div, data, update.figure.layout, PLOT_CONFIG);
     drawCurves(div);
+    firstDrawn(stats);
     div.npDrawn = null;
     div.npDataText = JSON.stringify(data);
     const {images, shapes, ...rest} = update.figure.layout;
@@ -543,5 +544,14 @@ function draw(Plotly, div, stats) {
   stats.keyMs[next.key] = (stats.keyMs[next.key] || 0) + spent;
   stats.refreshes += 1;
   stats.perKey[next.key] = (stats.perKey[next.key] || 0) + 1;
-  if (!stats.t.drawn) stats.t.drawn = Math.round(performance.now());
+  firstDrawn(stats);
+}
+
+function firstDrawn(stats) {
+  // the board's first chart is on screen: the page's first picture (first_picture.html)
+  // has done its job
+  if (stats.t.drawn) return;
+  stats.t.drawn = Math.round(performance.now());
+  const first = document.getElementById('np-first');
+  if (first) first.remove();
 }
