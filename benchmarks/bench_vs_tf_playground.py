@@ -49,15 +49,20 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 WATCH = r"""
 window.__bench = {frames: 0, changed: {}, blank: 0, lastChange: 0, last: {}, sig: {}};
 (function () {
-  // a digest of a canvas's pixels, reading every stride-th byte (97: a picture that changes
-  // everywhere, TF Playground's heatmap; 13: our loss curves, a few new pixels per frame)
-  function canvasSig(canvas, stride = 97) {
+  // A digest of what a canvas shows: the canvas scaled down onto a fixed 96 x 96 probe,
+  // every byte of that. The same small cost for any canvas, ours or theirs (reading a whole
+  // big canvas back on every frame allocated megabytes a second: the page then spent its
+  // time in garbage collection); a new line segment or a changed picture changes it.
+  const probe = document.createElement('canvas');
+  probe.width = probe.height = 96;
+  const probeContext = probe.getContext('2d', {willReadFrequently: true});
+  function canvasSig(canvas) {
     if (!canvas || !canvas.width) return null;
-    const ctx = canvas.getContext('2d');
-    const w = canvas.width, h = canvas.height;
-    const data = ctx.getImageData(0, 0, w, h).data;
+    probeContext.clearRect(0, 0, 96, 96);
+    probeContext.drawImage(canvas, 0, 0, 96, 96);
+    const data = probeContext.getImageData(0, 0, 96, 96).data;
     let hash = 0;
-    for (let i = 0; i < data.length; i += stride) hash = (hash * 31 + data[i]) | 0;
+    for (let i = 0; i < data.length; i++) hash = (hash * 31 + data[i]) | 0;
     return hash;
   }
   function attr(el, name) { return el ? el.getAttribute(name) : null; }
@@ -79,7 +84,7 @@ window.__bench = {frames: 0, changed: {}, blank: 0, lastChange: 0, last: {}, sig
         (p) => (attr(p, 'd') || '').length + (attr(p, 'style') || '').slice(0, 40)).join('') : null,
       // plotly's lines, or (while playing) the board's canvas of them
       loss: loss ? [...loss.querySelectorAll('.scatterlayer path.js-line')].map(
-        (p) => attr(p, 'd')).join('|') + canvasSig(loss.querySelector('canvas.np-curves'), 13)
+        (p) => attr(p, 'd')).join('|') + canvasSig(loss.querySelector('canvas.np-curves'))
         : null,
       epoch: epoch ? epoch.textContent : null,
     };

@@ -333,18 +333,22 @@ def _label_traces(columns: list[_Column]) -> list[dict]:
     return traces
 
 
-def _title(columns: list[_Column], grid: GridView | None, sample: SampleView | None) -> str:
-    """"Network", what the nodes show when it is one example, and with short headers
-    the shared activation (which the headers then leave out)."""
-    parts = ["Network"]
+def _title(columns: list[_Column], grid: GridView | None, sample: SampleView | None
+           ) -> tuple[str, str]:
+    """(title, subtitle): "Network" and with short headers the shared activation (which
+    the headers then leave out); under it, smaller, what the nodes show when it is one
+    example and how many units are drawn (one line would run past a narrow chart's edge,
+    e.g. at 125 % browser zoom)."""
+    title = "Network"
     activation = shared_activation(columns) if len(columns) >= SHORT_HEADERS_FROM else None
     if activation:
-        parts.append(f"{len(columns) - 2} hidden layers, {activation}")
+        title += f": {len(columns) - 2} hidden layers, {activation}"
+    details = []
     if grid is None and sample is not None:
-        parts.append(sample.name)
+        details.append(sample.name)
     if sum(c.units > c.shown for c in columns) > 1:      # the nodes say only "+N"
-        parts.append(f"{MAX_NODES} units of each layer drawn")
-    return parts[0] + (": " + "; ".join(parts[1:]) if len(parts) > 1 else "")
+        details.append(f"{MAX_NODES} units of each layer drawn")
+    return title, "; ".join(details)
 
 
 def network_figure(layers: list[LayerView], grid: GridView | None,
@@ -384,15 +388,19 @@ def network_figure(layers: list[LayerView], grid: GridView | None,
     x_range = [-NODE / 2 - label_room, columns[-1].x + NODE / 2 + 0.8]   # room for headers
     y_range = [bottom, top]
     height = int(np.clip(90 + PX_PER_UNIT * (y_range[1] - y_range[0]), 300, 760))
+    title, subtitle = _title(columns, grid, sample)
     layout = theme.base_layout(
-        _title(columns, grid, sample), revision="network", height=height,
+        title, revision="network", height=height,
         xaxis=theme.hidden_axis(range=x_range, constrain="domain"),
         yaxis=theme.hidden_axis(range=y_range, scaleanchor="x", scaleratio=1,
                                 constrain="domain", constraintoward="top"),
         showlegend=False, hovermode="closest",
     )
     short = len(columns) >= SHORT_HEADERS_FROM
-    layout["margin"] = {"l": 10, "r": 10, "t": 58 if short else 78, "b": 6}
+    layout["margin"] = {"l": 10, "r": 10, "b": 6,
+                        "t": (58 if short else 78) + (theme.SUBTITLE_PX if subtitle else 0)}
+    if subtitle:
+        layout["title"]["subtitle"] = theme.subtitle(subtitle)
     layout["annotations"] = _headers(columns)
     layout["images"] = images
     layout["shapes"] = edge_shapes + [_outline_shape(columns)]

@@ -88,13 +88,14 @@ def image_samples_figure(X: np.ndarray, y_true: np.ndarray, y_pred: np.ndarray,
                  "hovertemplate": "%{text}<extra></extra>"})
     n_wrong = int(wrong.sum())
     layout = theme.base_layout(
-        f"Samples: true → predicted ({n_wrong} of {count} wrong, in red)",
+        "Samples: true → predicted",
         revision="images", height=ROW_PX * rows + 70, showlegend=False,
         xaxis=theme.hidden_axis(range=[-0.5, cols * cell_w - gap - 0.5], constrain="domain"),
         yaxis=theme.hidden_axis(range=[rows * cell_h - 0.5, -0.5], scaleanchor="x",
                                 scaleratio=1, constrain="domain"),
         hovermode="closest")
-    layout["margin"] = {"l": 10, "r": 10, "t": 50, "b": 10}
+    layout["margin"] = {"l": 10, "r": 10, "t": 50 + theme.SUBTITLE_PX, "b": 10}
+    layout["title"]["subtitle"] = theme.subtitle(f"{n_wrong} of {count} wrong, in red")
     if count == 0:
         layout["annotations"] = [theme.message_annotation("No images to show")]
     return theme.new_figure(data, layout)

@@ -319,6 +319,35 @@ def test_a_preset_fits_a_projector_without_scrolling(server_url, browser, screen
     page.close()
 
 
+_TITLES_JS = """() => [...document.querySelectorAll('.np-chart')].flatMap((chart) => {
+  const box = chart.getBoundingClientRect();
+  return [...chart.querySelectorAll('.infolayer text[class^="gtitle"]')].map((t) => {
+    const r = t.getBoundingClientRect();
+    return {key: chart.dataset.key, text: t.textContent, inside: r.width > 0 &&
+            r.left >= box.left - 1 && r.right <= box.right + 1};
+  });
+})"""
+
+
+@pytest.mark.parametrize("preset", ["cnn_digits", "sigmoid_deep"])
+def test_chart_titles_fit_their_charts_at_125_percent_zoom(server_url, browser, preset):
+    """A 1280 x 720 projector at 125 % browser zoom: every chart's title and the line under
+    it lie inside the chart (the CNN's network title ran past its edge)."""
+    viewport, scale, _ = SCREENS["1280x720 at 125%"]
+    page = browser.new_page(viewport=viewport, device_scale_factor=scale)
+    page.goto(f"{server_url}?preset={preset}")
+    page.wait_for_selector('[data-testid="stSidebar"] .stSelectbox', timeout=60_000)
+    page.wait_for_selector('.np-chart[data-key="network_chart"] .main-svg', timeout=60_000)
+    time.sleep(1.0)
+    titles = page.evaluate(_TITLES_JS)
+    assert {t["key"] for t in titles} >= {"network_chart", "output_chart"}, titles
+    # (the detail chart's sentences under its title are the detail panel's to wrap)
+    outside = [(t["key"], t["text"]) for t in titles
+               if not t["inside"] and t["key"] != "detail_chart"]
+    page.close()
+    assert outside == []
+
+
 def test_choosing_a_preset_raises_no_error_in_the_browser(server_url, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     errors = []

@@ -120,7 +120,7 @@ def test_image_gallery_places_each_image_and_marks_mistakes(rng):
     assert labels.text[1] == f"{y_true[1]} → {y_pred[1]}"
     colours = labels.textfont.color
     assert [k for k, c in enumerate(colours) if c == theme.WRONG] == [1, 5]
-    assert "2 of 12 wrong" in fig.layout.title.text
+    assert "2 of 12 wrong" in fig.layout.title.subtitle.text   # under the title
     frames = [t for t in fig.data if t.name == "wrong"][0]
     assert list(frames.x).count(None) == 2
     # every shown image sits somewhere in the mosaic, exactly

@@ -180,7 +180,7 @@ def test_conv_and_recurrent_nodes_show_one_example_not_blank_tiles(snapshots):
                    for t in layer_tiles), f"{case}: every tile is one flat colour"
         expected = snap.sample.maps[first.name][::-1, :, 0]
         assert tiles[inputs].shape[:2] == expected.shape
-        assert snap.sample.name in figure.layout.title.text
+        assert snap.sample.name in figure.layout.title.subtitle.text   # under the title
 
 
 # At 1280 x 720 with the sidebar open the detail chart is about 490 px wide and the main
