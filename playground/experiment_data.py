@@ -86,6 +86,14 @@ class PreparedData:
         return 1 if y.ndim == 1 else int(y.shape[1])
 
     @property
+    def unused_columns(self) -> set[str]:
+        """A table's columns dropped on the training rows (e.g. constant there): in the
+        dataset's X, but not among the network's inputs."""
+        if self.imputer is None:
+            return set()
+        return {c.name for c, why in zip(self.imputer.columns, self.imputer.dropped) if why}
+
+    @property
     def one_input_regression(self) -> bool:
         """One input column to one number (line, sine, a one-column CSV): the data a fitted
         curve (and, for a linear model, a fitted line) can be drawn for."""
@@ -161,10 +169,16 @@ def prepare(cfg: ExperimentConfig, dataset: Dataset,
         feature_names = list(feature_names)
     elif dataset.columns is not None:
         # gap fill values and categories: from the training rows alone
-        imputer = pdata.TableImputer(dataset.columns, _fill_strategy(dataset.missing))
+        # gap fill values, categories, and which columns are used at all
+        imputer = pdata.TableImputer(dataset.columns, _fill_strategy(dataset.missing),
+                                     dataset.max_categories)
         imputer.fit(raw["train"].X)
         report = imputer.report({name: imputer.missing_counts(raw[name].X)
                                  for name in SPLIT_NAMES if len(raw[name].y)})
+        if not imputer.used_columns:
+            raise ExperimentError(
+                "No input column is left to learn from in the training rows: "
+                + " ".join(report[:5]) + " Add columns that could explain the target.")
         feature_names = imputer.feature_names(list(dataset.feature_names))
     else:
         feature_names = list(dataset.feature_names)

@@ -82,7 +82,8 @@ def network_importance(prepared, model, repeats: int = DEFAULT_REPEATS, seed: in
         rows = np.sort(np.random.default_rng(seed).choice(len(X), MAX_ROWS, replace=False))
         X, y = X[rows], y[rows]
     names = list(prepared.dataset.feature_names)
-    groups = column_groups(names, table_columns(names))
+    unused = prepared.unused_columns         # dropped on the training rows: no inputs
+    groups = [g for g in column_groups(names, table_columns(names)) if g[0] not in unused]
     if prepared.task == "classification":
         metric = "accuracy"
 

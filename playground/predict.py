@@ -73,22 +73,27 @@ def encode_rows(frame: pd.DataFrame, prepared, missing: str = "mean"
     (False: a gap left unfilled under missing="drop") and the notes."""
     dataset = prepared.dataset
     columns = table_columns(list(dataset.feature_names))
-    found = _match_columns(frame, columns)
-    missing_columns = [c["name"] for c in columns if c["name"] not in found]
+    unused = getattr(prepared, "unused_columns", set())   # dropped on the training rows
+    found = _match_columns(frame, [c for c in columns if c["name"] not in unused])
+    missing_columns = [c["name"] for c in columns
+                       if c["name"] not in found and c["name"] not in unused]
     if missing_columns:
         plural = "s" if len(missing_columns) > 1 else ""
+        inputs = [c["name"] for c in columns if c["name"] not in unused]
         raise DataError(f"The file has no column{plural} {_names(missing_columns)}; the network "
-                        f"was trained on {_names([c['name'] for c in columns])}. Add the "
-                        f"missing column{plural} (same "
-                        f"names as in the training file).")
+                        f"was trained on {_names(inputs)}. Add the missing column{plural} "
+                        f"(same names as in the training file).")
     notes = _ignored_columns(frame, found, dataset.target_name)
     train = np.asarray(prepared.splits["train"].X_original, dtype=np.float64)
     X = np.zeros((len(frame), len(dataset.feature_names)), dtype=np.float32)
     gaps = np.zeros(len(frame), dtype=bool)
     problems, at = [], 0
     for column in columns:
-        series = frame[found[column["name"]]]
         width = 1 if column["type"] == "number" else len(column["categories"])
+        if column["name"] in unused:      # not an input: zeros the network never sees
+            at += width
+            continue
+        series = frame[found[column["name"]]]
         block = train[:, at:at + width]
         if column["type"] == "number":
             values, problem = _numbers(series, column["name"], notes)

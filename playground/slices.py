@@ -20,8 +20,9 @@ def number_inputs(prepared) -> list[str]:
     from playground.export.description import table_columns
     if prepared.kind != "table" or prepared.autoencoder:
         return []
+    unused = prepared.unused_columns
     return [c["name"] for c in table_columns(list(prepared.dataset.feature_names))
-            if c["type"] == "number"]
+            if c["type"] == "number" and c["name"] not in unused]
 
 
 def slice_axes(prepared, x_name: str = "", y_name: str = "") -> tuple[str, str] | None:

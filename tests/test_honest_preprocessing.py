@@ -123,3 +123,69 @@ def test_percentages_are_numbers_and_the_report_names_the_file():
     assert any("Read 'share' as numbers in percent" in line for line in report)
     ds = load_csv(b"rate,y\n26.9%,1\n3 %,2\n50,3\n-1.5%,4\n")
     np.testing.assert_allclose(ds.X[:, 0], [26.9, 3, 50, -1.5], rtol=1e-6)
+
+
+COLUMNS = ("x", "steady", "row_id", "city", "shop", "note", "price")
+
+
+def _decision_rows(test_rows: set[int]) -> list[list[str]]:
+    """Rows whose columns are judged on the training rows: 'steady' is 5 in every row,
+    'row_id' a different whole number in every row, 'city' 15 cities, 'shop' 25 shops
+    (more than the 20 categories one-hot encoding takes), 'note' empty in every row."""
+    rng = np.random.default_rng(4)
+    return [[f"{rng.normal():.3f}", "5", f"{i + 1}", f"city{i % 15}", f"shop{i % 25}", "",
+             f"{rng.normal(10, 3):.3f}"] for i in range(N_ROWS)]
+
+
+def _decisions(session) -> tuple[list[str], set[str]]:
+    """(the network's input columns, the columns the report says were dropped)."""
+    dropped = {line.split("'")[1] for line in session.data_report
+               if line.startswith("Dropped column '")}
+    return list(session.prepared.feature_names), dropped
+
+
+def test_changing_only_test_rows_changes_no_column_decision():
+    def raw(rows):
+        return ("{}\n".format(",".join(COLUMNS)) + "\n".join(",".join(r) for r in rows)).encode()
+
+    rows = _decision_rows(set())
+    test_rows = _split_rows(raw(rows), "test")
+    changed = [list(r) for r in rows]
+    for k, i in enumerate(test_rows):
+        # in the whole file 'steady' is no longer constant, 'row_id' has repeats, 'city'
+        # has 15 + 12 = 27 values (more than 20), 'shop' fewer, 'note' has values
+        changed[i][1:6] = [f"{7 + k}", "1", f"elsewhere{k}", "shop0", f"note {k % 2}"]
+    before, after = _session(raw(rows)), _session(raw(changed))
+    used, dropped = _decisions(before)
+    assert used[0] == "x" and not any(f.startswith(("shop", "note", "steady", "row_id"))
+                                      for f in used)
+    assert sum(f.startswith("city=") for f in used) == 15
+    assert dropped == {"steady", "row_id", "shop", "note"}
+    assert _decisions(after) == (used, dropped)
+    # each drop is explained in plain words, from the training rows where the file differs
+    report = "\n".join(after.data_report)
+    for words in ("'steady': it holds the same value (5) in every training row",
+                  "'row_id': a different whole number in every training row, like a row id",
+                  "'shop': 22 different text values in the training rows, more than the 20",
+                  "'note': every value is missing in the training rows"):
+        assert f"Dropped column {words}" in report, report
+    # the network's inputs and everything fitted for them are the same
+    fitted = [_fitted(session.prepared) for session in (before, after)]
+    for values in fitted:
+        values["fill"] = [c for c in values["fill"]["columns"] if not c["dropped"]]
+    assert fitted[0] == fitted[1]
+
+
+def test_a_column_is_judged_on_the_training_rows_not_the_file():
+    """The other way round: a column constant in the training rows only is dropped; the
+    same column constant nowhere is kept (so the test above can fail)."""
+    def raw(rows):
+        return ("{}\n".format(",".join(COLUMNS)) + "\n".join(",".join(r) for r in rows)).encode()
+
+    rows = _decision_rows(set())
+    train = set(_split_rows(raw(rows), "train").tolist())
+    for i, row in enumerate(rows):
+        row[1] = "5" if i in train else f"{i}"
+    assert "steady" not in _session(raw(rows)).prepared.feature_names
+    rows[min(train)][1] = "6"
+    assert "steady" in _session(raw(rows)).prepared.feature_names

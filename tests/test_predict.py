@@ -132,3 +132,17 @@ def test_points_and_images(tmp_path):
         predict(digits, pd.DataFrame({"a": [1]}))
     with pytest.raises(DataError, match="no data rows"):
         predict_new_rows(points.prepared, points.model, b"x1,x2\n")
+
+
+def test_a_column_dropped_on_the_training_rows_is_not_needed():
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"x": rng.normal(size=80), "shop": [f"s{i % 30}" for i in range(80)],
+                          "y": rng.normal(size=80)})
+    session = TrainingSession(ExperimentConfig(dataset="csv", hidden_layers=(3,)),
+                              csv_bytes=csv_bytes(frame))
+    assert session.prepared.unused_columns == {"shop"}     # 30 shops in training: too many
+    result = predict(session, frame[["x"]])
+    np.testing.assert_allclose(result.table["predicted y"], own_predictions(session, slice(None)),
+                               rtol=1e-5)
+    assert "Ignored 1 column the network does not use: 'shop'." in \
+        predict(session, frame).notes

@@ -21,6 +21,9 @@ PERCENT = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)\s*%$")     # "26.9%": kept as 26.
 DATE_LIKE = re.compile(r"^(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})"
                        r"([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$")
 DATE_SHARE = 0.9   # a text column is a date column when this share of its values look like dates
+# A text column with more than max_categories values in the file is still encoded (its
+# training rows may hold fewer) unless it holds more than this many times as many.
+ENCODE_FACTOR = 5
 
 
 @dataclass
@@ -30,6 +33,7 @@ class Column:
     name: str
     values: pd.Series          # float64 for numbers; object strings (NaN missing) for categories
     categorical: bool
+    id_like: bool = False      # a number column named like a row id (see ``id_like``)
 
 
 def text_values(series: pd.Series) -> pd.Series:
@@ -134,7 +138,14 @@ def _row_number(label) -> str:
 
 def drop_reason(name: str, values: pd.Series, numeric: bool, position: int,
                 blank_header: bool, max_categories: int) -> str | None:
-    """Why this feature column carries no usable pattern, or None to keep it."""
+    """Why this feature column can be dropped whatever rows end up in training, or None.
+
+    Only what holds for every part of the file is judged here: every value missing, one
+    value in every row, a row id (all different whole numbers: so in any rows too), dates,
+    a different text in every row, and more text values than encoding can take
+    (ENCODE_FACTOR x max_categories). A kept column that is constant, a row id, or has too
+    many categories in the training rows is dropped there (``imputing.unused_reason``), so
+    no validation or test row decides whether a column is used."""
     present = values.dropna() if values.hasnans else values
     n_rows = len(values)
     if present.empty:
@@ -144,9 +155,9 @@ def drop_reason(name: str, values: pd.Series, numeric: bool, position: int,
                 f"({_short(format_label(present.iloc[0]))}) in every row, so it cannot help "
                 f"predict.")
     if numeric:
-        id_like = ID_NAME.search(name) or (position == 0 and blank_header)
-        if id_like and n_rows >= 3 and len(present) == n_rows \
-                and np.all(np.mod(present.to_numpy(), 1) == 0) and present.is_unique:
+        if id_like(name, position, blank_header) and n_rows >= 3 and \
+                len(present) == n_rows and np.all(np.mod(present.to_numpy(), 1) == 0) \
+                and present.is_unique:
             return (f"Dropped column '{name}': a different whole number in every row, "
                     f"like a row id, so it carries no pattern.")
         return None
@@ -159,11 +170,21 @@ def drop_reason(name: str, values: pd.Series, numeric: bool, position: int,
     if distinct == n_rows and n_rows >= 2:
         return (f"Dropped column '{name}': a different text in every row (like a name or "
                 f"id), so it carries no pattern.")
-    if distinct > max_categories:
-        return (f"Dropped column '{name}': {distinct} different text values, more than "
-                f"the {max_categories} categories one-hot encoding takes. To use it, group "
-                f"its rare values into fewer categories in the file.")
+    if distinct > ENCODE_FACTOR * max_categories:
+        return too_many_categories(name, distinct, max_categories)
     return None
+
+
+def too_many_categories(name: str, distinct: int, max_categories: int) -> str:
+    return (f"Dropped column '{name}': {distinct} different text values, far more than the "
+            f"{max_categories} categories one-hot encoding takes. To use it, group its rare "
+            f"values into fewer categories in the file.")
+
+
+def id_like(name: str, position: int, blank_header: bool) -> bool:
+    """True when a number column's name (or its nameless first place) says it may be a row
+    id: it is dropped if its training values are all different whole numbers."""
+    return bool(ID_NAME.search(name)) or (position == 0 and blank_header)
 
 
 def is_constant(present: pd.Series) -> bool:

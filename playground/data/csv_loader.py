@@ -10,6 +10,7 @@ import pandas as pd
 from .csv_text import DELIMITER_NAMES, MISSING_TOKENS, TextFacts, decode, read_source, sniff
 from .dataset import Dataset
 from .errors import DataError
+from .imputing import MAX_CATEGORIES
 from .tabular import frame_to_dataset
 
 MAX_ROWS = 200_000       # default row limit; pass max_rows to change it
@@ -74,7 +75,7 @@ def _parse(facts: TextFacts, raw: bytes | str,
 
 
 def load_csv(source, target: str | None = None, task: str | None = None,
-             missing: str = "mean", max_categories: int = 20,
+             missing: str = "mean", max_categories: int = MAX_CATEGORIES,
              max_rows: int = MAX_ROWS, name: str | None = None) -> Dataset:
     """Read a CSV into a Dataset, explaining every step in ``Dataset.report``.
 

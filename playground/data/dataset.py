@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .imputing import TableColumn
+from .imputing import MAX_CATEGORIES, TableColumn
 
 TASKS = ("classification", "regression")
 # What the inputs look like, so the app can offer networks that fit them.
@@ -46,6 +46,8 @@ class Dataset:
     columns: list[TableColumn] | None = None
     missing: str = "mean"                    # how a table's gaps get filled (see above)
     target_name: str = ""                    # tables: the column the target was read from
+    # tables: a text column with more categories in the training rows is not used
+    max_categories: int = MAX_CATEGORIES
 
     @property
     def has_gaps(self) -> bool:
@@ -62,4 +64,4 @@ class Dataset:
                        None if self.class_names is None else list(self.class_names),
                        list(self.report), self.name, self.kind,
                        None if self.columns is None else list(self.columns), self.missing,
-                       self.target_name)
+                       self.target_name, self.max_categories)

@@ -5,6 +5,11 @@ and lists the table's columns; ``TableImputer.fit`` learns, from the training ro
 the value each column's gaps get and which categories training has seen. Applied to
 validation, test or new rows it changes nothing it learnt, so no held-out row can leak
 into training. A category training never saw gives all zeros in its one-hot columns.
+
+Whether a column is used at all is decided on the training rows too: a column that holds
+one value there, a row id (a different whole number in every training row, under an id
+name), a text in every training row, or more categories in training than the network
+takes, is dropped, and the report says why.
 """
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ STRATEGIES = ("mean", "median", "most_frequent")
 # numbers with at most this many different values: only then can its most frequent value
 # stand in for a gap. A continuous column's most frequent value is an accident of rounding.
 MAX_DISCRETE_VALUES = 20
+MAX_CATEGORIES = 20   # a text column with more categories in training is dropped
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,9 @@ class TableColumn:
     name: str
     start: int
     categories: tuple[str, ...] | None = None    # None: a number column
+    # a number column whose name (or nameless first place) says it may be a row id: it
+    # is dropped when its training values are all different whole numbers
+    id_like: bool = False
 
     @property
     def stop(self) -> int:
@@ -55,16 +64,20 @@ class TableImputer:
     categories training has seen; ``how[i]`` says in words how column i's gaps are filled.
     """
 
-    def __init__(self, columns: list[TableColumn], strategy: str = "mean"):
+    def __init__(self, columns: list[TableColumn], strategy: str = "mean",
+                 max_categories: int = MAX_CATEGORIES):
         if strategy not in STRATEGIES:
             raise DataError(f"The way to fill missing values must be one of "
                             f"{', '.join(STRATEGIES)}; got {strategy!r}.")
         self.columns = list(columns)
         self.strategy = strategy
+        self.max_categories = max_categories   # more categories in training: column dropped
         self.width = self.columns[-1].stop if self.columns else 0
         self.fill: list[float | int] | None = None
         self.known: np.ndarray | None = None
         self.how: list[str] = []
+        # per column: why the training rows make it useless (None: it is used)
+        self.dropped: list[str | None] = []
 
     @property
     def fitted(self) -> bool:
@@ -73,11 +86,12 @@ class TableImputer:
     def fit(self, X_train: np.ndarray) -> TableImputer:
         """Learn fill values and seen categories from the training rows X_train: (n, width)."""
         X = self._checked(X_train, fitted=False)
-        fill, how = [], []
+        fill, how, dropped = [], [], []
         known = np.ones(self.width, dtype=bool)
         for column in self.columns:
             block = X[:, column.start:column.stop]
             present = ~np.isnan(block[:, 0])
+            dropped.append(unused_reason(column, block, self.max_categories))
             if column.is_number:
                 value, words = self._number_fill(block[present, 0])
             else:
@@ -91,8 +105,15 @@ class TableImputer:
                     value = -1
             fill.append(value)
             how.append(words)
-        self.fill, self.known, self.how = fill, known, how
+            if dropped[-1] is not None:
+                known[column.start:column.stop] = False
+        self.fill, self.known, self.how, self.dropped = fill, known, how, dropped
         return self
+
+    @property
+    def used_columns(self) -> list[TableColumn]:
+        """The columns the network gets (not dropped on the training rows)."""
+        return [c for c, why in zip(self.columns, self.dropped) if why is None]
 
     def _number_fill(self, values: np.ndarray) -> tuple[float, str]:
         """(fill value, how it was chosen) for one number column's present training values."""
@@ -153,8 +174,10 @@ class TableImputer:
     def report(self, gaps_by_split: dict[str, list[int]]) -> list[str]:
         """Plain lines: what each column's gaps were filled with, and the categories only
         held-out rows have. gaps_by_split: split name -> ``missing_counts`` of its rows."""
-        lines = []
+        lines = [why for why in self.dropped if why is not None]
         for index, column in enumerate(self.columns):
+            if self.dropped[index] is not None:
+                continue
             counts = {name: counts[index] for name, counts in gaps_by_split.items()
                       if counts[index]}
             if counts:
@@ -167,7 +190,8 @@ class TableImputer:
                           if not seen]
                 if unseen:
                     shown = ", ".join(f"'{c}'" for c in unseen[:5])
-                    lines.append(f"'{column.name}': {_plural(len(unseen), 'category')} "
+                    lines.append(f"'{column.name}': {len(unseen):,} "
+                                 f"categor{'y' if len(unseen) == 1 else 'ies'} "
                                  f"({shown}{' ...' if len(unseen) > 5 else ''}) only in "
                                  f"validation or test rows; the network never trains on "
                                  f"them, so they count as unknown (all zeros).")
@@ -175,15 +199,59 @@ class TableImputer:
 
     def to_dict(self) -> dict:
         """JSON-ready: per column its name, type, the categories training saw and its fill
-        value (a number, the category's name, or None for none)."""
+        value (a number, the category's name, or None for none); "dropped": why the
+        training rows make it useless, or None when the network uses it."""
         described = []
-        for column, value in zip(self.columns, self.fill or [None] * len(self.columns)):
+        for index, column in enumerate(self.columns):
+            value = self.fill[index] if self.fill else None
+            why = self.dropped[index] if self.dropped else None
             if column.is_number:
-                described.append({"name": column.name, "type": "number", "fill": value})
+                described.append({"name": column.name, "type": "number", "fill": value,
+                                  "dropped": why})
                 continue
             seen = self.known[column.start:column.stop]
             described.append({"name": column.name, "type": "category",
                               "categories": [c for c, k in zip(column.categories, seen) if k],
                               "fill": None if value is None or value < 0
-                              else column.categories[value]})
+                              else column.categories[value], "dropped": why})
         return {"strategy": self.strategy, "columns": described}
+
+
+def unused_reason(column: TableColumn, block: np.ndarray, max_categories: int) -> str | None:
+    """Why ``column`` cannot help the network, judged on the training rows alone, or None.
+
+    block: (n_train, width) the column's training values (a number, or its one-hot
+    block), NaN where missing."""
+    name, n = column.name, len(block)
+    present = ~np.isnan(block[:, 0])
+    if not present.any():
+        return (f"Dropped column '{name}': every value is missing in the training rows, so "
+                f"there is nothing to learn from it.")
+    if column.is_number:
+        values = block[present, 0]
+        if values.min() == values.max():
+            return (f"Dropped column '{name}': it holds the same value ({values[0]:.6g}) in "
+                    f"every training row, so it cannot help predict.")
+        if column.id_like and n >= 3 and present.all() and \
+                np.array_equal(values, np.round(values)) and np.unique(values).size == n:
+            return (f"Dropped column '{name}': a different whole number in every training "
+                    f"row, like a row id, so it carries no pattern.")
+        return None
+    counts = block[present].sum(axis=0)
+    seen = int((counts > 0).sum())
+    if seen == 1:
+        only = column.categories[int(np.argmax(counts))]
+        return (f"Dropped column '{name}': it holds the same value ('{_short(only)}') in "
+                f"every training row, so it cannot help predict.")
+    if seen == n >= 2:
+        return (f"Dropped column '{name}': a different text in every training row (like a "
+                f"name or id), so it carries no pattern.")
+    if seen > max_categories:
+        return (f"Dropped column '{name}': {seen} different text values in the training "
+                f"rows, more than the {max_categories} categories one-hot encoding takes. "
+                f"To use it, group its rare values into fewer categories in the file.")
+    return None
+
+
+def _short(text: str, width: int = 30) -> str:
+    return text if len(text) <= width else text[:width - 3] + "..."

@@ -14,11 +14,13 @@ from .columns import (
     clean_numbers,
     drop_reason,
     format_label,
+    id_like,
     is_constant,
+    too_many_categories,
 )
 from .dataset import TASKS, Dataset
 from .errors import DataError, setting
-from .imputing import TableColumn
+from .imputing import MAX_CATEGORIES, TableColumn
 
 MISSING_STRATEGIES = ("drop", "mean", "median", "most_frequent")
 MAX_CLASSES = 50            # more distinct target values than this cannot be classified
@@ -133,6 +135,12 @@ def _gaps_note(kept: list[Column], strategy: str) -> str | None:
             f"rows are split, so no validation or test row shapes the fill values.")
 
 
+def _fits(n_rows: int, widths: dict[str, int]) -> bool:
+    """True when columns of these encoded widths stay within the table's size limits."""
+    width = sum(widths.values())
+    return width <= MAX_FEATURES and n_rows * width <= MAX_INPUT_VALUES
+
+
 def _check_size(n_rows: int, widths: dict[str, int], partial: bool = False) -> None:
     """Refuse a table whose inputs after one-hot encoding would be too wide or too big,
     from the category counts alone (nothing is encoded yet). ``widths``: input columns
@@ -156,7 +164,8 @@ def _check_size(n_rows: int, widths: dict[str, int], partial: bool = False) -> N
 
 def frame_to_dataset(frame: pd.DataFrame, *, target: str | None = None,
                      task: str | None = None, missing: str = "mean",
-                     max_categories: int = 20, name: str = "", report: list[str] | None = None,
+                     max_categories: int = MAX_CATEGORIES, name: str = "",
+                     report: list[str] | None = None,
                      blank_header: bool = False) -> Dataset:
     """Turn ``frame`` (one row per sample, target among the columns) into a Dataset.
 
@@ -212,11 +221,18 @@ def frame_to_dataset(frame: pd.DataFrame, *, target: str | None = None,
         values, numeric = _read_column(frame[column_name], column_name, report)
         reason = drop_reason(column_name, values, numeric, position, blank_header,
                              max_categories)
+        width = 1 if numeric else int(values.nunique())
+        if reason is None and width > max_categories and \
+                not _fits(len(target_values), {**widths, column_name: width}):
+            # more categories than the network takes in the file: its training rows
+            # decide, unless encoding them all would make the table too large
+            reason = too_many_categories(column_name, width, max_categories)
         if reason:
             report.append(reason)
             continue
-        kept.append(Column(column_name, values, not numeric))
-        widths[column_name] = 1 if numeric else int(values.nunique())
+        kept.append(Column(column_name, values, not numeric,
+                           numeric and id_like(column_name, position, blank_header)))
+        widths[column_name] = width
         if missing != "drop":
             _check_size(len(target_values), widths, partial=True)
     if not kept:
@@ -273,7 +289,7 @@ def frame_to_dataset(frame: pd.DataFrame, *, target: str | None = None,
         if categories is None:
             X[:, at] = column.values.to_numpy(dtype=np.float32)   # NaN stays NaN
             feature_names.append(column.name)
-            columns.append(TableColumn(column.name, at))
+            columns.append(TableColumn(column.name, at, id_like=column.id_like))
             continue
         columns.append(TableColumn(column.name, at, tuple(str(c) for c in categories)))
         codes = pd.Categorical(column.values, categories=categories).codes.astype(np.intp)
@@ -283,9 +299,13 @@ def frame_to_dataset(frame: pd.DataFrame, *, target: str | None = None,
         feature_names += [f"{column.name}={c}" for c in categories]
         report.append(f"One-hot encoded '{column.name}' into {len(categories)} columns "
                       f"({', '.join(map(str, categories[:8]))}"
-                      f"{', ...' if len(categories) > 8 else ''}).")
+                      f"{', ...' if len(categories) > 8 else ''})" + (
+                          f"; more than the {max_categories} categories one-hot encoding "
+                          f"takes, so it is used only if the training rows hold at most "
+                          f"{max_categories} of them." if len(categories) > max_categories
+                          else "."))
     y, task, class_names = _target(target_values, target_numeric, target_name, task, report)
     report.append(f"Result: {_plural(n_rows, 'row')}, {_plural(X.shape[1], 'input feature')}, "
                   f"{task}" + (f" with {len(class_names)} classes." if class_names else "."))
     return Dataset(X, y, task, feature_names, class_names, report, name, "table", columns,
-                   missing, target_name)
+                   missing, target_name, max_categories)

@@ -118,7 +118,9 @@ def prepared_description(prepared) -> tuple[dict, dict]:
     tabular = prepared.kind in ("table", "points2d")
     scaler = prepared.scaler
     # a table's columns carry the fill value of their gaps and the categories training saw
-    columns = prepared.imputer.to_dict()["columns"] if prepared.imputer is not None else \
+    # (columns dropped on the training rows are no inputs: the script does not read them)
+    columns = [c for c in prepared.imputer.to_dict()["columns"] if not c["dropped"]] \
+        if prepared.imputer is not None else \
         table_columns(list(prepared.dataset.feature_names)) if tabular else None
     inputs = {"kind": prepared.kind, "columns": columns,
               "missing_words": list(MISSING_TOKENS) if columns is not None else None,

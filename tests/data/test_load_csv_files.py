@@ -128,12 +128,23 @@ def test_one_hot_and_too_many_categories():
     rows = "\n".join(f"{colours[i % 3]},city{i % 25},{i % 7},{i * 0.5}" for i in range(100))
     ds = load_csv(("colour,city,n,y\n" + rows).encode())
     assert ds.feature_names[:3] == ["colour=blue", "colour=green", "colour=red"]
-    assert "n" in ds.feature_names and not any(f.startswith("city") for f in ds.feature_names)
     np.testing.assert_array_equal(ds.X[:3, :3], [[0, 0, 1], [0, 1, 0], [1, 0, 0]])
+    # 25 cities in the file: the training rows decide (here all 25 are in them: dropped)
     report_has(ds, "One-hot encoded 'colour' into 3 columns",
-               "Dropped column 'city': 25 different text values", "more than the 20 categories")
+               "One-hot encoded 'city' into 25 columns", "used only if the training rows")
+    _, report = filled(ds)
+    imputer = TableImputer(ds.columns, "mean", ds.max_categories).fit(ds.X)
+    assert "n" in imputer.feature_names(ds.feature_names)
+    assert not any(f.startswith("city") for f in imputer.feature_names(ds.feature_names))
+    assert any("Dropped column 'city': 25 different text values in the training rows, more "
+               "than the 20 categories" in line for line in report), report
     wider = load_csv(("colour,city,n,y\n" + rows).encode(), max_categories=30)
-    assert sum(f.startswith("city=") for f in wider.feature_names) == 25
+    assert sum(f.startswith("city=") for f in TableImputer(wider.columns, "mean", 30).fit(
+        wider.X).feature_names(wider.feature_names)) == 25
+    # far more text values than any training rows could be encoded with: dropped at once
+    many = "\n".join(f"{i * 0.5},c{i % 110},{i % 2}" for i in range(300))
+    report_has(load_csv(("x,c,y\n" + many).encode()),
+               "Dropped column 'c': 110 different text values, far more than the 20")
 
 
 def test_id_date_and_constant_columns_are_dropped_with_notes():
