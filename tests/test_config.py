@@ -189,6 +189,28 @@ def test_dataset_change_picks_a_fitting_loss_and_network_type():
     assert config.fit_to_dataset(old, old.replace(dataset="csv")).loss == "huber"
 
 
+def test_a_table_gets_the_default_network_for_a_table():
+    points = ExperimentConfig(dataset="spiral")
+    for table in ("csv", "iris", "tips"):
+        cfg = config.fit_to_dataset(points, points.replace(dataset=table))
+        assert (cfg.regularization, cfg.regularization_rate) == ("l2", 0.01), table
+        # and back to points: no penalty again, unless it was changed meanwhile
+        back = config.fit_to_dataset(cfg, cfg.replace(dataset="xor"))
+        assert (back.regularization, back.regularization_rate) == ("none", 0.001)
+        changed = cfg.replace(regularization_rate=0.03)
+        assert config.fit_to_dataset(changed, changed.replace(dataset="xor")) \
+            .regularization_rate == 0.03
+    # a penalty already chosen, a table to a table, and settings named on the command line
+    l1 = points.replace(regularization="l1")
+    assert config.fit_to_dataset(l1, l1.replace(dataset="csv")).regularization == "l1"
+    iris = ExperimentConfig(dataset="iris")
+    assert config.fit_to_dataset(iris, iris.replace(dataset="csv")).regularization == "none"
+    kept = config.fit_to_dataset(points, points.replace(dataset="csv"),
+                                 keep=("regularization",))
+    assert kept.regularization == "none"
+    assert not config.is_table("spiral") and not config.is_table("digits")
+
+
 def test_values_on_a_base_config_and_the_url_on_a_preset():
     base = ExperimentConfig(dataset="spiral", hidden_layers=(16, 16), test_fraction=0.5)
     cfg, messages = config.config_from_values({"learning_rate": "0.1"}, base=base)

@@ -13,11 +13,13 @@ JSON files and the command-line flags.
 Import from ``playground.config``; the modules are its parts.
 """
 from playground.config.experiment import (
+    TABLE_DEFAULTS,
     ExperimentConfig,
     changed_fields,
     check_value,
     default_config,
     fit_to_dataset,
+    is_table,
     number_text,
 )
 from playground.config.fields import (
@@ -51,7 +53,8 @@ from playground.config.parsing import (
 )
 
 __all__ = ["ExperimentConfig", "changed_fields", "check_value", "default_config",
-           "fit_to_dataset", "number_text", "ACTIVATIONS", "EFFECTS", "FIELDS", "GROUPS",
+           "fit_to_dataset", "is_table", "number_text", "TABLE_DEFAULTS",
+           "ACTIVATIONS", "EFFECTS", "FIELDS", "GROUPS",
            "KINDS", "LOSSES", "LOSSES_BY_TASK", "MAX_STR_LENGTH", "MODEL_KINDS", "OPTIMIZERS",
            "PANELS", "FieldSpec", "field_spec", "fields_in_group", "hide_groups",
            "config_from_values", "format_value", "from_json", "from_query_params",

@@ -5,7 +5,7 @@ PageState (shown by the panel with ``st.error``), keeping the previous working e
 """
 from __future__ import annotations
 
-from playground.config import ExperimentConfig, from_json
+from playground.config import ExperimentConfig, fit_to_dataset, from_json
 from playground.data import MAX_BYTES, MAX_MB, MB, DataError
 from playground.data.csv_text import column_names
 from playground.presets import PRESETS
@@ -96,8 +96,9 @@ def handle_csv_upload(state: PageState, data: bytes, filename: str, target: str 
                                       f"{MAX_MB} MB. Use a sample of the rows.")
         return False
     cfg = state.config
-    new_cfg = cfg.replace(dataset="csv", csv_target=target, csv_task=task,
-                          missing=missing or cfg.missing, model_kind="mlp")
+    # from other data: the default network for a table (config.fit_to_dataset)
+    new_cfg = fit_to_dataset(cfg, cfg.replace(dataset="csv", csv_target=target, csv_task=task,
+                                              missing=missing or cfg.missing, model_kind="mlp"))
     try:
         session = TrainingSession(new_cfg, csv_bytes=data, csv_name=filename)
     except Exception as error:   # DataError and anything unexpected: a message, no traceback
@@ -121,6 +122,10 @@ def handle_csv_upload(state: PageState, data: bytes, filename: str, target: str 
     except DataError:
         state.csv_columns = []                   # it loaded, so this is not expected
     state.notes = [f"Loaded {filename}: the network was rebuilt for its columns."]
+    if new_cfg.regularization != cfg.regularization:
+        state.notes.append(f"A table starts with an {new_cfg.regularization.upper()} weight "
+                           f"penalty of {new_cfg.regularization_rate:g} (Training panel): "
+                           f"without it the small network overfits a few hundred rows.")
     state.preset_key = None
     state.resync_widgets = True
     return True

@@ -224,6 +224,9 @@ def test_csv_upload_trains_on_the_file_with_a_report():
     assert s.config.dataset == "csv" and s.csv_name == "people.csv"
     assert s.session.prepared.dataset.class_names == ["no", "yes"]
     assert not at.error
+    # from 2-D points: the default network for a table, said in plain words
+    assert (s.config.regularization, s.config.regularization_rate) == ("l2", 0.01)
+    assert any("A table starts with an L2 weight penalty of 0.01" in n for n in s.notes)
     # the preprocessing report is shown, every line of it (markdown escapes removed)
     texts = " ".join(m.value for m in at.markdown).replace("\\", "")
     report = s.session.data_report
