@@ -4,6 +4,7 @@
     python -m playground train --config exp.json --learning-rate 0.1 --history h.csv
     python -m playground train --dataset csv --csv data.csv --csv-target price
     python -m playground train --preset cnn_digits --export-pytorch digits.py
+    python -m playground train --csv data.csv --predict new.csv --predictions-out out.csv
     python -m playground presets | datasets | settings
 
 Every setting of ``playground.config.FIELDS`` is a flag (``--learning-rate`` or
@@ -58,6 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="write a PyTorch script (.py) that rebuilds the trained network")
     train.add_argument("--export-keras", type=Path, metavar="FILE",
                        help="write a Keras 3 script (.py) that rebuilds the trained network")
+    train.add_argument("--predict", type=Path, metavar="NEW.csv",
+                       help="a CSV of new rows (the training file's input columns) to predict "
+                            "with the trained network; needs --predictions-out")
+    train.add_argument("--predictions-out", type=Path, metavar="OUT.csv",
+                       help="write the --predict rows with the predictions added (.csv)")
     settings = train.add_argument_group("settings (defaults in `settings`)")
     for spec in FIELDS:
         flag = "--" + spec.name.replace("_", "-")
@@ -68,6 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("datasets", help="list the built-in datasets")
     commands.add_parser("settings", help="list every setting with its default and range")
     return parser
+
+
+def _flags_given(args) -> tuple[str, ...]:
+    """The settings given as flags on the command line."""
+    return tuple(spec.name for spec in FIELDS if getattr(args, f"set_{spec.name}") is not None)
 
 
 def config_from_args(args) -> tuple[ExperimentConfig, list[str]]:
@@ -120,19 +131,26 @@ def run_train(args, out) -> int:
     from playground.export import export_script
     from playground.training import TrainingSession
 
+    if (args.predict is None) != (args.predictions_out is None):
+        raise CliError("--predict NEW.csv and --predictions-out OUT.csv go together: give "
+                       "both (the rows to predict and where to write them).")
     cfg, warnings = config_from_args(args)
     for line in warnings:
         print(f"warning: {line}", file=sys.stderr)
     csv_bytes = None
     if args.csv:
         csv_bytes = _read_bytes(args.csv, "CSV file")
-        if cfg.dataset != "csv":
-            cfg = cfg.replace(dataset="csv")
+        if cfg.dataset != "csv":       # a table: the default network for a table
+            cfg = config_module.fit_to_dataset(cfg, cfg.replace(dataset="csv"),
+                                               keep=_flags_given(args))
+    new_rows = _read_bytes(args.predict, "CSV file to predict") if args.predict else None
     try:
         # the per-tab budget protects a shared server; here it is the user's own time
         session = TrainingSession(cfg, csv_bytes=csv_bytes,
                                   csv_name=args.csv.name if args.csv else "uploaded.csv",
                                   enforce_budget=False)
+        if new_rows is not None:       # a file that cannot be predicted: say so before training
+            _predict(session, new_rows, args.predict)
     except ValueError as error:        # DataError / ExperimentError: plain messages
         raise CliError(in_cli_words(str(error))) from None    # flags, not page labels
     if session.budget_warning:
@@ -169,13 +187,37 @@ def run_train(args, out) -> int:
         for framework, path in (("pytorch", args.export_pytorch), ("keras", args.export_keras)):
             if path:
                 path.write_text(export_script(session, framework), encoding="utf-8")
+        if new_rows is not None:
+            predictions = _predict(session, new_rows, args.predict)
+            args.predictions_out.write_text(predictions.to_csv(), encoding="utf-8")
+            result["predictions"] = {"file": str(args.predictions_out),
+                                     "rows": int(predictions.predicted.sum()),
+                                     "notes": predictions.notes}
+            for note in predictions.notes:
+                print(f"note: {note}", file=sys.stderr)
     except OSError as error:
         raise CliError(f"Cannot write {error.filename}: {error.strerror or error}.") from None
     if args.json:
         print(json.dumps(result, indent=2), file=out)
     else:
         _print_result(result, session, out)
+        if "predictions" in result:
+            print(f"predictions for {result['predictions']['rows']:,} rows written to "
+                  f"{args.predictions_out}", file=out)
     return EXIT_DIVERGED if snapshot.status == "diverged" else EXIT_OK
+
+
+def _predict(session, new_rows: bytes, path: Path):
+    """The trained network's predictions for the CSV ``new_rows`` (the page's
+    ``playground.predict``); a file that does not fit raises a CliError naming it."""
+    from playground.data import DataError
+    from playground.data.errors import in_cli_words
+    from playground.predict import predict_new_rows
+    try:
+        return predict_new_rows(session.prepared, session.model, new_rows,
+                                missing=session.config.missing)
+    except DataError as error:
+        raise CliError(f"{path}: {in_cli_words(str(error))}") from None
 
 
 def _train(session, epochs: int, bar: ProgressBar):

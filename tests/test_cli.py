@@ -183,3 +183,68 @@ def test_a_long_list_flag_is_refused_at_once(capsys):
     assert _run("train", "--hide", "x," * 50_000)[0] == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "100,000 characters long" in err
+
+
+def _shop_files(tmp_path):
+    """A training table (size, colour -> price) and new rows for it."""
+    rng = np.random.default_rng(0)
+    lines = ["size,colour,price"] + [
+        f"{rng.normal(5, 2):.3f},{('red', 'blue')[i % 2]},{rng.normal(10, 3):.3f}"
+        for i in range(60)]
+    (tmp_path / "shop.csv").write_text("\n".join(lines) + "\n")
+    (tmp_path / "new.csv").write_text("colour,size,note\nblue,4.5,x\nred,,y\nred,7.25,z\n")
+    return tmp_path / "shop.csv", tmp_path / "new.csv"
+
+
+def test_predict_new_rows_from_the_command_line(tmp_path, capsys):
+    import pandas as pd
+
+    from playground.predict import predict_new_rows
+    train, new = _shop_files(tmp_path)
+    out = tmp_path / "out.csv"
+    code, text = _run("train", "--csv", str(train), "--epochs", "3", "--predict", str(new),
+                      "--predictions-out", str(out), "--save-config", str(tmp_path / "c.json"))
+    assert code == 0 and f"predictions for 3 rows written to {out}" in text
+    err = capsys.readouterr().err
+    assert "note: Ignored 1 column the network does not use: 'note'." in err
+    assert "note: Filled 1 missing value in 'size'" in err
+    written = pd.read_csv(out)
+    assert list(written.columns) == ["colour", "size", "note", "predicted price"]
+    assert written["predicted price"].dtype == np.float64
+    # the same numbers as the page's predict on a session of the same experiment
+    used, _ = config.from_json((tmp_path / "c.json").read_text())
+    assert used.regularization == "l2"                  # the default network for a table
+    session = TrainingSession(used, csv_bytes=train.read_bytes(), csv_name="shop.csv")
+    session.step_epochs(3)
+    expected = predict_new_rows(session.prepared, session.model, new.read_bytes())
+    np.testing.assert_allclose(written["predicted price"],
+                               expected.table["predicted price"], rtol=1e-6)
+    code, text = _run("train", "--csv", str(train), "--epochs", "1", "--predict", str(new),
+                      "--predictions-out", str(out), "--json")
+    assert code == 0 and json.loads(text)["predictions"]["rows"] == 3
+
+
+@pytest.mark.parametrize("rows, words", [
+    ("colour\nblue\n", "has no column 'size'"),
+    ("size,colour\nbig,blue\n", "'size' must hold numbers"),
+    ("size,colour\n4.5,green\n", "values the training data never had ('green')"),
+])
+def test_predict_rows_that_do_not_fit_exit_2_before_training(tmp_path, capsys, rows, words):
+    train, _ = _shop_files(tmp_path)
+    (tmp_path / "bad.csv").write_text(rows)
+    code, text = _run("train", "--csv", str(train), "--epochs", "500", "--predict",
+                      str(tmp_path / "bad.csv"), "--predictions-out", str(tmp_path / "o.csv"),
+                      "--history", str(tmp_path / "h.csv"))
+    err = capsys.readouterr().err
+    assert code == 2 and words in err and "bad.csv" in err and "Traceback" not in err
+    assert text == "" and not (tmp_path / "o.csv").exists()
+    assert not (tmp_path / "h.csv").exists()            # refused before training
+
+
+def test_predict_needs_both_flags_and_a_readable_file(tmp_path, capsys):
+    train, new = _shop_files(tmp_path)
+    assert _run("train", "--csv", str(train), "--predict", str(new))[0] == 2
+    assert "go together" in capsys.readouterr().err
+    assert _run("train", "--csv", str(train), "--predict", str(tmp_path / "none.csv"),
+                "--predictions-out", str(tmp_path / "o.csv"))[0] == 2
+    assert "Cannot read the CSV file to predict" in capsys.readouterr().err

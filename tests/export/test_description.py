@@ -8,7 +8,7 @@ import pytest
 
 from playground import nn
 from playground.cli import main
-from playground.config import ExperimentConfig
+from playground.config import ExperimentConfig, fit_to_dataset
 from playground.data import FEATURE_CROSSES, add_feature_crosses, make_dataset
 from playground.export import TEMPLATES, ExportError, export_script, script_file_name
 from playground.export.description import (
@@ -72,7 +72,9 @@ def test_cli_writes_the_same_scripts_as_the_session(tmp_path):
                  "--export-pytorch", str(tmp_path / "iris.py"),
                  "--export-keras", str(tmp_path / "iris_keras.py")], out=out)
     assert code == 0
-    session = TrainingSession(ExperimentConfig(dataset="iris", epochs=3, hidden_layers=(5,)))
+    default = ExperimentConfig()      # --dataset from the default: as the CLI fits it
+    session = TrainingSession(fit_to_dataset(default, default.replace(
+        dataset="iris", epochs=3, hidden_layers=(5,))))
     session.step_epochs(3)
     assert (tmp_path / "iris.py").read_text() == export_script(session, "pytorch")
     assert (tmp_path / "iris_keras.py").read_text() == export_script(session, "keras")
