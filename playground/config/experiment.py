@@ -172,7 +172,7 @@ def changed_fields(old: ExperimentConfig, new: ExperimentConfig) -> list[str]:
 # The default network for a table (a CSV file, iris, tips) differs from the default for
 # 2-D points in one setting: an L2 weight penalty. Without it the 4-2 network overfits a
 # table's few hundred noisy rows: on scikit-learn's diabetes table its 5-fold validation
-# R² falls from about 0.55 near epoch 20 to 0.36 at epoch 200 (0.48 with the penalty,
+# R² falls from 0.48 at epoch 20 to 0.36 at epoch 200 (0.49 at 200 with the penalty;
 # breast cancer and wine as accurate as without); tests/data/test_uci_tables.py.
 TABLE_DEFAULTS = {"regularization": "l2", "regularization_rate": 0.01}
 
