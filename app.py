@@ -31,8 +31,11 @@ else:                            # `streamlit run app.py` (or uvicorn app:app) i
     import threading
 
     from playground.ui import first_picture
-    from playground.ui.housekeeping import lifespan
+    from playground.ui.housekeeping import lifespan, limit_malloc_arenas
     from playground.ui.live_stream import stream_routes
+
+    # before this module starts threads: glibc makes a heap per new thread until the limit
+    limit_malloc_arenas()
 
     # the live stream's routes, "/" with the first picture in it; a task that gives closed
     # tabs' memory back (housekeeping)

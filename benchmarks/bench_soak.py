@@ -131,6 +131,15 @@ def drop_closed_sessions(url: str) -> None:
     time.sleep(CHECK_S + 2.5)
 
 
+def visitor_round(server: ProbedServer) -> float:
+    """One more visitor comes and goes (``drop_closed_sessions``); the server's RSS in MB
+    then, as it keeps it (read from outside: no collection by the probe)."""
+    drop_closed_sessions(server.url)
+    with open(f"/proc/{server.process.pid}/status") as status:
+        return next(int(line.split()[1]) / 1024 for line in status
+                    if line.startswith("VmRSS:"))
+
+
 def warm_up(url: str) -> None:
     """One tab does everything the soak's tabs do (imports, caches, first allocations)."""
     tab = LightTab(url, timeout_s=120).run()
@@ -139,11 +148,14 @@ def warm_up(url: str) -> None:
     tab.close()
 
 
-def soak(n: int, seconds: float, mode: str) -> dict:
-    with ProbedServer(options=("--server.disconnectedSessionTTL", str(TTL_S))) as server:
+def soak(n: int, seconds: float, mode: str, port: int = 0, breakdown: bool = False) -> dict:
+    with ProbedServer(port, options=("--server.disconnectedSessionTTL", str(TTL_S)),
+                      timeout_s=180) as server:
         warm_up(server.url)
-        drop_closed_sessions(server.url)
+        visitor_round(server)
+        visitor_round(server)
         start = server.probe()
+        marked = server.probe("mark") if breakdown else None
         sampler = RssSampler(server.process.pid)
         results = [dict() for _ in range(n)]
         playing = threading.Event()                  # every tab is open: Play is pressed
@@ -159,13 +171,17 @@ def soak(n: int, seconds: float, mode: str) -> dict:
         for thread in threads:
             thread.join(timeout=seconds + 600)
         closed = server.probe()                      # every tab closed: what they made
-        drop_closed_sessions(server.url)
+        first = visitor_round(server)
+        visitor_round(server)
         after = server.probe()
+        memory = server.probe("memory") if breakdown else None
         peak = max(sampler.stop(), during["rss_mb"], closed["rss_mb"])
     left = {kind: sum(start["made"][kind] <= i < closed["made"][kind] for i in alive)
             for kind, alive in after["alive"].items()}
     return {"n": n, "mode": mode, "tabs": results, "start": start, "after": after,
-            "peak_mb": peak, "during_threads": len(during["threads"]), "objects_left": left}
+            "peak_mb": peak, "during_threads": len(during["threads"]), "objects_left": left,
+            "marked": marked, "memory": memory,
+            "first_visitor_mb": first}
 
 
 def report(run: dict) -> None:
@@ -193,8 +209,9 @@ def report(run: dict) -> None:
     growth = after["rss_before_gc_mb"] / start["rss_before_gc_mb"] - 1
     print(f"server RSS: start {start['rss_before_gc_mb']:.0f} MB, peak {run['peak_mb']:.0f} MB,"
           f" after all closed {after['rss_before_gc_mb']:.0f} MB ({growth:+.1%}; as the server "
-          f"keeps it, before the probe's own collection); the probe's gc.collect took "
-          f"{after['gc_s']:.2f} s")
+          f"keeps it, before the probe's own collection; "
+          f"{run['first_visitor_mb']:.0f} MB while the first visitor after them was kept); "
+          f"the probe's gc.collect took {after['gc_s']:.2f} s")
     print(f"threads: start {len(start['threads']) - 1}, while playing "
           f"{run['during_threads'] - 1}, after {len(own)} (tabs' threads left: "
           f"{len(left)}; the shared worker pool grew by {len(pool)}: {', '.join(pool) or '-'})")
@@ -209,6 +226,28 @@ def report(run: dict) -> None:
         verdicts.append(f"Pause within 1 s in every tab: "
                         f"{'yes' if max(pauses) <= 1.0 and len(ok) == n else 'NO'}")
     print("; ".join(verdicts))
+    if run["memory"]:
+        report_breakdown(run["marked"], run["memory"])
+
+
+def report_breakdown(marked: dict, memory: dict) -> None:
+    """Where the server's memory is at the start and after all closed (both after a
+    collection and a trim), and what grew in between."""
+    now = memory["now"]
+    print("where the memory is (MB; after gc + malloc_trim)   start -> after all closed")
+    for key in now:
+        if key in marked and marked[key] != now[key]:
+            print(f"  {key:<28} {marked[key]:>10} -> {now[key]}")
+    print("  object types grown: " + (", ".join(memory["types_grown"]) or "none"))
+    before, now = memory["glibc_arenas"]
+    print("  glibc heaps at the start: " + "; ".join(before))
+    print("  glibc heaps after:        " + "; ".join(now))
+    print("  objects made since the start, alive: " + "; ".join(memory["new_objects"]))
+    print("  in the mappings made since the start: " + "; ".join(memory["in_new_mappings"]))
+    for line in memory["mappings_grown"]:
+        print("  mapping " + line)
+    for line in memory["traced_grown"]:
+        print("  traced " + line)
 
 
 def main() -> None:
@@ -218,10 +257,14 @@ def main() -> None:
     parser.add_argument("--mode", choices=("stream", "board"), default="stream",
                         help="play through the live stream (a browser) or board refreshes")
     parser.add_argument("--quick", action="store_true", help="20 s of playing per run")
+    parser.add_argument("--port", type=int, default=0, help="the server's port (0: a free one)")
+    parser.add_argument("--breakdown", action="store_true",
+                        help="also where the server's memory is at the start and after "
+                             "(with PROBE_TRACEMALLOC=frames: Python's allocations too)")
     args = parser.parse_args()
     seconds = 20.0 if args.quick else min(max(args.seconds, 1.0), 600.0)
     for n in [int(part) for part in args.sessions.split(",") if part.strip()]:
-        report(soak(max(1, min(n, 100)), seconds, args.mode))
+        report(soak(max(1, min(n, 100)), seconds, args.mode, args.port, args.breakdown))
 
 
 if __name__ == "__main__":

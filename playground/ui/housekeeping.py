@@ -22,7 +22,10 @@ import contextlib
 import ctypes
 import gc
 import math
+import os
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 CHECK_S = 5.0          # how often the task looks
@@ -33,6 +36,11 @@ GC_EVERY_S = 120.0     # tabs still not freed (Streamlit keeps them for a reconn
 # of bench_soak.py; a 60 s run with two: +12%, so single runs vary by a few points).
 MALLOC_ARENAS = 2
 _M_ARENA_MAX = -8      # mallopt's parameter number (glibc malloc.h)
+# The event loop's worker pool (``run_in_executor(None, ...)``: the stream's Play / Pause /
+# Step, first frames, the collections below), asyncio's own size. Its threads are all
+# started with the server: made one by one as 30 tabs press Pause at once, their objects
+# and heaps landed among the tabs' and kept a few MB of them in use after the tabs closed.
+WORKERS = min(32, (os.cpu_count() or 1) + 4)
 
 
 def trim_heap() -> bool:
@@ -97,11 +105,25 @@ async def keep_house(check_s: float = CHECK_S) -> None:
             continue
 
 
+def start_worker_pool(loop: asyncio.AbstractEventLoop,
+                      workers: int = WORKERS) -> ThreadPoolExecutor:
+    """``loop``'s default executor, with all ``workers`` threads running now (each first
+    task waits until all have started, so none is reused before the last is made)."""
+    pool = ThreadPoolExecutor(workers, thread_name_prefix="asyncio")
+    started = threading.Barrier(workers, timeout=10)
+    for _ in range(workers):
+        pool.submit(started.wait)       # a broken barrier only ends that wait
+    loop.set_default_executor(pool)
+    return pool
+
+
 @contextlib.asynccontextmanager
 async def lifespan(_app):
-    """``st.App(lifespan=...)``: the heap limited to MALLOC_ARENAS before any tab's thread
-    starts, and the housekeeping task running while the server does."""
+    """``st.App(lifespan=...)``: the worker pool started whole, the heap limited to
+    MALLOC_ARENAS (app.py does it first, as early as it can), and the housekeeping task
+    running while the server does."""
     limit_malloc_arenas()
+    start_worker_pool(asyncio.get_running_loop())
     task = asyncio.create_task(keep_house())
     try:
         yield None

@@ -11,24 +11,38 @@ LiveChannel, Streamlit's UploadedFile) how many were ever made and which of them
 order they were made in) are still alive: a weak reference is taken as each one is made
 (and how many were alive before the collection: what reference counting alone freed);
 and the size of all large bytes objects held (an uploaded file's contents, wherever kept).
+``alive`` answers which are alive now without collecting (to wait for the server's own
+housekeeping); ``mark`` remembers this moment; ``memory`` answers where the resident memory
+is now (memory_breakdown.py) and what grew since the mark: object counts by type, objects
+in the memory mappings made since, and, with ``PROBE_TRACEMALLOC=frames`` in the
+environment, Python's allocations by traceback.
 """
 from __future__ import annotations
 
+import functools
 import gc
 import json
+import os
 import queue
 import socket
 import subprocess
 import sys
 import threading
 import time
+import tracemalloc
 import urllib.request
 import weakref
 from pathlib import Path
 
+if os.environ.get("PROBE_TRACEMALLOC"):      # before the imports below allocate anything
+    tracemalloc.start(int(os.environ["PROBE_TRACEMALLOC"]))
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from memory_breakdown import (  # noqa: E402
+    breakdown, glibc_arenas, mappings, object_ids, mappings_grown, new_objects, objects_in_new_mappings,
+    traced_growth, type_counts)
 from streamlit.runtime.uploaded_file_manager import UploadedFile  # noqa: E402
 
 from playground.nn import Sequential  # noqa: E402
@@ -37,19 +51,39 @@ from playground.ui.state import PageState  # noqa: E402
 from playground.ui.live_stream import LiveChannel  # noqa: E402
 from playground.ui.trainer import BackgroundTrainer  # noqa: E402
 
-# kind -> one weak reference per object of that kind ever made, in the order made
-_made: dict[str, list[weakref.ref]] = {
-    "pages": [], "sessions": [], "models": [], "trainers": [], "trainer_threads": [],
-    "channels": [], "uploaded_files": []}
+class _Made:
+    """Objects of one kind: how many were ever made, and a weak reference to each still
+    alive by the order it was made in. A dead one's reference is dropped with it, so the
+    probe holds nothing made while the tabs ran (those would pin the allocator's arenas
+    and show in the very RSS it measures)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._alive: dict[int, weakref.ref] = {}
+
+    def add(self, obj) -> None:
+        index, self.count = self.count, self.count + 1
+        self._alive[index] = weakref.ref(obj, functools.partial(self._forget, index))
+
+    def _forget(self, index: int, _ref) -> None:
+        self._alive.pop(index, None)
+
+    def alive(self) -> list[int]:
+        return sorted(i for i, ref in list(self._alive.items()) if ref() is not None)
+
+
+_made: dict[str, _Made] = {kind: _Made() for kind in (
+    "pages", "sessions", "models", "trainers", "trainer_threads", "channels",
+    "uploaded_files")}
 
 
 def _track(cls, kind: str) -> None:
-    """Every ``cls(...)`` from now on also appends a weak reference to ``_made[kind]``."""
+    """Every ``cls(...)`` from now on is also counted in ``_made[kind]``."""
     init = cls.__init__
 
     def tracked_init(self, *args, **kwargs):
         init(self, *args, **kwargs)
-        _made[kind].append(weakref.ref(self))
+        _made[kind].add(self)
     cls.__init__ = tracked_init
 
 
@@ -58,7 +92,7 @@ def _track_threads() -> None:
     loop = BackgroundTrainer._loop
 
     def tracked_loop(self, state):
-        _made["trainer_threads"].append(weakref.ref(threading.current_thread()))
+        _made["trainer_threads"].add(threading.current_thread())
         return loop(self, state)
     BackgroundTrainer._loop = tracked_loop
 
@@ -91,14 +125,12 @@ def big_bytes_held(min_size: int = 1 << 20) -> int:
 
 def probe() -> dict:
     # before any collection: what reference counting alone has freed
-    alive_before_gc = {kind: [i for i, ref in enumerate(refs) if ref() is not None]
-                       for kind, refs in _made.items()}
+    alive_before_gc = {kind: made.alive() for kind, made in _made.items()}
     rss_before_gc = rss_mb()
     began = time.perf_counter()
     gc.collect()
     gc_s = time.perf_counter() - began
-    alive = {kind: [i for i, ref in enumerate(refs) if ref() is not None]
-             for kind, refs in _made.items()}
+    alive = {kind: made.alive() for kind, made in _made.items()}
     uploads = 0
     try:
         from streamlit import runtime
@@ -124,9 +156,9 @@ def probe() -> dict:
         "stream_tokens": registered,
         "rss_trimmed_mb": round(rss_mb(), 1),
         "threads": sorted(t.name for t in threading.enumerate()),
-        "tabs_opened": len(_made["pages"]),
+        "tabs_opened": _made["pages"].count,
         "pages_alive": len(alive["pages"]),
-        "made": {kind: len(refs) for kind, refs in _made.items()},
+        "made": {kind: made.count for kind, made in _made.items()},
         "alive": alive,
         "alive_before_gc": alive_before_gc,
         "upload_bytes_held": uploads,
@@ -157,10 +189,60 @@ def holders(min_size: int = 1 << 20, depth: int = 6) -> list[list[str]]:
     return chains
 
 
+class _Mark:
+    """The moment ``mark`` was asked: object counts by type and tracemalloc's snapshot."""
+
+    types: dict[str, int] = {}
+    mappings: dict[str, tuple[int, float]] = {}
+    arenas: list[str] = []
+    ids = None                      # object_ids() then
+    snapshot: tracemalloc.Snapshot | None = None
+
+
+def mark() -> dict:
+    gc.collect()
+    _Mark.types = type_counts()
+    _Mark.mappings = mappings()
+    _Mark.arenas = glibc_arenas()
+    _Mark.ids = object_ids()
+    if tracemalloc.is_tracing():
+        _Mark.snapshot = tracemalloc.take_snapshot().filter_traces(
+            (tracemalloc.Filter(False, tracemalloc.__file__),))
+    return breakdown()
+
+
+def memory() -> dict:
+    """Where the memory is now and what grew since the mark (after a collection and a
+    trim, as the server's housekeeping leaves it)."""
+    gc.collect()
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except OSError:
+        pass
+    counts = type_counts()
+    grown = sorted(((n - _Mark.types.get(t, 0), t) for t, n in counts.items()), reverse=True)
+    return {"now": breakdown(), "types_grown": [f"{t} {d:+d}" for d, t in grown[:15] if d],
+            "mappings_grown": mappings_grown(_Mark.mappings),
+            "glibc_arenas": (_Mark.arenas, glibc_arenas()),
+            "new_objects": new_objects(_Mark.ids),
+            "in_new_mappings": objects_in_new_mappings(_Mark.mappings),
+            "traced_grown": traced_growth(_Mark.snapshot) if _Mark.snapshot else []}
+
+
+def alive_now() -> dict:
+    """Which tracked objects are alive now, and the RSS, without collecting anything (to
+    wait for the server's own housekeeping)."""
+    return {"alive": {kind: made.alive() for kind, made in _made.items()},
+            "made": {kind: made.count for kind, made in _made.items()},
+            "rss_mb": round(rss_mb(), 1)}
+
+
 def _answer_questions() -> None:
+    questions = {"probe": probe, "mark": mark, "memory": memory, "alive": alive_now}
     for line in sys.stdin:
-        if line.strip() == "probe":
-            print("PROBE " + json.dumps(probe()), flush=True)
+        if line.strip() in questions:
+            print("PROBE " + json.dumps(questions[line.strip()]()), flush=True)
         elif line.strip() == "holders":      # for finding a leak by hand
             print("PROBE " + json.dumps(holders()), flush=True)
 

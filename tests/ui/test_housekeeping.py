@@ -53,3 +53,25 @@ def test_release_memory_frees_cycles_and_trims():
         assert ref() is None
     finally:
         gc.enable()
+
+
+def test_the_worker_pool_starts_all_its_threads_at_once():
+    """Every worker thread exists before the first tab's task (none made later, among the
+    tabs' objects), and the loop's run_in_executor(None, ...) uses that pool."""
+    import asyncio
+    import threading
+
+    from playground.ui.housekeeping import start_worker_pool
+
+    loop = asyncio.new_event_loop()
+    try:
+        pool = start_worker_pool(loop, workers=4)
+        names = {t.name for t in threading.enumerate() if t.name.startswith("asyncio_")}
+        assert len(pool._threads) == 4, pool._threads
+        ran_in = loop.run_until_complete(
+            loop.run_in_executor(None, lambda: threading.current_thread()))
+        assert ran_in in pool._threads and ran_in.name in names
+        assert len(pool._threads) == 4          # reused, not a fifth
+    finally:
+        loop.run_until_complete(loop.shutdown_default_executor())
+        loop.close()
