@@ -10,9 +10,17 @@ board's pace. Prints per tab: epochs per second while playing and the Pause late
 sent -> the final numbers back; the epoch then no longer moves); per run: server RSS at the
 start, its peak and after all tabs closed (and Streamlit dropped them), threads alive
 before and after, and the tabs' objects still alive. Targets: RSS after within 10% of the
-start; no thread left; with 30 tabs, Pause within 1 s in every tab. Usage:
+start; no thread left; with 30 tabs, Pause within 1 s in every tab.
+
+The start ("baseline") is measured after one warm-up tab has played, paused and closed
+and two more visitors have come and gone (the first makes Streamlit drop the warm-up tab,
+the second the first); "after" the same way once the N tabs closed, so both moments have
+exactly one visitor's tab alive, made after the others were freed. ``--breakdown`` also
+prints where the memory is at both moments (tests/ui/memory_breakdown.py: kernel mappings,
+glibc's heaps, CPython's arenas, the objects made since the start that are still alive);
+its own bookkeeping adds about a MB. Usage:
 python benchmarks/bench_soak.py [--sessions 1,8,30] [--seconds 120] [--mode stream|board]
-[--quick] (--quick: 20 s per run).
+[--quick] [--port P] [--breakdown] (--quick: 20 s per run).
 """
 from __future__ import annotations
 
