@@ -18,6 +18,10 @@ and, for ours, 8 tabs playing at once: each tab's epochs per second and its Paus
 Targets (issue 8): boundary redraws >= 1.0x theirs, network >= 10/s, loss >= 5/s, epochs
 >= 5x theirs, Pause <= 100 ms, first chart <= 1.5x theirs, 8 tabs: Pause <= 0.5 s and
 >= 30 epochs/s each. Usage: python benchmarks/bench_vs_tf_playground.py [--rounds 2]
+``--view NAME`` (e.g. ``neuron`` = neuron_inspector, ``health``, ``landscape``) opens that
+detail view on our page (``?view=NAME``) for every measurement, and reports the detail
+chart's own draws per second and ms per draw (the board's counters): whether the targets
+above still hold with the view open.
 """
 from __future__ import annotations
 
@@ -206,12 +210,12 @@ def pause_latency(page, selector: str, settle_s: float = 1.5) -> tuple[float, fl
     return max(0.0, (trained - pressed) / 1000), max(0.0, (b["lastChange"] - pressed) / 1000)
 
 
-def run_ours(browser, port: int, seconds: float) -> dict:
+def run_ours(browser, port: int, seconds: float, query: str = "") -> dict:
     server = start_server(port)
     try:
         context = browser.new_context()
         page = new_page(context)
-        page.goto(f"http://127.0.0.1:{port}/")
+        page.goto(f"http://127.0.0.1:{port}/{query}")
         page.wait_for_function("window.__bench.boardChart > 0", timeout=120_000)
         shown = bench(page)
         first_chart, board_chart = shown["firstPicture"] / 1000, shown["boardChart"] / 1000
@@ -221,12 +225,15 @@ def run_ours(browser, port: int, seconds: float) -> dict:
         press(page, ".st-key-btn_play button")
         page.wait_for_function("window.neuralPlayground.stats.lastEpoch > 0", timeout=30_000)
         time.sleep(1.0)
+        detail0 = _detail_draws(page)
         b0, e0, t0 = bench(page), epoch_of(page, True), time.perf_counter()
         time.sleep(seconds)
         b1, e1, t1 = bench(page), epoch_of(page, True), time.perf_counter()
         created = page.evaluate("window.neuralPlayground.stats.created")
+        detail = _detail_draws(page, detail0, t1 - t0) if query else {}
         pause, pause_any = pause_latency(page, ".st-key-btn_pause button")
         result = _rates(b0, b1, e0, e1, t1 - t0)
+        result.update(detail)
         result.update(first_chart_s=first_chart, board_chart_s=board_chart, pause_s=pause,
                       pause_any_s=pause_any,
                       recreated=sum(max(0, n - 1) for n in created.values()))
@@ -234,6 +241,18 @@ def run_ours(browser, port: int, seconds: float) -> dict:
         return result
     finally:
         stop(server)
+
+
+def _detail_draws(page, before: dict | None = None, elapsed: float = 0.0) -> dict:
+    """The board's own count and ms of detail chart draws; with ``before``, per second
+    and per draw since then (``--view``)."""
+    now = page.evaluate("""() => { const s = window.neuralPlayground.stats;
+        return {n: (s.perKey || {}).detail_chart || 0, ms: (s.keyMs || {}).detail_chart || 0}; }""")
+    if before is None:
+        return now
+    draws = now["n"] - before["n"]
+    return {"detail_per_s": draws / elapsed if elapsed else 0.0,
+            "detail_ms": (now["ms"] - before["ms"]) / draws if draws else 0.0}
 
 
 def run_theirs(browser, port: int, seconds: float) -> dict:
@@ -265,7 +284,7 @@ def _rates(b0: dict, b1: dict, e0: int, e1: int, elapsed: float) -> dict:
             / elapsed}
 
 
-def run_tabs(browser, port: int, tabs: int, seconds: float) -> list[dict]:
+def run_tabs(browser, port: int, tabs: int, seconds: float, query: str = "") -> list[dict]:
     """``tabs`` tabs of ours playing at once: epochs/s of each, then each one's Pause."""
     server = start_server(port)
     try:
@@ -273,7 +292,7 @@ def run_tabs(browser, port: int, tabs: int, seconds: float) -> list[dict]:
         pages = []
         for _ in range(tabs):
             page = new_page(context, 1280, 720)
-            page.goto(f"http://127.0.0.1:{port}/")
+            page.goto(f"http://127.0.0.1:{port}/{query}")
             pages.append(page)
         for page in pages:
             page.wait_for_function("window.neuralPlayground && "
@@ -308,7 +327,15 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8601, help="our app's port")
     parser.add_argument("--tf-port", type=int, default=8611, help="TF Playground's port")
     parser.add_argument("--tabs", type=int, default=8, help="tabs playing at once (0: skip)")
+    parser.add_argument("--view", default="", help="our detail view to open, e.g. neuron")
     args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    from playground.view_names import DETAIL_VIEW_NAMES   # plotly-free
+    args.view = {"neuron_inspector": "neuron"}.get(args.view, args.view)
+    if args.view and args.view not in DETAIL_VIEW_NAMES:
+        sys.exit(f"There is no detail view {args.view!r}; use one of "
+                 f"{', '.join(DETAIL_VIEW_NAMES)}.")
+    query = f"?view={args.view}" if args.view else ""
     if not os.path.exists(CHROMIUM):
         sys.exit(f"{CHROMIUM} is missing: install Debian's chromium package first.")
     if not (TF_DIR / "index.html").exists():
@@ -320,9 +347,10 @@ def main() -> None:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             for _ in range(args.rounds):
-                ours_rows.append(run_ours(browser, args.port, args.seconds))
+                ours_rows.append(run_ours(browser, args.port, args.seconds, query))
                 theirs_rows.append(run_theirs(browser, args.tf_port, args.seconds))
-            tabs = run_tabs(browser, args.port, args.tabs, args.seconds) if args.tabs else []
+            tabs = run_tabs(browser, args.port, args.tabs, args.seconds, query) \
+                if args.tabs else []
             browser.close()
     finally:
         stop(theirs_server)
@@ -344,6 +372,10 @@ def main() -> None:
         ratio = f"{ours / theirs:.2f}x" if theirs else "-"
         print(f"{label:44} {ours:9.3f} {theirs:14.3f} {ratio:>7}  {target}")
     print(f"charts re-created while playing (ours): {sum(r['recreated'] for r in ours_rows)}")
+    if args.view:
+        print(f"with the detail view {args.view!r} open (ours): its chart drawn "
+              f"{median(ours_rows, 'detail_per_s'):.2f}/s at {median(ours_rows, 'detail_ms'):.0f}"
+              f" ms a draw; the rows above are measured with it open")
     for name, rows_ in (("ours", ours_rows), ("TF Playground", theirs_rows)):
         print(f"  {name} per round: " + "; ".join(
             f"boundary {r['boundary_per_s']:.1f}/s, epochs {r['epochs_per_s']:.0f}/s, "

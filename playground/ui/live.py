@@ -63,6 +63,8 @@ NETWORK_SHARED_FROM = 1
 # and both rows fit on the screen without scrolling (tools/screenshots.py shows it).
 TOP_ROW_PX = 300           # network diagram and the task's main view (e.g. the boundary)
 MAX_NETWORK_PX = TOP_ROW_PX   # a tall diagram shrinks to fit (its nodes stay square)
+NOTE_LINE_PX = 34          # the line under the numbers (fitted line, Step batch) takes
+                           # this much from the top row, so the loss chart stays on screen
 BOTTOM_ROW_PX = 230        # the detail chart picked beside the buttons, and the loss
 
 
@@ -189,18 +191,20 @@ def chart_specs(state: PageState, snap: Snapshot, wanted_detail: str | None,
     options = views.options_from_config(state.config, live=True) if stream else \
         view_options(state)
     specs = []
+    top = TOP_ROW_PX - (NOTE_LINE_PX if board_note(state, snap) else 0)
     for slot in ("main", "network", "loss", "detail"):
         view = detail_view(state, snap, wanted_detail) if slot == "detail" else \
             views.choose(snap, slot, hidden=hidden)
         if view is None:
             continue
         kind, every_s, height, min_height = _SLOT_STREAM[slot]
+        height = top if slot == "main" else height
         if stream and slot == "network":
             every_s *= max(1.0, _tabs_playing(state) / NETWORK_SHARED_FROM)
         if kind == "images" and view.update is None:
             kind = "figure"                     # e.g. sample images: sent whole
         build = (lambda slot=slot, view=view:
-                 _sized(slot, views.draw(view, snap, options)))
+                 _sized(slot, views.draw(view, snap, options), top))
         specs.append((slot, view, ChartSpec(
             views.SLOTS[slot], f"{view.label.lower()} chart", kind, build, every_s,
             height, min_height, history=snap.history if kind == "curves" else None,
@@ -261,11 +265,12 @@ def describe_live(state: PageState, wanted_detail: str | None):
         [spec for _, _, spec in chart_specs(state, snap, wanted_detail, stream=True)]
 
 
-def _sized(slot: str, figure):
-    """The network diagram's own height, kept between the top row's and MAX_NETWORK_PX."""
+def _sized(slot: str, figure, top: int = TOP_ROW_PX):
+    """The network diagram's own height, kept to the top row's ``top`` px (a taller
+    diagram shrinks, its nodes staying square)."""
     if slot == "network":
-        figure.layout.height = max(TOP_ROW_PX, min(figure.layout.height or TOP_ROW_PX,
-                                                   MAX_NETWORK_PX))
+        figure.layout.height = max(top, min(figure.layout.height or top,
+                                            MAX_NETWORK_PX - TOP_ROW_PX + top))
     return figure
 
 

@@ -289,7 +289,11 @@ _LAYOUT_JS = """() => {
   const charts = {};
   document.querySelectorAll('.np-chart').forEach((d) => {
       charts[d.dataset.key] = d.getBoundingClientRect().bottom; });
+  const picker = [...document.querySelectorAll(
+      '[data-testid="stMain"] [data-testid="stButtonGroup"] button')];
   return {height: h,
+          pickerLines: new Set(picker.map((b) => Math.round(b.getBoundingClientRect().top))).size,
+          pickerSegments: picker.length,
           truncated: texts.filter(cut).map((e) => e.innerText),
           outside: texts.filter((e) => { const r = e.getBoundingClientRect();
                                          return r.right > Math.min(w, main.right) + 1; })
@@ -346,6 +350,31 @@ def test_chart_titles_fit_their_charts_at_125_percent_zoom(server_url, browser, 
                if not t["inside"] and t["key"] != "detail_chart"]
     page.close()
     assert outside == []
+
+
+# the lecture presets with the most picker segments, each opening a view of its own group
+BUSY_PICKERS = ("preset=cnn_filters&view=conv_math", "preset=memory_lstm&view=gradient_reach",
+                "preset=latent_digits&view=latent_grid", "preset=optimizer_race&view=importance")
+
+
+@pytest.mark.parametrize("screen", ["1280x720", "1600x1000"])
+def test_the_two_level_picker_fits_one_line_and_the_charts_stay_on_screen(
+        server_url, browser, screen):
+    """Groups then views, full labels on one line; at 1280x720 the network, main view and
+    loss on screen, at 1600x1000 the detail chart too, whichever view is open."""
+    viewport, scale, must_show = SCREENS[screen]
+    page = browser.new_page(viewport=viewport, device_scale_factor=scale)
+    for query in BUSY_PICKERS:
+        page.goto(server_url + "?" + query)
+        page.wait_for_selector('[data-testid="stSidebar"] .stSelectbox', timeout=60_000)
+        page.wait_for_selector('.np-chart[data-key="detail_chart"] .main-svg', timeout=60_000)
+        time.sleep(1.0)
+        seen = page.evaluate(_LAYOUT_JS)
+        assert seen["pickerSegments"] >= 5 and seen["pickerLines"] == 1, (query, seen)
+        assert seen["truncated"] == [] and seen["outside"] == [], (query, seen)
+        late = {k: b for k, b in seen["charts"].items() if k in must_show and b > seen["height"]}
+        assert set(must_show) <= set(seen["charts"]) and late == {}, (query, seen["charts"])
+    page.close()
 
 
 def test_choosing_a_preset_raises_no_error_in_the_browser(server_url, browser):
