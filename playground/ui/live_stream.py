@@ -21,7 +21,6 @@ import collections
 import hashlib
 import json
 import secrets
-import statistics
 import threading
 import time
 import weakref
@@ -169,8 +168,9 @@ class LiveChannel:
         self._seq = 0
         self._built_at = 0.0                 # monotonic time the last frame was built
         # CPU seconds building each of the last frames took (not those forced by Pause,
-        # Step or a new socket: whole figures, first calls); their median is a frame's cost
-        self._frame_times: collections.deque[float] = collections.deque(maxlen=5)
+        # Step or a new socket: whole figures, first calls); their mean is a frame's cost
+        # (the mean, not the median: every few frames also redraw the network diagram)
+        self._frame_times: collections.deque[float] = collections.deque(maxlen=8)
         self._acked_at = 0.0                 # ... of the last acknowledgement
         self.view = None                     # the lower-right chart the page last showed
         # No finalizer calling registry.remove: the registry's WeakValueDictionary drops a
@@ -263,7 +263,7 @@ class LiveChannel:
     def frame_cost(self) -> float:
         """CPU seconds a frame of this tab takes to build (0 before the first)."""
         times = self._frame_times
-        return statistics.median(times) if times else 0.0
+        return sum(times) / len(times) if times else 0.0
 
     def publish(self, force: bool = False) -> bool:
         """Build a frame from the tab's session now and hand it to the socket. Without
