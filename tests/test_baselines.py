@@ -110,7 +110,7 @@ def test_the_page_shows_the_baselines_next_to_the_test_metrics():
     assert header[-2:] == ["mean (test)", "least squares (test)"]
     notes = figure.layout.annotations[-1].text.replace("<br>", " ")     # under the title
     assert snap.baseline_note and snap.baseline_note in notes
-    best = next(item for item in status_items(snap) if item["label"] == "Best baseline")
+    best = next(item for item in status_items(snap) if item["label"] == "Best baseline R²")
     assert best["value"] == f"{snap.baselines['least_squares']['test']['r2']:.4f}"
 
 

@@ -112,7 +112,9 @@ def status_items(snap: Snapshot) -> list[dict]:
     # for the teaching data it stays in the metrics table, keeping the projector's row short
     best = _best_baseline(snap, key) if snap.data_kind == "table" else None
     if best is not None:
-        items.append({"label": "Best baseline", "value": _fmt(best, percent=key == "accuracy"),
+        metric = "accuracy" if key == "accuracy" else "R²"
+        items.append({"label": f"Best baseline {metric}",
+                      "value": _fmt(best, percent=key == "accuracy"),
                       "help": snap.baseline_note})
     return items
 
